@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Authentication;
+using NodaTime;
+using NodaTime.Serialization.SystemTextJson;
+using TokenLedger.Access;
+using TokenLedger.Access.IssuingKeys;
+using TokenLedger.Tenants.ListingUnknownTenants;
+using TokenLedger.Tenants.RegisteringTenant;
+using TokenLedger.Usage;
+using TokenLedger.Usage.GettingUsage;
+using TokenLedger.Usage.RecordingUsage;
+
+namespace TokenLedger.Api.Hosting;
+
+public static class HttpSetup
+{
+    public static void AddLedgerHttp(this WebApplicationBuilder builder, TokenLedgerOptions settings)
+    {
+        var services = builder.Services;
+        services.AddSingleton<IClock>(NodaTime.SystemClock.Instance);
+        services.AddSingleton<UsageIngestion>();
+        services.AddSingleton<UsageMetrics>();
+        services.AddMemoryCache();
+        services.Configure<AccessOptions>(o => o.AdminKey = settings.AdminKey);
+        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        services.AddAuthorization(o => o.AddLedgerPolicies());
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
+    }
+
+    public static void MapLedgerEndpoints(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapPutTenant();
+        app.MapGetTenant();
+        app.MapIssueApiKey();
+        app.MapPostUsage();
+        app.MapGetTenantUsage();
+        app.MapGetUnknownTenants();
+    }
+}

@@ -1,0 +1,26 @@
+using System.Security.Cryptography;
+
+namespace TokenLedger.Api.Hosting;
+
+public static class LedgerSettings
+{
+    /// <summary>Reads TOKENLEDGER_* environment variables over the "TokenLedger" configuration section.</summary>
+    public static TokenLedgerOptions Read(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(TokenLedgerOptions.Section).Get<TokenLedgerOptions>() ?? new TokenLedgerOptions();
+        options.Postgres = configuration["TOKENLEDGER_POSTGRES"] ?? options.Postgres;
+        options.RabbitMq = configuration["TOKENLEDGER_RABBITMQ"] ?? options.RabbitMq;
+        options.AdminKey = configuration["TOKENLEDGER_ADMIN_KEY"] ?? options.AdminKey;
+
+        if (string.IsNullOrWhiteSpace(options.Postgres))
+            throw new InvalidOperationException("TOKENLEDGER_POSTGRES is not set: give an Npgsql connection string, or start with ops/run which sets it");
+        if (string.IsNullOrWhiteSpace(options.RabbitMq))
+            throw new InvalidOperationException("TOKENLEDGER_RABBITMQ is not set: give an amqp:// URI, or start with ops/run which sets it");
+        if (string.IsNullOrWhiteSpace(options.AdminKey))
+        {
+            options.AdminKey = "tl_admin_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+            Console.WriteLine($"TOKENLEDGER_ADMIN_KEY was not set. Operator key for this run (shown once): {options.AdminKey}");
+        }
+        return options;
+    }
+}

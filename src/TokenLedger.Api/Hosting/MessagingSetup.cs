@@ -1,0 +1,47 @@
+using JasperFx.Core;
+using Npgsql;
+using TokenLedger.Contracts.Usage;
+using TokenLedger.Usage.RecordingUsage;
+using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.RabbitMQ;
+
+namespace TokenLedger.Api.Hosting;
+
+public static class MessagingSetup
+{
+    public static void AddLedgerMessaging(this WebApplicationBuilder builder, TokenLedgerOptions settings)
+    {
+        builder.Host.UseWolverine(opts =>
+        {
+            opts.ServiceName = "tokenledger";
+            opts.UseRuntimeCompilation();
+            opts.Discovery.IncludeAssembly(typeof(UsageIngestion).Assembly);
+            opts.Policies.AutoApplyTransactions();
+            opts.UseSystemTextJsonForSerialization(json => json.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+
+            opts.UseRabbitMq(new Uri(settings.RabbitMq)).AutoProvision();
+
+            opts.ListenToRabbitQueue(UsageContract.QueueName)
+                .UseInterop(new RawUsageEnvelopeMapper())
+                .DefaultIncomingMessage<RawUsageMessage>()
+                .DefaultSerializer(new RawUsageSerializer())
+                .DisableDeadLetterQueueing()
+                .PreFetchCount(settings.Ingest.PrefetchCount)
+                .UseDurableInbox();
+
+            opts.BatchMessagesOf<RawUsageMessage>(batching =>
+            {
+                batching.BatchSize = settings.Ingest.BatchMessages;
+                batching.TriggerTime = settings.Ingest.BatchTriggerMilliseconds.Milliseconds();
+            }).Sequential();
+
+            opts.PublishMessage<UsageDeadLetterV1>().ToRabbitQueue(UsageContract.DeadLetterQueueName).UseDurableOutbox();
+
+            // The database or broker being away is not the message's fault: keep retrying, never dead-letter valid usage.
+            opts.OnException<NpgsqlException>().Or<TimeoutException>()
+                .RetryWithCooldown(100.Milliseconds(), 500.Milliseconds(), 2.Seconds())
+                .Then.PauseThenRequeue(5.Seconds());
+        });
+    }
+}

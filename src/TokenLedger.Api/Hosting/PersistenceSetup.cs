@@ -1,0 +1,25 @@
+using JasperFx.Events.Daemon;
+using Marten;
+using Npgsql;
+using TokenLedger.Infrastructure;
+using Wolverine.Marten;
+
+namespace TokenLedger.Api.Hosting;
+
+public static class PersistenceSetup
+{
+    public static void AddLedgerPersistence(this WebApplicationBuilder builder, TokenLedgerOptions settings)
+    {
+        builder.Services.AddNpgsqlDataSource(settings.Postgres);
+        builder.Services.AddMarten(opts => opts.ConfigureLedger())
+            .UseNpgsqlDataSource()
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            // HotCold needs a DistributedLock type our shim lacks; Wolverine elects the node that runs projections instead.
+            .AddAsyncDaemon(DaemonMode.Disabled)
+            .IntegrateWithWolverine(w => w.UseWolverineManagedEventSubscriptionDistribution = true);
+    }
+
+    private static void AddNpgsqlDataSource(this IServiceCollection services, string connectionString) =>
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+}

@@ -1,0 +1,24 @@
+using JasperFx;
+using TokenLedger.Api;
+using TokenLedger.Api.Demo;
+using TokenLedger.Api.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+var settings = LedgerSettings.Read(builder.Configuration);
+
+builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings));
+builder.WebHost.UseUrls(builder.Configuration["TOKENLEDGER_URLS"] ?? "http://127.0.0.1:5080");
+builder.AddServiceDefaults();
+builder.AddLedgerPersistence(settings);
+builder.AddLedgerMessaging(settings);
+builder.AddLedgerHttp(settings);
+if (args.Contains("--demo")) builder.Services.AddHostedService<DemoTraffic>();
+
+var app = builder.Build();
+app.MapServiceDefaults();
+app.MapLedgerEndpoints();
+
+return await app.RunJasperFxCommands(args.Where(a => a != "--demo").ToArray());
+
+/// <summary>Exposed for the integration tests' host.</summary>
+public partial class Program;

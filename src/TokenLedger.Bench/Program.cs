@@ -1,0 +1,1 @@
+Console.WriteLine("TokenLedger benchmark: not written yet");

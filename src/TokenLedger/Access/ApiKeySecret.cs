@@ -1,0 +1,29 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace TokenLedger.Access;
+
+/// <summary>Keys look like <c>tl_{keyId}_{secret}</c>: the id finds the stored hash, the whole key is hashed and compared.</summary>
+public static class ApiKeySecret
+{
+    public sealed record Generated(string KeyId, string Key, string Hash);
+
+    public static Generated Generate()
+    {
+        var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var key = $"tl_{keyId}_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))}";
+        return new Generated(keyId, key, Hash(key));
+    }
+
+    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    public static bool Matches(string key, string expectedHash) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(key)), Encoding.ASCII.GetBytes(expectedHash));
+
+    public static string? KeyIdOf(string key)
+    {
+        var parts = key.Split('_');
+        return parts is ["tl", { Length: 16 } id, { Length: 64 }] ? id : null;
+    }
+
+}

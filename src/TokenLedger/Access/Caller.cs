@@ -1,0 +1,19 @@
+using System.Security.Claims;
+
+namespace TokenLedger.Access;
+
+public static class LedgerClaims
+{
+    public const string Role = ClaimTypes.Role;
+    public const string TenantId = "tokenledger:tenant";
+    public const string DistributorId = "tokenledger:distributor";
+    public const string KeyId = "tokenledger:key";
+}
+
+/// <summary>What the authenticated key may see. Tenant keys see only their own tenant; others are not told it exists.</summary>
+public static class Caller
+{
+    public static bool MayReadTenant(this ClaimsPrincipal user, string tenantId) =>
+        user.IsInRole(Roles.Operator) || user.IsInRole(Roles.Finance)
+        || (user.IsInRole(Roles.Tenant) && user.FindFirstValue(LedgerClaims.TenantId) == tenantId);
+}

@@ -1,0 +1,6 @@
+namespace TokenLedger.Infrastructure;
+
+public static class LedgerSchema
+{
+    public const string Name = "tokenledger";
+}

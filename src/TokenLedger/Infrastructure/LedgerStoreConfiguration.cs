@@ -1,0 +1,29 @@
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using NodaTime;
+using NodaTime.Serialization.SystemTextJson;
+using TokenLedger.Access;
+using TokenLedger.Tenants;
+using TokenLedger.Usage.GettingUsage;
+using TokenLedger.Usage.RecordingUsage;
+using Weasel.Core;
+
+namespace TokenLedger.Infrastructure;
+
+public static class LedgerStoreConfiguration
+{
+    public static void ConfigureLedger(this StoreOptions opts)
+    {
+        opts.DatabaseSchemaName = LedgerSchema.Name;
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
+            json => json.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
+        opts.Events.StreamIdentity = StreamIdentity.AsString;
+
+        opts.Storage.ExtendedSchemaObjects.Add(UsageEventIds.Table(LedgerSchema.Name));
+        opts.Projections.Add(new UsageFactsProjection(LedgerSchema.Name), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new TenantUsageSummaryProjection(), ProjectionLifecycle.Async);
+        opts.Projections.Snapshot<Tenant>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<ApiKey>(SnapshotLifecycle.Inline);
+    }
+}

@@ -1,0 +1,32 @@
+using FluentValidation;
+using NodaTime;
+
+namespace TokenLedger.Tenants.RegisteringTenant;
+
+/// <summary>Registers a tenant, or changes its profile; a repeated identical request changes nothing.</summary>
+public sealed record PutTenant(string TenantId, string Name, string? TimeZone, string? Currency)
+{
+    public string Zone => TimeZone ?? Tenant.DefaultTimeZone;
+    public string CurrencyCode => Currency ?? Tenant.DefaultCurrency;
+
+    public sealed class Validator : AbstractValidator<PutTenant>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.TenantId).Matches("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+                .WithMessage("tenantId must be 1–100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            RuleFor(x => x.Name).NotEmpty().WithMessage("name is required").MaximumLength(200);
+            RuleFor(x => x.TimeZone).Must(z => z is null || DateTimeZoneProviders.Tzdb.GetZoneOrNull(z) is not null)
+                .WithMessage(x => $"timeZone '{x.TimeZone}' is not an IANA time zone id such as Asia/Shanghai");
+            RuleFor(x => x.Currency).Matches("^[A-Z]{3}$").When(x => x.Currency is not null)
+                .WithMessage("currency must be an ISO 4217 code such as CNY or USD");
+        }
+    }
+
+    public static object[] Decide(Tenant? current, PutTenant command, Instant now) => current switch
+    {
+        null => [new TenantRegistered(command.TenantId, command.Name, command.Zone, command.CurrencyCode, now)],
+        _ when current.Name == command.Name && current.TimeZone == command.Zone && current.Currency == command.CurrencyCode => [],
+        _ => [new TenantProfileChanged(command.TenantId, command.Name, command.Zone, command.CurrencyCode, now)],
+    };
+}

@@ -1,0 +1,28 @@
+using NodaTime;
+
+namespace TokenLedger.Tenants;
+
+/// <summary>A customer was registered with the ledger.</summary>
+public sealed record TenantRegistered(string TenantId, string Name, string TimeZone, string Currency, Instant RegisteredAt);
+
+/// <summary>A registered customer's name, billing zone or currency was changed by an operator.</summary>
+public sealed record TenantProfileChanged(string TenantId, string Name, string TimeZone, string Currency, Instant ChangedAt);
+
+/// <summary>Inline snapshot of a tenant stream; its id is the stream key (see <see cref="TenantStreams"/>).</summary>
+public sealed partial record Tenant(string Id, string TenantId, string Name, string TimeZone, string Currency, Instant RegisteredAt)
+{
+    public const string DefaultTimeZone = "Asia/Shanghai";
+    public const string DefaultCurrency = "CNY";
+
+    public static Tenant Create(TenantRegistered e) =>
+        new(TenantStreams.For(e.TenantId), e.TenantId, e.Name, e.TimeZone, e.Currency, e.RegisteredAt);
+
+    public Tenant Apply(TenantProfileChanged e) => this with { Name = e.Name, TimeZone = e.TimeZone, Currency = e.Currency };
+
+    public DateTimeZone Zone => DateTimeZoneProviders.Tzdb[TimeZone];
+}
+
+public static class TenantStreams
+{
+    public static string For(string tenantId) => $"tenant:{tenantId}";
+}

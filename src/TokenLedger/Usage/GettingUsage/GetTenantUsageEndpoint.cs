@@ -1,0 +1,84 @@
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using NodaTime;
+using NodaTime.Text;
+using Npgsql;
+using TokenLedger.Access;
+using TokenLedger.Infrastructure;
+using TokenLedger.Tenants;
+
+namespace TokenLedger.Usage.GettingUsage;
+
+public sealed record ModelUsage(string Model, long Events, long InputTokens, long CachedInputTokens, long CacheWriteTokens, long OutputTokens);
+
+public sealed record TenantUsageResponse(string TenantId, OffsetDateTime From, OffsetDateTime To, IReadOnlyList<ModelUsage> Models);
+
+public static class GetTenantUsageEndpoint
+{
+    public static void MapGetTenantUsage(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/tenants/{tenantId}/usage", Handle)
+            .Produces<TenantUsageResponse>()
+            .WithTags("Usage")
+            .WithSummary("Per-model usage totals over the half-open interval [from, to); defaults to the current calendar month in the tenant's zone");
+
+    public static async Task<IResult> Handle(
+        string tenantId, string? from, string? to, ClaimsPrincipal user,
+        IQuerySession session, NpgsqlDataSource db, IClock clock, CancellationToken ct)
+    {
+        if (!user.MayReadTenant(tenantId)) return Problems.NotFound($"Tenant '{tenantId}' was not found");
+
+        var tenant = await session.LoadAsync<Tenant>(TenantStreams.For(tenantId), ct);
+        var zone = tenant?.Zone ?? DateTimeZoneProviders.Tzdb[Tenant.DefaultTimeZone];
+        var month = clock.GetCurrentInstant().InZone(zone).Date.ToYearMonth();
+
+        if (!TryParse(from, "from", out var start, out var problem) || !TryParse(to, "to", out var end, out problem)) return problem!;
+        var interval = new UsageInterval(
+            start ?? month.OnDayOfMonth(1).AtStartOfDayInZone(zone).ToOffsetDateTime(),
+            end ?? month.PlusMonths(1).OnDayOfMonth(1).AtStartOfDayInZone(zone).ToOffsetDateTime());
+        if (interval.From.ToInstant() >= interval.To.ToInstant()) return Problems.BadRequest("to", "to must be later than from");
+
+        var models = await UsageTotals.ByModelAsync(db, tenantId, interval, ct);
+        return Results.Ok(new TenantUsageResponse(tenantId, interval.From, interval.To, models));
+    }
+
+    private static bool TryParse(string? text, string name, out OffsetDateTime? value, out IResult? problem)
+    {
+        value = null;
+        problem = null;
+        if (text is null) return true;
+        var parsed = OffsetDateTimePattern.ExtendedIso.Parse(text);
+        if (parsed.Success)
+        {
+            value = parsed.Value;
+            return true;
+        }
+        problem = Problems.BadRequest(name, $"{name} must be an RFC 3339 timestamp with an offset, such as 2026-06-01T00:00:00+08:00");
+        return false;
+    }
+}
+
+public sealed record UsageInterval(OffsetDateTime From, OffsetDateTime To);
+
+public static class UsageTotals
+{
+    public static async Task<IReadOnlyList<ModelUsage>> ByModelAsync(NpgsqlDataSource db, string tenantId, UsageInterval interval, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            $"select model, count(*), coalesce(sum(input_tokens),0)::bigint, coalesce(sum(cached_input_tokens),0)::bigint, " +
+            $"coalesce(sum(cache_write_tokens),0)::bigint, coalesce(sum(output_tokens),0)::bigint " +
+            $"from {LedgerSchema.Name}.{UsageFactsProjection.TableName} " +
+            "where tenant_id = $1 and occurred_at >= $2 and occurred_at < $3 group by model order by model");
+        command.Parameters.AddWithValue(tenantId);
+        command.Parameters.AddWithValue(interval.From.ToInstant().ToDateTimeUtc());
+        command.Parameters.AddWithValue(interval.To.ToInstant().ToDateTimeUtc());
+
+        var models = new List<ModelUsage>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            models.Add(new ModelUsage(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)));
+        return models;
+    }
+}

@@ -1,0 +1,58 @@
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using TokenLedger.Access;
+using TokenLedger.Contracts.Usage;
+using TokenLedger.Infrastructure;
+
+namespace TokenLedger.Usage.RecordingUsage;
+
+public sealed record UsageItemResult(int Index, string? EventId, string Status, IReadOnlyList<UsageFieldError> Errors);
+
+public sealed record UsageIngestResult(int Accepted, int Duplicates, int Rejected, IReadOnlyList<UsageItemResult> Items);
+
+public static class PostUsageEndpoint
+{
+    public static void MapPostUsage(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/usage", Handle).RequireAuthorization(Policies.Ingest)
+            .Accepts<UsageEventV1[]>("application/json")
+            .Produces<UsageIngestResult>()
+            .ProducesValidationProblem()
+            .WithTags("Usage")
+            .WithSummary($"Record up to {UsageContract.MaxItemsPerMessage} usage events; each item is accepted, a duplicate, or rejected with reasons");
+
+    public static async Task<IResult> Handle(HttpRequest request, IDocumentSession session, UsageIngestion ingestion, UsageMetrics metrics, CancellationToken ct)
+    {
+        var body = await ReadBodyAsync(request, ct);
+        if (body is null) return Problems.BadRequest("body", $"the body exceeds {UsageMessage.MaxBodyBytes} bytes");
+        if (!StartsWithArray(body)) return Problems.BadRequest("body", "the body must be a JSON array of usage events");
+
+        var items = ingestion.Read(body);
+        if (items is [{ Index: null } whole]) return Problems.BadRequest("body", whole.Reason);
+
+        var decision = await ingestion.RecordAsync(session, items, IngestChannels.Http, ct);
+        await session.SaveChangesAsync(ct);
+        metrics.Record(decision, IngestChannels.Http);
+
+        return Results.Ok(new UsageIngestResult(
+            decision.Count(UsageItemStatus.Accepted), decision.Count(UsageItemStatus.Duplicate), decision.Count(UsageItemStatus.Rejected),
+            decision.Outcomes.Select(o => new UsageItemResult(o.Item.Index ?? 0, o.Item.EventId, o.Status.ToString().ToLowerInvariant(), o.Item.Errors)).ToList()));
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > UsageMessage.MaxBodyBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static bool StartsWithArray(byte[] body) =>
+        body.SkipWhile(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n').FirstOrDefault() == (byte)'[';
+}

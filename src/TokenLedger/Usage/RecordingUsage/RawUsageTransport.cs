@@ -1,0 +1,47 @@
+using RabbitMQ.Client;
+using Wolverine;
+using Wolverine.RabbitMQ.Internal;
+using Wolverine.Runtime.Serialization;
+
+namespace TokenLedger.Usage.RecordingUsage;
+
+/// <summary>
+/// Lets Wolverine take plain JSON from any AMQP client: every delivery on the usage queue becomes a
+/// <see cref="RawUsageMessage"/> whatever its headers, and the gateway's content type is kept for validation.
+/// </summary>
+public sealed class RawUsageEnvelopeMapper : IRabbitMqEnvelopeMapper
+{
+    public const string GatewayContentTypeHeader = "tokenledger-gateway-content-type";
+
+    public void MapIncomingToEnvelope(Envelope envelope, IReadOnlyBasicProperties incoming)
+    {
+        envelope.Id = Guid.TryParse(incoming.MessageId, out var id) ? id : Guid.CreateVersion7();
+        envelope.MessageType = RawUsageMessage.MessageTypeName;
+        envelope.ContentType = RawUsageSerializer.ContentTypeName;
+        envelope.Headers[GatewayContentTypeHeader] = incoming.ContentType ?? "";
+    }
+
+    public void MapEnvelopeToOutgoing(Envelope envelope, IBasicProperties outgoing)
+    {
+        outgoing.MessageId = envelope.Id.ToString();
+        outgoing.ContentType = "application/json";
+        outgoing.DeliveryMode = DeliveryModes.Persistent;
+    }
+}
+
+/// <summary>Hands the body over untouched; parsing and validation happen in the handler, where bad input can be reported.</summary>
+public sealed class RawUsageSerializer : IMessageSerializer
+{
+    public const string ContentTypeName = "application/vnd.tokenledger.raw-usage";
+
+    public string ContentType => ContentTypeName;
+
+    public byte[] Write(Envelope envelope) => WriteMessage(envelope.Message!);
+
+    public object ReadFromData(Type messageType, Envelope envelope) =>
+        new RawUsageMessage(envelope.Data ?? [], envelope.Headers.GetValueOrDefault(RawUsageEnvelopeMapper.GatewayContentTypeHeader));
+
+    public object ReadFromData(byte[] data) => new RawUsageMessage(data, null);
+
+    public byte[] WriteMessage(object message) => ((RawUsageMessage)message).Body;
+}

@@ -1,0 +1,104 @@
+using System.Text;
+using System.Text.Json;
+using NodaTime;
+using TokenLedger.Contracts.Usage;
+using Wolverine.Attributes;
+
+namespace TokenLedger.Usage.RecordingUsage;
+
+/// <summary>A raw message body from the usage queue, exactly as the gateway published it.</summary>
+[MessageIdentity(MessageTypeName)]
+public sealed record RawUsageMessage(byte[] Body, string? ContentType)
+{
+    public const string MessageTypeName = "tokenledger.usage.raw";
+}
+
+/// <summary>One item of a usage message after reading and validation: either a record or the reasons it was refused.</summary>
+public sealed record UsageItem(int? Index, string? EventId, UsageRecord? Record, IReadOnlyList<UsageFieldError> Errors, string RawText)
+{
+    public bool IsValid => Record is not null;
+    public string Reason => string.Join("; ", Errors.Select(e => e.Message));
+}
+
+/// <summary>Reads a usage message body (one object, or an array of up to 1,000) into items, never throwing on bad input.</summary>
+public static class UsageMessage
+{
+    public const int MaxBodyBytes = 2 * 1024 * 1024;
+    public const int MaxJsonDepth = 8;
+    private const int MaxRawTextChars = 64 * 1024;
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static IReadOnlyList<UsageItem> Read(ReadOnlyMemory<byte> body, Instant now)
+    {
+        if (body.Length > MaxBodyBytes)
+            return [Whole(body, "message", $"message is {body.Length} bytes; the limit is {MaxBodyBytes}")];
+        if (!IsValidUtf8(body.Span))
+            return [Whole(body, "message", "message is not valid UTF-8")];
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
+        }
+        catch (JsonException e)
+        {
+            return [Whole(body, "message", $"message is not valid JSON: {FirstSentence(e.Message)}")];
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var validator = new UsageItemDraft.Validator(now);
+            return root.ValueKind switch
+            {
+                JsonValueKind.Object => [ReadItem(root, null, validator)],
+                JsonValueKind.Array when root.GetArrayLength() == 0 => [Whole(body, "message", "message is an empty array")],
+                JsonValueKind.Array when root.GetArrayLength() > UsageContract.MaxItemsPerMessage =>
+                    [Whole(body, "message", $"message holds {root.GetArrayLength()} items; the limit is {UsageContract.MaxItemsPerMessage}")],
+                JsonValueKind.Array => root.EnumerateArray().Select((item, i) => ReadItem(item, i, validator)).ToList(),
+                _ => [Whole(body, "message", "message must be a usage event object or an array of them")],
+            };
+        }
+    }
+
+    public static UsageItem ReadItem(JsonElement item, int? index, UsageItemDraft.Validator validator)
+    {
+        var raw = Truncate(item.GetRawText());
+        if (item.ValueKind != JsonValueKind.Object)
+            return new UsageItem(index, null, null, [new("item", "item must be a JSON object")], raw);
+
+        var draft = UsageItemDraft.Read(item);
+        var errors = draft.TypeErrors
+            .Concat(validator.Validate(draft).Errors.Select(f => new UsageFieldError(f.PropertyName, f.ErrorMessage)))
+            .ToList();
+        return errors.Count == 0
+            ? new UsageItem(index, draft.EventId, draft.ToRecord(), [], raw)
+            : new UsageItem(index, draft.EventId, null, errors, raw);
+    }
+
+    public static UsageItem Refuse(ReadOnlyMemory<byte> body, string message) => Whole(body, "message", message);
+
+    private static UsageItem Whole(ReadOnlyMemory<byte> body, string field, string message) =>
+        new(null, null, null, [new(field, message)], Truncate(Encoding.UTF8.GetString(body.Span[..Math.Min(body.Length, MaxRawTextChars)])));
+
+    private static bool IsValidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            StrictUtf8.GetCharCount(bytes);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= MaxRawTextChars ? text : text[..MaxRawTextChars];
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(". ", StringComparison.Ordinal);
+        return cut < 0 ? message : message[..(cut + 1)];
+    }
+}

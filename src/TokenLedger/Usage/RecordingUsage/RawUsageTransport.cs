@@ -15,7 +15,9 @@ public sealed class RawUsageEnvelopeMapper : IRabbitMqEnvelopeMapper
 
     public void MapIncomingToEnvelope(Envelope envelope, IReadOnlyBasicProperties incoming)
     {
-        envelope.Id = Guid.TryParse(incoming.MessageId, out var id) ? id : Guid.CreateVersion7();
+        // Never trust the gateway's message-id as the inbox key: a reused id would make Wolverine drop a different
+        // message. Redeliveries are made harmless by the eventId reservation instead.
+        envelope.Id = Guid.CreateVersion7();
         envelope.MessageType = RawUsageMessage.MessageTypeName;
         envelope.ContentType = RawUsageSerializer.ContentTypeName;
         envelope.Headers[GatewayContentTypeHeader] = incoming.ContentType ?? "";

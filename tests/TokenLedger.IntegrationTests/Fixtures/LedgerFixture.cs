@@ -1,0 +1,57 @@
+using System.Net.Http.Json;
+using TokenLedger.Access.IssuingKeys;
+
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace TokenLedger.IntegrationTests.Fixtures;
+
+/// <summary>Shared by the "ledger" collection: one database, one virtual host, one running service. Tests use their own tenant ids.</summary>
+public sealed class LedgerFixture : IAsyncLifetime
+{
+    public TestServers Servers { get; private set; } = null!;
+    public LedgerHost App { get; private set; } = null!;
+    public Broker Broker { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Servers = await TestServers.StartAsync();
+        App = await LedgerHost.StartAsync(Servers);
+        Broker = await Broker.ConnectAsync(Servers.RabbitMq);
+    }
+
+    public HttpClient Operator => App.Client();
+
+    public static string NewTenantId(string prefix = "t") => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 40)];
+
+    public async Task<string> RegisterTenantAsync(string tenantId, string? timeZone = null)
+    {
+        var response = await Operator.PutAsJsonAsync($"/api/tenants/{tenantId}", new { name = $"Tenant {tenantId}", timeZone });
+        response.EnsureSuccessStatusCode();
+        return tenantId;
+    }
+
+    public async Task<HttpClient> ClientWithNewKeyAsync(string path, object body)
+    {
+        var response = await Operator.PostAsJsonAsync(path, body);
+        response.EnsureSuccessStatusCode();
+        var issued = await response.Content.ReadFromJsonAsync<IssuedApiKeyResponse>();
+        return App.Client(issued!.Key);
+    }
+
+    public Task<HttpClient> TenantClientAsync(string tenantId) => ClientWithNewKeyAsync($"/api/tenants/{tenantId}/keys", new { });
+
+    public Task<HttpClient> RoleClientAsync(string role) => ClientWithNewKeyAsync("/api/keys", new { role, distributorId = role == "distributor" ? "d1" : null });
+
+    public async Task DisposeAsync()
+    {
+        await Broker.DisposeAsync();
+        await App.DisposeAsync();
+        await Servers.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class LedgerCollection : ICollectionFixture<LedgerFixture>
+{
+    public const string Name = "ledger";
+}

@@ -12,9 +12,10 @@ public sealed class TokenLedgerOptions
 
     public sealed class IngestOptions
     {
-        /// <summary>Broker messages combined into one database transaction.</summary>
-        public int BatchMessages { get; set; } = 500;
-        public int BatchTriggerMilliseconds { get; set; } = 20;
-        public ushort PrefetchCount { get; set; } = 1000;
+        /// <summary>Unacknowledged deliveries the broker may push to one instance.</summary>
+        public ushort PrefetchCount { get; set; } = 2000;
+
+        /// <summary>Deliveries handled at once; they wait together for the next group commit.</summary>
+        public ushort ConcurrentDeliveries { get; set; } = 1000;
     }
 }

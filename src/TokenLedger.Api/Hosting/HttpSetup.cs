@@ -17,7 +17,8 @@ public static class HttpSetup
     {
         var services = builder.Services;
         services.AddSingleton<IClock>(NodaTime.SystemClock.Instance);
-        services.AddSingleton<UsageIngestion>();
+        services.AddSingleton<UsageCommitter>();
+        services.AddHostedService(sp => sp.GetRequiredService<UsageCommitter>());
         services.AddSingleton<UsageMetrics>();
         services.AddMemoryCache();
         services.Configure<AccessOptions>(o => o.AdminKey = settings.AdminKey);

@@ -16,7 +16,7 @@ public static class MessagingSetup
         {
             opts.ServiceName = "tokenledger";
             opts.UseRuntimeCompilation();
-            opts.Discovery.IncludeAssembly(typeof(UsageIngestion).Assembly);
+            opts.Discovery.IncludeAssembly(typeof(UsageCommitter).Assembly);
             opts.Policies.AutoApplyTransactions();
             opts.UseSystemTextJsonForSerialization(json => json.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
 
@@ -28,15 +28,11 @@ public static class MessagingSetup
                 .DefaultSerializer(new RawUsageSerializer())
                 .DisableDeadLetterQueueing()
                 .PreFetchCount(settings.Ingest.PrefetchCount)
-                .UseDurableInbox();
+                .ConsumerDispatchConcurrency(settings.Ingest.ConcurrentDeliveries)
+                // Inline: the delivery is acked only after the handler returns, i.e. after the group commit.
+                .ProcessInline();
 
-            opts.BatchMessagesOf<RawUsageMessage>(batching =>
-            {
-                batching.BatchSize = settings.Ingest.BatchMessages;
-                batching.TriggerTime = settings.Ingest.BatchTriggerMilliseconds.Milliseconds();
-            }).Sequential();
-
-            opts.PublishMessage<UsageDeadLetterV1>().ToRabbitQueue(UsageContract.DeadLetterQueueName).UseDurableOutbox();
+            opts.PublishMessage<UsageDeadLetterV1>().ToRabbitQueue(UsageContract.DeadLetterQueueName).SendInline();
 
             // The database or broker being away is not the message's fault: keep retrying, never dead-letter valid usage.
             opts.OnException<NpgsqlException>().Or<TimeoutException>()

@@ -10,6 +10,8 @@ public sealed class UsageMetrics
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _duplicates;
     private readonly Counter<long> _rejected;
+    private readonly Histogram<int> _commitItems;
+    private readonly Histogram<double> _commitDuration;
 
     public UsageMetrics(IMeterFactory meters)
     {
@@ -17,9 +19,17 @@ public sealed class UsageMetrics
         _accepted = meter.CreateCounter<long>("tokenledger.usage.ingested", "{event}", "Usage events recorded for the first time");
         _duplicates = meter.CreateCounter<long>("tokenledger.usage.duplicates", "{event}", "Usage events ignored because their eventId was already recorded");
         _rejected = meter.CreateCounter<long>("tokenledger.usage.rejected", "{event}", "Usage events or messages refused as invalid");
+        _commitItems = meter.CreateHistogram<int>("tokenledger.usage.commit.items", "{item}", "Items decided in one group commit");
+        _commitDuration = meter.CreateHistogram<double>("tokenledger.usage.commit.duration", "ms", "Duration of one group commit");
     }
 
-    public void Record(RecordUsageDecision decision, string channel)
+    public void Committed(int items, TimeSpan duration)
+    {
+        _commitItems.Record(items);
+        _commitDuration.Record(duration.TotalMilliseconds);
+    }
+
+    public void Record(UsageOutcomes decision, string channel)
     {
         var tag = new KeyValuePair<string, object?>("channel", channel);
         _accepted.Add(decision.Count(UsageItemStatus.Accepted), tag);

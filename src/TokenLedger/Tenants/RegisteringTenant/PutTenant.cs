@@ -13,12 +13,12 @@ public sealed record PutTenant(string TenantId, string Name, string? TimeZone, s
     {
         public Validator()
         {
-            RuleFor(x => x.TenantId).Matches("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+            RuleFor(x => x.TenantId).Matches(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\z")
                 .WithMessage("tenantId must be 1–100 letters, digits, '.', '_' or '-', starting with a letter or digit");
             RuleFor(x => x.Name).NotEmpty().WithMessage("name is required").MaximumLength(200);
             RuleFor(x => x.TimeZone).Must(z => z is null || DateTimeZoneProviders.Tzdb.GetZoneOrNull(z) is not null)
                 .WithMessage(x => $"timeZone '{x.TimeZone}' is not an IANA time zone id such as Asia/Shanghai");
-            RuleFor(x => x.Currency).Matches("^[A-Z]{3}$").When(x => x.Currency is not null)
+            RuleFor(x => x.Currency).Matches(@"^[A-Z]{3}\z").When(x => x.Currency is not null)
                 .WithMessage("currency must be an ISO 4217 code such as CNY or USD");
         }
     }

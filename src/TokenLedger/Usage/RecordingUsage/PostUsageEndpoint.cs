@@ -1,4 +1,3 @@
-using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -22,22 +21,20 @@ public static class PostUsageEndpoint
             .WithTags("Usage")
             .WithSummary($"Record up to {UsageContract.MaxItemsPerMessage} usage events; each item is accepted, a duplicate, or rejected with reasons");
 
-    public static async Task<IResult> Handle(HttpRequest request, IDocumentSession session, UsageIngestion ingestion, UsageMetrics metrics, CancellationToken ct)
+    public static async Task<IResult> Handle(HttpRequest request, UsageCommitter committer, CancellationToken ct)
     {
         var body = await ReadBodyAsync(request, ct);
         if (body is null) return Problems.BadRequest("body", $"the body exceeds {UsageMessage.MaxBodyBytes} bytes");
         if (!StartsWithArray(body)) return Problems.BadRequest("body", "the body must be a JSON array of usage events");
 
-        var items = ingestion.Read(body);
+        var items = committer.Read(body);
         if (items is [{ Index: null } whole]) return Problems.BadRequest("body", whole.Reason);
 
-        var decision = await ingestion.RecordAsync(session, items, IngestChannels.Http, ct);
-        await session.SaveChangesAsync(ct);
-        metrics.Record(decision, IngestChannels.Http);
+        var outcomes = await committer.RecordAsync(items, IngestChannels.Http, ct);
 
         return Results.Ok(new UsageIngestResult(
-            decision.Count(UsageItemStatus.Accepted), decision.Count(UsageItemStatus.Duplicate), decision.Count(UsageItemStatus.Rejected),
-            decision.Outcomes.Select(o => new UsageItemResult(o.Item.Index ?? 0, o.Item.EventId, o.Status.ToString().ToLowerInvariant(), o.Item.Errors)).ToList()));
+            outcomes.Count(UsageItemStatus.Accepted), outcomes.Count(UsageItemStatus.Duplicate), outcomes.Count(UsageItemStatus.Rejected),
+            outcomes.Items.Select(o => new UsageItemResult(o.Item.Index ?? 0, o.Item.EventId, o.Status.ToString().ToLowerInvariant(), o.Item.Errors)).ToList()));
     }
 
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)

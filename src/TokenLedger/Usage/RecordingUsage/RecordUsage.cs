@@ -6,15 +6,22 @@ public enum UsageItemStatus { Accepted, Duplicate, Rejected }
 
 public sealed record UsageItemOutcome(UsageItem Item, UsageItemStatus Status);
 
+/// <summary>What happened to each item of one caller's message or request, in its order.</summary>
+public sealed record UsageOutcomes(IReadOnlyList<UsageItemOutcome> Items)
+{
+    public int Count(UsageItemStatus status) => Items.Count(o => o.Status == status);
+    public IEnumerable<UsageItem> Rejected => Items.Where(o => o.Status == UsageItemStatus.Rejected).Select(o => o.Item);
+}
+
 public sealed record RecordUsageDecision(IReadOnlyList<UsageBatchRecorded> Recorded, IReadOnlyList<UsageItemOutcome> Outcomes)
 {
     public int Count(UsageItemStatus status) => Outcomes.Count(o => o.Status == status);
 }
 
 /// <summary>
-/// Decides which items of a batch become ledger facts. The caller first reserves the batch's event ids in the
-/// deduplication table (inside the same transaction that will append the event); <paramref name="reserved"/> are
-/// the ids that were not seen before. An id repeated inside one batch counts once, at its first valid occurrence.
+/// Decides which items become ledger facts. The caller first reserves the event ids in the deduplication table,
+/// inside the transaction that will append the event; <c>reserved</c> are the ids that were not seen before.
+/// An id repeated inside one batch counts once, at its first valid occurrence.
 /// </summary>
 public static class RecordUsage
 {
@@ -26,14 +33,23 @@ public static class RecordUsage
     public static RecordUsageDecision Decide(
         IReadOnlyList<UsageItem> items, IReadOnlySet<string> reserved, string batchId, string channel, Instant now)
     {
+        var outcomes = Outcomes(items, reserved);
+        return new RecordUsageDecision(Events(Accepted(outcomes), batchId, channel, now), outcomes);
+    }
+
+    public static IReadOnlyList<UsageItemOutcome> Outcomes(IReadOnlyList<UsageItem> items, IReadOnlySet<string> reserved)
+    {
         var taken = new HashSet<string>(StringComparer.Ordinal);
-        var outcomes = items.Select(item => new UsageItemOutcome(item, StatusOf(item, reserved, taken))).ToList();
-        var records = outcomes.Where(o => o.Status == UsageItemStatus.Accepted).Select(o => o.Item.Record!).ToList();
-        var recorded = records.Chunk(MaxRecordsPerEvent)
+        return items.Select(item => new UsageItemOutcome(item, StatusOf(item, reserved, taken))).ToList();
+    }
+
+    public static IEnumerable<UsageRecord> Accepted(IEnumerable<UsageItemOutcome> outcomes) =>
+        outcomes.Where(o => o.Status == UsageItemStatus.Accepted).Select(o => o.Item.Record!);
+
+    public static IReadOnlyList<UsageBatchRecorded> Events(IEnumerable<UsageRecord> records, string batchId, string channel, Instant now) =>
+        records.Chunk(MaxRecordsPerEvent)
             .Select((chunk, n) => new UsageBatchRecorded(n == 0 ? batchId : $"{batchId}-{n}", channel, now, chunk))
             .ToList();
-        return new RecordUsageDecision(recorded, outcomes);
-    }
 
     private static UsageItemStatus StatusOf(UsageItem item, IReadOnlySet<string> reserved, HashSet<string> taken)
     {

@@ -13,6 +13,13 @@ namespace TokenLedger.Usage.RecordingUsage;
 /// </summary>
 public sealed record UsageItemDraft
 {
+    private const int MinYear = 2000;
+    private const int MaxYear = 2999;
+
+    /// <summary>RFC 3339 exactly: a four-digit year, '.' before at most nine fraction digits, and 'Z' or ±HH:mm.</summary>
+    private static readonly OffsetDateTimePattern Rfc3339 =
+        OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFFFFo<Z+HH:mm>");
+
     public string? EventId { get; init; }
     public OffsetDateTime? OccurredAt { get; init; }
     public string? TenantId { get; init; }
@@ -59,18 +66,41 @@ public sealed record UsageItemDraft
     private static string? ReadString(JsonElement item, string name, List<UsageFieldError> errors)
     {
         if (!TryGet(item, name, out var value)) return null;
-        if (value.ValueKind == JsonValueKind.String) return value.GetString();
-        errors.Add(new(name, $"{name} must be a string, not {Describe(value)}"));
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(new(name, $"{name} must be a string, not {Describe(value)}"));
+            return null;
+        }
+        if (TryGetText(value, out var text)) return text;
+        errors.Add(new(name, $"{name} is not valid Unicode text"));
         return null;
     }
 
     private static OffsetDateTime? ReadTimestamp(JsonElement item, string name, List<UsageFieldError> errors)
     {
         if (!TryGet(item, name, out var value)) return null;
-        if (value.ValueKind == JsonValueKind.String && OffsetDateTimePattern.ExtendedIso.Parse(value.GetString()!) is { Success: true } parsed)
-            return parsed.Value;
+        if (value.ValueKind == JsonValueKind.String && TryGetText(value, out var text) && Rfc3339.Parse(text!) is { Success: true } parsed)
+        {
+            if (parsed.Value.Year is >= MinYear and <= MaxYear) return parsed.Value;
+            errors.Add(new(name, $"{name} must be between the years {MinYear} and {MaxYear}"));
+            return null;
+        }
         errors.Add(new(name, $"{name} must be an RFC 3339 timestamp with an offset, such as 2026-06-01T08:30:00+08:00"));
         return null;
+    }
+
+    private static bool TryGetText(JsonElement value, out string? text)
+    {
+        try
+        {
+            text = value.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
     }
 
     private static long? ReadTokens(JsonElement item, string name, List<UsageFieldError> errors)

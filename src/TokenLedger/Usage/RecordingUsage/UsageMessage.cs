@@ -67,7 +67,16 @@ public static class UsageMessage
         if (item.ValueKind != JsonValueKind.Object)
             return new UsageItem(index, null, null, [new("item", "item must be a JSON object")], raw);
 
-        var draft = UsageItemDraft.Read(item);
+        UsageItemDraft draft;
+        try
+        {
+            draft = UsageItemDraft.Read(item);
+        }
+        catch (InvalidOperationException)
+        {
+            // A property name with an unpaired surrogate escape cannot even be compared.
+            return new UsageItem(index, null, null, [new("item", "item contains a property name that is not valid Unicode text")], raw);
+        }
         var errors = draft.TypeErrors
             .Concat(validator.Validate(draft).Errors.Select(f => new UsageFieldError(f.PropertyName, f.ErrorMessage)))
             .ToList();

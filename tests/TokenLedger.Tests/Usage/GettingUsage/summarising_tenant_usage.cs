@@ -28,16 +28,27 @@ public class summarising_tenant_usage
     }
 
     [Fact]
-    public void a_later_batch_adds_counts_and_widens_the_time_range()
+    public void a_later_batch_adds_its_counts_and_moves_the_last_occurrence_forward()
     {
         var existing = new TenantUsageSummary("acme", 2, 150, T0 + Minutes(1), T0 + Minutes(2), T0 + Minutes(10));
         var batch = Batch(T0 + Minutes(20),
-            Record("d", "acme", T0 - Minutes(30), tokens: 7),
+            Record("d", "acme", T0 + Minutes(5), tokens: 7),
             Record("e", "acme", T0 + Minutes(15), tokens: 3));
 
         var summary = _projection.Evolve(existing, "acme", Event(batch));
 
-        summary.ShouldBe(new TenantUsageSummary("acme", 4, 160, T0 - Minutes(30), T0 + Minutes(15), T0 + Minutes(20)));
+        summary.ShouldBe(new TenantUsageSummary("acme", 4, 160, T0 + Minutes(1), T0 + Minutes(15), T0 + Minutes(20)));
+    }
+
+    [Fact]
+    public void a_batch_of_late_arrivals_moves_the_first_occurrence_back_and_keeps_the_last()
+    {
+        var existing = new TenantUsageSummary("acme", 2, 150, T0 + Minutes(1), T0 + Minutes(2), T0 + Minutes(10));
+        var batch = Batch(T0 + Minutes(20), Record("d", "acme", T0 - Minutes(30), tokens: 7));
+
+        var summary = _projection.Evolve(existing, "acme", Event(batch));
+
+        summary.ShouldBe(new TenantUsageSummary("acme", 3, 157, T0 - Minutes(30), T0 + Minutes(2), T0 + Minutes(20)));
     }
 
     [Fact]
@@ -85,7 +96,7 @@ public class summarising_tenant_usage
     private static UsageBatchRecorded Batch(Instant recordedAt, params UsageRecord[] records) =>
         new("batch-1", IngestChannels.Amqp, recordedAt, records);
 
-    /// <summary>A record whose four token counts add up to <paramref name="tokens"/>.</summary>
+    /// <summary>A record whose token counts (input and output) add up to <paramref name="tokens"/>.</summary>
     private static UsageRecord Record(string eventId, string tenantId, Instant occurredAt, long tokens) =>
-        new(eventId, tenantId, "deepseek-chat", occurredAt, tokens, 0, 0, 0);
+        new(eventId, tenantId, "deepseek-chat", occurredAt, tokens / 2, 0, 0, tokens - tokens / 2);
 }

@@ -1,0 +1,166 @@
+using NodaTime;
+using Shouldly;
+using TokenLedger.Tenants;
+using TokenLedger.Tenants.RegisteringTenant;
+using Xunit;
+
+namespace TokenLedger.Tests.Tenants.RegisteringTenant;
+
+/// <summary><see cref="PutTenant"/>: its validator and its decider.</summary>
+public class putting_a_tenant
+{
+    private static readonly Instant Now = Instant.FromUtc(2026, 6, 12, 8, 0);
+    private static readonly Tenant Acme = new("tenant:acme", "acme", "Acme Ltd", "Asia/Shanghai", "CNY", Instant.FromUtc(2026, 1, 1, 0, 0));
+    private readonly PutTenant.Validator _validator = new();
+
+    [Fact]
+    public void a_new_tenant_without_zone_or_currency_is_registered_in_shanghai_in_yuan()
+    {
+        var events = PutTenant.Decide(null, new PutTenant("acme", "Acme Ltd", null, null), Now);
+
+        events.ShouldBe([new TenantRegistered("acme", "Acme Ltd", "Asia/Shanghai", "CNY", Now)]);
+    }
+
+    [Fact]
+    public void a_new_tenant_is_registered_with_the_zone_and_currency_given()
+    {
+        var events = PutTenant.Decide(null, new PutTenant("globex", "Globex", "Europe/Berlin", "EUR"), Now);
+
+        events.ShouldBe([new TenantRegistered("globex", "Globex", "Europe/Berlin", "EUR", Now)]);
+    }
+
+    [Fact]
+    public void putting_the_same_profile_again_changes_nothing()
+    {
+        PutTenant.Decide(Acme, new PutTenant("acme", "Acme Ltd", "Asia/Shanghai", "CNY"), Now).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void omitted_zone_and_currency_equal_to_the_defaults_change_nothing()
+    {
+        PutTenant.Decide(Acme, new PutTenant("acme", "Acme Ltd", null, null), Now).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("Acme Group", "Asia/Shanghai", "CNY")]
+    [InlineData("Acme Ltd", "Asia/Hong_Kong", "CNY")]
+    [InlineData("Acme Ltd", "Asia/Shanghai", "HKD")]
+    [InlineData("acme ltd", "Asia/Shanghai", "CNY")]
+    public void any_difference_in_the_profile_is_a_profile_change_carrying_the_whole_new_profile(string name, string zone, string currency)
+    {
+        var events = PutTenant.Decide(Acme, new PutTenant("acme", name, zone, currency), Now);
+
+        events.ShouldBe([new TenantProfileChanged("acme", name, zone, currency, Now)]);
+    }
+
+    [Fact]
+    public void omitting_zone_and_currency_for_a_tenant_with_others_puts_back_the_defaults()
+    {
+        var berlin = Acme with { TimeZone = "Europe/Berlin", Currency = "EUR" };
+
+        var events = PutTenant.Decide(berlin, new PutTenant("acme", "Acme Ltd", null, null), Now);
+
+        events.ShouldBe([new TenantProfileChanged("acme", "Acme Ltd", "Asia/Shanghai", "CNY", Now)]);
+    }
+
+    [Theory]
+    [InlineData("acme")]
+    [InlineData("a")]
+    [InlineData("7")]
+    [InlineData("Acme.Corp_cn-east-2")]
+    public void a_valid_command_passes(string tenantId)
+    {
+        _validator.Validate(new PutTenant(tenantId, "Acme Ltd", "Europe/Berlin", "USD")).IsValid.ShouldBeTrue();
+        _validator.Validate(new PutTenant(tenantId, "Acme Ltd", null, null)).IsValid.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void a_tenant_id_of_100_characters_passes_and_of_101_fails()
+    {
+        _validator.Validate(new PutTenant(new string('a', 100), "Acme", null, null)).IsValid.ShouldBeTrue();
+        ErrorsOf(new PutTenant(new string('a', 101), "Acme", null, null)).ShouldBe([TenantIdError]);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-acme")]
+    [InlineData(".acme")]
+    [InlineData("acme corp")]
+    [InlineData("acme/eu")]
+    [InlineData("acme:1")]
+    [InlineData("阿里云")]
+    public void a_bad_tenant_id_fails(string tenantId)
+    {
+        ErrorsOf(new PutTenant(tenantId, "Acme", null, null)).ShouldBe([TenantIdError]);
+    }
+
+    [Fact]
+    public void a_tenant_id_starting_with_a_newline_fails()
+    {
+        ErrorsOf(new PutTenant("\nacme", "Acme", null, null)).ShouldBe([TenantIdError]);
+    }
+
+    [Fact]
+    public void a_tenant_id_ending_with_a_newline_fails()
+    {
+        ErrorsOf(new PutTenant("acme\n", "Acme", null, null)).ShouldBe([TenantIdError]);
+    }
+
+    [Fact]
+    public void a_currency_ending_with_a_newline_fails()
+    {
+        ErrorsOf(new PutTenant("acme", "Acme", null, "CNY\n"))
+            .ShouldBe([("Currency", "currency must be an ISO 4217 code such as CNY or USD")]);
+    }
+
+    [Theory]
+    [InlineData("Mars/Olympus")]
+    [InlineData("asia/shanghai")]
+    [InlineData("")]
+    [InlineData("GMT+8")]
+    public void an_unknown_time_zone_fails_naming_the_zone(string zone)
+    {
+        ErrorsOf(new PutTenant("acme", "Acme", zone, null))
+            .ShouldBe([("TimeZone", $"timeZone '{zone}' is not an IANA time zone id such as Asia/Shanghai")]);
+    }
+
+    [Theory]
+    [InlineData("cny")]
+    [InlineData("CN")]
+    [InlineData("CNYY")]
+    [InlineData("")]
+    [InlineData("C1Y")]
+    public void a_currency_that_is_not_three_capital_letters_fails(string currency)
+    {
+        ErrorsOf(new PutTenant("acme", "Acme", null, currency))
+            .ShouldBe([("Currency", "currency must be an ISO 4217 code such as CNY or USD")]);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void a_blank_name_fails(string name)
+    {
+        ErrorsOf(new PutTenant("acme", name, null, null)).ShouldBe([("Name", "name is required")]);
+    }
+
+    [Fact]
+    public void a_name_of_200_characters_passes_and_of_201_fails()
+    {
+        _validator.Validate(new PutTenant("acme", new string('n', 200), null, null)).IsValid.ShouldBeTrue();
+        ErrorsOf(new PutTenant("acme", new string('n', 201), null, null)).Select(e => e.Property).ShouldBe(["Name"]);
+    }
+
+    [Fact]
+    public void every_problem_is_reported_at_once()
+    {
+        ErrorsOf(new PutTenant("-", "", "Mars/Olympus", "cny")).Select(e => e.Property)
+            .ShouldBe(["TenantId", "Name", "TimeZone", "Currency"]);
+    }
+
+    private static readonly (string, string) TenantIdError =
+        ("TenantId", "tenantId must be 1–100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+
+    private List<(string Property, string Message)> ErrorsOf(PutTenant command) =>
+        _validator.Validate(command).Errors.Select(e => (e.PropertyName, e.ErrorMessage)).ToList();
+}

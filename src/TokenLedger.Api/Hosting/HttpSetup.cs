@@ -3,6 +3,10 @@ using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 using TokenLedger.Access;
 using TokenLedger.Access.IssuingKeys;
+using TokenLedger.Distributors.RegisteringDistributor;
+using TokenLedger.Pricing.PuttingPriceBook;
+using TokenLedger.Pricing.RatingUnratedUsage;
+using TokenLedger.Pricing.RatingUsage;
 using TokenLedger.Tenants.ListingUnknownTenants;
 using TokenLedger.Tenants.RegisteringTenant;
 using TokenLedger.Usage;
@@ -17,6 +21,7 @@ public static class HttpSetup
     {
         var services = builder.Services;
         services.AddSingleton<IClock>(NodaTime.SystemClock.Instance);
+        services.AddSingleton<RatingCatalogSource>();
         services.AddSingleton<UsageCommitter>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageCommitter>());
         services.AddSingleton<UsageMetrics>();
@@ -31,6 +36,8 @@ public static class HttpSetup
 
     public static void MapLedgerEndpoints(this WebApplication app)
     {
+        app.Lifetime.ApplicationStarted.Register(() =>
+            _ = app.Services.GetRequiredService<Wolverine.IMessageBus>().PublishAsync(new RateUnratedUsage()).AsTask());
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -41,5 +48,7 @@ public static class HttpSetup
         app.MapPostUsage();
         app.MapGetTenantUsage();
         app.MapGetUnknownTenants();
+        app.MapPutDistributor();
+        app.MapPriceBooks();
     }
 }

@@ -1,6 +1,7 @@
 using JasperFx.Core;
 using Npgsql;
 using TokenLedger.Contracts.Usage;
+using TokenLedger.Pricing.RatingUnratedUsage;
 using TokenLedger.Usage.RecordingUsage;
 using Wolverine;
 using Wolverine.ErrorHandling;
@@ -32,6 +33,7 @@ public static class MessagingSetup
                 // Inline: the delivery is acked only after the handler returns, i.e. after the group commit.
                 .ProcessInline();
 
+            opts.PublishMessage<RateUnratedUsage>().ToLocalQueue("late-rating").Sequential();
             opts.PublishMessage<UsageDeadLetterV1>().ToRabbitQueue(UsageContract.DeadLetterQueueName).SendInline();
 
             // The database or broker being away is not the message's fault: keep retrying, never dead-letter valid usage.

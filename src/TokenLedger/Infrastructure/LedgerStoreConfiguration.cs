@@ -4,6 +4,9 @@ using Marten;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 using TokenLedger.Access;
+using TokenLedger.Distributors;
+using TokenLedger.Pricing.PriceBooks;
+using TokenLedger.Pricing.RatingUsage;
 using TokenLedger.Tenants;
 using TokenLedger.Usage.GettingUsage;
 using TokenLedger.Usage.RecordingUsage;
@@ -21,9 +24,13 @@ public static class LedgerStoreConfiguration
         opts.Events.StreamIdentity = StreamIdentity.AsString;
 
         opts.Storage.ExtendedSchemaObjects.Add(UsageEventIds.Table(LedgerSchema.Name));
+        opts.Storage.ExtendedSchemaObjects.Add(RatingCatalogRevision.Table(LedgerSchema.Name));
         opts.Projections.Add(new UsageFactsProjection(LedgerSchema.Name), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new UsageChargesProjection(LedgerSchema.Name), ProjectionLifecycle.Inline);
         opts.Projections.Add(new TenantUsageSummaryProjection(), ProjectionLifecycle.Async);
         opts.Projections.Snapshot<Tenant>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<ApiKey>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<PriceBook>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<Distributor>(SnapshotLifecycle.Inline);
     }
 }

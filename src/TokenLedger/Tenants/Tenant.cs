@@ -8,8 +8,12 @@ public sealed record TenantRegistered(string TenantId, string Name, string TimeZ
 /// <summary>A registered customer's name, billing zone or currency was changed by an operator.</summary>
 public sealed record TenantProfileChanged(string TenantId, string Name, string TimeZone, string Currency, Instant ChangedAt);
 
+/// <summary>The tenant's usage is from now on rated at this retail price book.</summary>
+public sealed record TenantRetailPriceBookAssigned(string TenantId, string PriceBookId, Instant AssignedAt);
+
 /// <summary>Inline snapshot of a tenant stream; its id is the stream key (see <see cref="TenantStreams"/>).</summary>
-public sealed partial record Tenant(string Id, string TenantId, string Name, string TimeZone, string Currency, Instant RegisteredAt)
+public sealed partial record Tenant(
+    string Id, string TenantId, string Name, string TimeZone, string Currency, Instant RegisteredAt, string? RetailPriceBookId = null)
 {
     public const string DefaultTimeZone = "Asia/Shanghai";
     public const string DefaultCurrency = "CNY";
@@ -18,6 +22,8 @@ public sealed partial record Tenant(string Id, string TenantId, string Name, str
         new(TenantStreams.For(e.TenantId), e.TenantId, e.Name, e.TimeZone, e.Currency, e.RegisteredAt);
 
     public Tenant Apply(TenantProfileChanged e) => this with { Name = e.Name, TimeZone = e.TimeZone, Currency = e.Currency };
+
+    public Tenant Apply(TenantRetailPriceBookAssigned e) => this with { RetailPriceBookId = e.PriceBookId };
 
     public DateTimeZone Zone => DateTimeZoneProviders.Tzdb[TimeZone];
 }

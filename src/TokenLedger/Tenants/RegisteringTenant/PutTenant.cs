@@ -4,7 +4,7 @@ using NodaTime;
 namespace TokenLedger.Tenants.RegisteringTenant;
 
 /// <summary>Registers a tenant, or changes its profile; a repeated identical request changes nothing.</summary>
-public sealed record PutTenant(string TenantId, string Name, string? TimeZone, string? Currency)
+public sealed record PutTenant(string TenantId, string Name, string? TimeZone, string? Currency, string? RetailPriceBookId = null)
 {
     public string Zone => TimeZone ?? Tenant.DefaultTimeZone;
     public string CurrencyCode => Currency ?? Tenant.DefaultCurrency;
@@ -23,10 +23,19 @@ public sealed record PutTenant(string TenantId, string Name, string? TimeZone, s
         }
     }
 
-    public static object[] Decide(Tenant? current, PutTenant command, Instant now) => current switch
+    /// <summary>Omitting retailPriceBookId keeps the current assignment; zone and currency fall back to their defaults.</summary>
+    public static object[] Decide(Tenant? current, PutTenant command, Instant now) =>
+        [.. ProfileEvents(current, command, now), .. PriceBookEvents(current, command, now)];
+
+    private static object[] ProfileEvents(Tenant? current, PutTenant command, Instant now) => current switch
     {
         null => [new TenantRegistered(command.TenantId, command.Name, command.Zone, command.CurrencyCode, now)],
         _ when current.Name == command.Name && current.TimeZone == command.Zone && current.Currency == command.CurrencyCode => [],
         _ => [new TenantProfileChanged(command.TenantId, command.Name, command.Zone, command.CurrencyCode, now)],
     };
+
+    private static object[] PriceBookEvents(Tenant? current, PutTenant command, Instant now) =>
+        command.RetailPriceBookId is { } book && book != current?.RetailPriceBookId
+            ? [new TenantRetailPriceBookAssigned(command.TenantId, book, now)]
+            : [];
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using NodaTime;
 using NodaTime.Text;
+using System.Text.Json.Serialization;
 using Npgsql;
 using TokenLedger.Access;
 using TokenLedger.Infrastructure;
@@ -12,9 +13,18 @@ using TokenLedger.Tenants;
 
 namespace TokenLedger.Usage.GettingUsage;
 
-public sealed record ModelUsage(string Model, long Events, long InputTokens, long CachedInputTokens, long CacheWriteTokens, long OutputTokens);
+public sealed record ModelUsage(
+    string Model, long Events, long InputTokens, long CachedInputTokens, long CacheWriteTokens, long OutputTokens,
+    Money Charge, long UnratedEvents,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? CostUnratedEvents,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Money? Cost,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Money? Margin);
 
-public sealed record TenantUsageResponse(string TenantId, OffsetDateTime From, OffsetDateTime To, IReadOnlyList<ModelUsage> Models);
+/// <summary>Charges are retail and unrounded; cost (wholesale) and margin are shown to operators only.</summary>
+public sealed record TenantUsageResponse(
+    string TenantId, OffsetDateTime From, OffsetDateTime To, IReadOnlyList<ModelUsage> Models, Money Total,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Money? Cost,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Money? Margin);
 
 public static class GetTenantUsageEndpoint
 {
@@ -40,8 +50,9 @@ public static class GetTenantUsageEndpoint
             end ?? month.PlusMonths(1).OnDayOfMonth(1).AtStartOfDayInZone(zone).ToOffsetDateTime());
         if (interval.From.ToInstant() >= interval.To.ToInstant()) return Problems.BadRequest("to", "to must be later than from");
 
-        var models = await UsageTotals.ByModelAsync(db, tenantId, interval, ct);
-        return Results.Ok(new TenantUsageResponse(tenantId, interval.From, interval.To, models));
+        var rows = await UsageTotals.ByModelAsync(db, tenantId, interval, ct);
+        var currency = tenant?.Currency ?? Tenant.DefaultCurrency;
+        return Results.Ok(UsageReport.Build(tenantId, interval, rows, currency, showCost: user.IsInRole(Roles.Operator)));
     }
 
     private static bool TryParse(string? text, string name, out OffsetDateTime? value, out IResult? problem)
@@ -61,24 +72,3 @@ public static class GetTenantUsageEndpoint
 }
 
 public sealed record UsageInterval(OffsetDateTime From, OffsetDateTime To);
-
-public static class UsageTotals
-{
-    public static async Task<IReadOnlyList<ModelUsage>> ByModelAsync(NpgsqlDataSource db, string tenantId, UsageInterval interval, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand(
-            $"select model, count(*), coalesce(sum(input_tokens),0)::bigint, coalesce(sum(cached_input_tokens),0)::bigint, " +
-            $"coalesce(sum(cache_write_tokens),0)::bigint, coalesce(sum(output_tokens),0)::bigint " +
-            $"from {LedgerSchema.Name}.{UsageFactsProjection.TableName} " +
-            "where tenant_id = $1 and occurred_at >= $2 and occurred_at < $3 group by model order by model");
-        command.Parameters.AddWithValue(tenantId);
-        command.Parameters.AddWithValue(interval.From.ToInstant().ToDateTimeUtc());
-        command.Parameters.AddWithValue(interval.To.ToInstant().ToDateTimeUtc());
-
-        var models = new List<ModelUsage>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            models.Add(new ModelUsage(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)));
-        return models;
-    }
-}

@@ -4,6 +4,7 @@ using Marten;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NodaTime;
+using TokenLedger.Pricing.RatingUsage;
 
 namespace TokenLedger.Usage.RecordingUsage;
 
@@ -13,7 +14,8 @@ namespace TokenLedger.Usage.RecordingUsage;
 /// next one. Callers acknowledge the broker only after their task completes, so nothing is acked before it is
 /// durable, and under load thousands of deliveries cost one reservation query and one appended ledger event.
 /// </summary>
-public sealed class UsageCommitter(IDocumentStore store, IClock clock, UsageMetrics metrics, ILogger<UsageCommitter> logger)
+public sealed class UsageCommitter(
+    IDocumentStore store, RatingCatalogSource catalogs, IClock clock, UsageMetrics metrics, ILogger<UsageCommitter> logger)
     : BackgroundService
 {
     public const int MaxItemsPerCommit = 5000;
@@ -84,9 +86,14 @@ public sealed class UsageCommitter(IDocumentStore store, IClock clock, UsageMetr
     {
         await using var session = store.LightweightSession();
         var reserved = await UsageEventIds.ReserveAsync(session, RecordUsage.CandidateIds(group.SelectMany(r => r.Items)), ct);
-        var decisions = UsageGroup.Decide(group.Select(r => (r.Items, r.Channel)).ToList(), reserved, Guid.CreateVersion7().ToString("N"), clock.GetCurrentInstant());
+        var now = clock.GetCurrentInstant();
+        var decisions = UsageGroup.Decide(group.Select(r => (r.Items, r.Channel)).ToList(), reserved, Guid.CreateVersion7().ToString("N"), now);
+        var catalog = decisions.Recorded.Count == 0 ? RatingCatalog.Empty : await catalogs.CurrentAsync(session, ct);
         foreach (var recorded in decisions.Recorded)
-            session.Events.StartStream(UsageStreams.ForBatch(recorded.BatchId), recorded);
+        {
+            var rated = new UsageBatchRated(recorded.BatchId, now, recorded.Records.Select(catalog.Rate).ToList());
+            session.Events.StartStream(UsageStreams.ForBatch(recorded.BatchId), recorded, rated);
+        }
         await session.SaveChangesAsync(ct);
         return decisions.PerRequest;
     }

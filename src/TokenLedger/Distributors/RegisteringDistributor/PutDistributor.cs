@@ -1,0 +1,71 @@
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using NodaTime;
+using TokenLedger.Pricing.RatingUnratedUsage;
+using Wolverine;
+using TokenLedger.Access;
+using TokenLedger.Infrastructure;
+using TokenLedger.Pricing.PriceBooks;
+using TokenLedger.Pricing.RatingUsage;
+
+namespace TokenLedger.Distributors.RegisteringDistributor;
+
+/// <summary>Registers a distributor or changes it. Use the id "house" for the ledger owner's own upstream purchases.</summary>
+public sealed record PutDistributor(string DistributorId, string Name, string? WholesalePriceBookId)
+{
+    public sealed class Validator : AbstractValidator<PutDistributor>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.DistributorId).Matches(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\z")
+                .WithMessage("distributorId must be 1–100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            RuleFor(x => x.Name).NotEmpty().WithMessage("name is required").MaximumLength(200);
+        }
+    }
+
+    public static object[] Decide(Distributor? current, PutDistributor command, Instant now) => current switch
+    {
+        null => [new DistributorRegistered(command.DistributorId, command.Name, command.WholesalePriceBookId, now)],
+        _ when current.Name == command.Name && current.WholesalePriceBookId == command.WholesalePriceBookId => [],
+        _ => [new DistributorChanged(command.DistributorId, command.Name, command.WholesalePriceBookId, now)],
+    };
+}
+
+public sealed record PutDistributorRequest(string? Name, string? WholesalePriceBookId);
+
+public sealed record DistributorResponse(string DistributorId, string Name, string? WholesalePriceBookId);
+
+public static class PutDistributorEndpoint
+{
+    public static void MapPutDistributor(this IEndpointRouteBuilder app) =>
+        app.MapPut("/api/distributors/{distributorId}", Handle).RequireAuthorization(Policies.Operator)
+            .WithTags("Distributors")
+            .WithSummary("Register a distributor (or 'house') and the wholesale price book its upstream usage is rated at");
+
+    public static async Task<IResult> Handle(string distributorId, PutDistributorRequest body, IDocumentSession session, IClock clock, IMessageBus bus, CancellationToken ct)
+    {
+        var command = new PutDistributor(distributorId, body.Name ?? "", body.WholesalePriceBookId);
+        var validation = new PutDistributor.Validator().Validate(command);
+        if (!validation.IsValid) return Problems.Validation(validation);
+        if (command.WholesalePriceBookId is { } book && await session.LoadAsync<PriceBook>(PriceBookStreams.For(book), ct) is null)
+            return Problems.BadRequest("wholesalePriceBookId", $"price book '{book}' does not exist");
+
+        var key = DistributorStreams.For(distributorId);
+        var current = await session.LoadAsync<Distributor>(key, ct);
+        var events = PutDistributor.Decide(current, command, clock.GetCurrentInstant());
+        if (events.Length > 0)
+        {
+            if (current is null) session.Events.StartStream<Distributor>(key, events);
+            else session.Events.Append(key, events);
+            RatingCatalogRevision.Bump(session);
+            await session.SaveChangesAsync(ct);
+            await bus.PublishAsync(new RateUnratedUsage());
+        }
+        var saved = (await session.LoadAsync<Distributor>(key, ct))!;
+        var response = new DistributorResponse(saved.DistributorId, saved.Name, saved.WholesalePriceBookId);
+        return current is null ? Results.Created($"/api/distributors/{distributorId}", response) : Results.Ok(response);
+    }
+}

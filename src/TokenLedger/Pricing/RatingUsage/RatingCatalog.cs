@@ -1,0 +1,50 @@
+using TokenLedger.Distributors;
+using TokenLedger.Pricing.PriceBooks;
+using TokenLedger.Usage;
+
+namespace TokenLedger.Pricing.RatingUsage;
+
+/// <summary>
+/// Everything rating needs, as of one catalog revision: price books with all their versions, each tenant's retail
+/// book and each distributor's wholesale book. Pure: rating a record twice with the same catalog gives equal results.
+/// </summary>
+public sealed class RatingCatalog(
+    long revision,
+    IReadOnlyDictionary<string, PriceBookHistory> books,
+    IReadOnlyDictionary<string, string> retailBookByTenant,
+    IReadOnlyDictionary<string, string> wholesaleBookByDistributor)
+{
+    public static readonly RatingCatalog Empty = new(-1, new Dictionary<string, PriceBookHistory>(), new Dictionary<string, string>(), new Dictionary<string, string>());
+
+    public long Revision => revision;
+
+    public UsageRating Rate(UsageRecord record)
+    {
+        var payer = record.DistributorId ?? Distributor.House;
+        var tokens = new TokenCounts(record.InputTokens, record.CachedInputTokens, record.CacheWriteTokens, record.OutputTokens);
+        return new UsageRating(record.EventId, payer,
+            RateAt(retailBookByTenant.GetValueOrDefault(record.TenantId), $"tenant '{record.TenantId}' has no retail price book", record, tokens),
+            RateAt(wholesaleBookByDistributor.GetValueOrDefault(payer), $"distributor '{payer}' has no wholesale price book", record, tokens));
+    }
+
+    private SideRating RateAt(string? bookId, string missingBook, UsageRecord record, TokenCounts tokens)
+    {
+        if (bookId is null) return SideRating.Unrated(missingBook);
+        if (!books.TryGetValue(bookId, out var book)) return SideRating.Unrated($"price book '{bookId}' does not exist");
+        if (book.VersionAt(record.OccurredAt) is not { } version)
+            return SideRating.Unrated($"price book '{bookId}' has no version in force at {record.OccurredAt}");
+        return Rating.Rate(version, record.Model, tokens, record.OccurredAt) switch
+        {
+            Rated rated => SideRating.Of(rated.Charge),
+            Unrated unrated => SideRating.Unrated(unrated.Reason),
+            var other => throw new InvalidOperationException($"Unknown rating outcome {other}"),
+        };
+    }
+
+    public static RatingCatalog From(long revision, IEnumerable<PriceBook> books, IEnumerable<(string TenantId, string BookId)> retail,
+        IEnumerable<(string DistributorId, string BookId)> wholesale) => new(
+        revision,
+        books.ToDictionary(b => b.PriceBookId, b => new PriceBookHistory(b.Versions)),
+        retail.ToDictionary(t => t.TenantId, t => t.BookId),
+        wholesale.ToDictionary(d => d.DistributorId, d => d.BookId));
+}

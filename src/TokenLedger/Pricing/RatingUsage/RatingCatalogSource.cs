@@ -1,0 +1,28 @@
+using Marten;
+using TokenLedger.Distributors;
+using TokenLedger.Pricing.PriceBooks;
+using TokenLedger.Tenants;
+
+namespace TokenLedger.Pricing.RatingUsage;
+
+/// <summary>Keeps the current <see cref="RatingCatalog"/>, reloading it inside the caller's transaction when the revision moved.</summary>
+public sealed class RatingCatalogSource
+{
+    private volatile RatingCatalog _current = RatingCatalog.Empty;
+
+    public async Task<RatingCatalog> CurrentAsync(IDocumentSession session, CancellationToken ct)
+    {
+        var revision = await RatingCatalogRevision.ReadAsync(session, ct);
+        var current = _current;
+        if (current.Revision == revision) return current;
+
+        var books = await session.Query<PriceBook>().ToListAsync(ct);
+        var tenants = await session.Query<Tenant>().Where(t => t.RetailPriceBookId != null).ToListAsync(ct);
+        var distributors = await session.Query<Distributor>().Where(d => d.WholesalePriceBookId != null).ToListAsync(ct);
+        var loaded = RatingCatalog.From(revision, books,
+            tenants.Select(t => (t.TenantId, t.RetailPriceBookId!)),
+            distributors.Select(d => (d.DistributorId, d.WholesalePriceBookId!)));
+        _current = loaded;
+        return loaded;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using Npgsql;
+using TokenLedger.Infrastructure;
+using TokenLedger.Pricing.RatingUsage;
+
+namespace TokenLedger.Usage.GettingUsage;
+
+/// <summary>A decimal amount as exact text (unrounded), with its ISO 4217 currency.</summary>
+public sealed record Money(string Amount, string Currency)
+{
+    public static Money Of(decimal amount, string currency) => new(amount.ToString(CultureInfo.InvariantCulture), currency);
+}
+
+/// <summary>Per-model sums over usage_facts joined to usage_charges; every figure is a sum over usage event rows.</summary>
+public sealed record ModelTotalsRow(
+    string Model, long Events, long InputTokens, long CachedInputTokens, long CacheWriteTokens, long OutputTokens,
+    long RetailUnrated, decimal RetailAmount, string? RetailCurrency,
+    long WholesaleUnrated, decimal WholesaleAmount, string? WholesaleCurrency, int WholesaleCurrencies);
+
+public static class UsageTotals
+{
+    public static async Task<IReadOnlyList<ModelTotalsRow>> ByModelAsync(NpgsqlDataSource db, string tenantId, UsageInterval interval, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            "select f.model, count(*), coalesce(sum(f.input_tokens),0)::bigint, coalesce(sum(f.cached_input_tokens),0)::bigint, " +
+            "coalesce(sum(f.cache_write_tokens),0)::bigint, coalesce(sum(f.output_tokens),0)::bigint, " +
+            "count(*) filter (where c.retail_status is distinct from 'rated'), coalesce(sum(c.retail_amount),0), min(c.retail_currency), " +
+            "count(*) filter (where c.wholesale_status is distinct from 'rated'), coalesce(sum(c.wholesale_amount),0), min(c.wholesale_currency), " +
+            "count(distinct c.wholesale_currency)::int " +
+            $"from {LedgerSchema.Name}.{UsageFactsProjection.TableName} f " +
+            $"left join {LedgerSchema.Name}.{UsageChargesProjection.TableName} c on c.event_id = f.event_id " +
+            "where f.tenant_id = $1 and f.occurred_at >= $2 and f.occurred_at < $3 group by f.model order by f.model");
+        command.Parameters.AddWithValue(tenantId);
+        command.Parameters.AddWithValue(interval.From.ToInstant().ToDateTimeOffset());
+        command.Parameters.AddWithValue(interval.To.ToInstant().ToDateTimeOffset());
+
+        var rows = new List<ModelTotalsRow>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            rows.Add(new ModelTotalsRow(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+                reader.GetInt64(5), reader.GetInt64(6), reader.GetDecimal(7), reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.GetInt64(9), reader.GetDecimal(10), reader.IsDBNull(11) ? null : reader.GetString(11), reader.GetInt32(12)));
+        return rows;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Shouldly;
+using TokenLedger.Contracts.Usage;
+using TokenLedger.IntegrationTests.Fixtures;
+
+namespace TokenLedger.IntegrationTests.Pricing;
+
+[Collection(LedgerCollection.Name)]
+public sealed class rating_usage(LedgerFixture fixture)
+{
+    private static readonly DateTimeOffset June1 = new(2026, 6, 1, 0, 0, 0, TimeSpan.FromHours(8));
+
+    private static object Book(string effectiveFrom, string input, string output, string model = "deepseek-v4-pro", object? aliases = null) => new
+    {
+        currency = "CNY", effectiveFrom, aliases,
+        prices = new[] { new { model, inputPerMillion = input, cachedInputPerMillion = "0.2", cacheWritePerMillion = "0", outputPerMillion = output } },
+    };
+
+    private async Task<(string Tenant, string Distributor)> PricedTenantAsync(string retailBook, string wholesaleBook)
+    {
+        var tenant = LedgerFixture.NewTenantId("rated");
+        var distributor = LedgerFixture.NewTenantId("dist");
+        (await fixture.Operator.PutAsJsonAsync($"/api/distributors/{distributor}", new { name = "Distributor", wholesalePriceBookId = wholesaleBook })).EnsureSuccessStatusCode();
+        (await fixture.Operator.PutAsJsonAsync($"/api/tenants/{tenant}", new { name = "Rated", retailPriceBookId = retailBook })).EnsureSuccessStatusCode();
+        return (tenant, distributor);
+    }
+
+    private async Task PostAsync(params UsageEventV1[] events)
+    {
+        var response = await fixture.Operator.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(events), Encoding.UTF8, "application/json"));
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32().ShouldBe(events.Length);
+    }
+
+    private async Task<JsonElement> ReportAsync(HttpClient client, string tenant, DateTimeOffset from, DateTimeOffset to) =>
+        await client.GetFromJsonAsync<JsonElement>(
+            $"/api/tenants/{tenant}/usage?from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}");
+
+    [Fact]
+    public async Task putting_a_price_book_publishes_versions_and_an_identical_put_changes_nothing()
+    {
+        var id = LedgerFixture.NewTenantId("book");
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", Book("2026-06-01T00:00:00+08:00", "2", "8"))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", Book("2026-06-01T00:00:00+08:00", "2", "8"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", Book("2026-06-15T00:00:00+08:00", "1", "4"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var book = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/price-books/{id}");
+        book.GetProperty("versions").GetArrayLength().ShouldBe(2);
+        book.GetProperty("versions")[1].GetProperty("content").GetProperty("prices")[0].GetProperty("inputPerMillion").GetString().ShouldBe("1");
+    }
+
+    [Fact]
+    public async Task an_invalid_price_book_is_a_400_naming_the_fields_and_a_currency_change_is_refused()
+    {
+        var id = LedgerFixture.NewTenantId("bad");
+        var response = await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", new
+        {
+            currency = "yuan", effectiveFrom = "June", prices = new[] { new { model = "m", inputPerMillion = "-1", cachedInputPerMillion = "x", outputPerMillion = "1" } },
+        });
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name).ToList();
+        errors.ShouldContain(e => e.Contains("currency", StringComparison.OrdinalIgnoreCase));
+        errors.ShouldContain(e => e.Contains("effectiveFrom", StringComparison.OrdinalIgnoreCase));
+        errors.ShouldContain(e => e.Contains("inputPerMillion", StringComparison.OrdinalIgnoreCase));
+
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", Book("2026-06-01T00:00:00+08:00", "2", "8"))).EnsureSuccessStatusCode();
+        var usd = await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", new { currency = "USD", effectiveFrom = "2026-07-01T00:00:00Z", prices = new[] { new { model = "m", inputPerMillion = "1", cachedInputPerMillion = "0", outputPerMillion = "1" } } });
+        usd.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await usd.Content.ReadAsStringAsync()).ShouldContain("cannot change its currency");
+    }
+
+    [Fact]
+    public async Task usage_is_rated_at_retail_and_wholesale_and_a_mid_month_price_change_keeps_each_events_own_price()
+    {
+        var retail = LedgerFixture.NewTenantId("retail");
+        var wholesale = LedgerFixture.NewTenantId("whole");
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book("2026-06-01T00:00:00+08:00", "2", "8", aliases: new Dictionary<string, string> { ["deepseek-chat"] = "deepseek-v4-pro" }))).EnsureSuccessStatusCode();
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book("2026-06-15T00:00:00+08:00", "1", "4", aliases: new Dictionary<string, string> { ["deepseek-chat"] = "deepseek-v4-pro" }))).EnsureSuccessStatusCode();
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{wholesale}", Book("2026-06-01T00:00:00+08:00", "1.5", "6", aliases: new Dictionary<string, string> { ["deepseek-chat"] = "deepseek-v4-pro" }))).EnsureSuccessStatusCode();
+        var (tenant, distributor) = await PricedTenantAsync(retail, wholesale);
+
+        await PostAsync(
+            new UsageEventV1($"{tenant}-before", June1.AddDays(13), tenant, "deepseek-chat", 1_000_000, 0, 100_000, DistributorId: distributor),
+            new UsageEventV1($"{tenant}-after", June1.AddDays(14), tenant, "deepseek-chat", 1_000_000, 0, 100_000, DistributorId: distributor));
+
+        var report = await ReportAsync(fixture.Operator, tenant, June1, June1.AddMonths(1));
+        var model = report.GetProperty("models")[0];
+        // before: 1M × 2 + 0.1M × 8 = 2.8; after: 1M × 1 + 0.1M × 4 = 1.4; wholesale both: 1.5 + 0.6 = 2.1 each
+        decimal.Parse(model.GetProperty("charge").GetProperty("amount").GetString()!).ShouldBe(4.2m);
+        decimal.Parse(model.GetProperty("cost").GetProperty("amount").GetString()!).ShouldBe(4.2m);
+        decimal.Parse(model.GetProperty("margin").GetProperty("amount").GetString()!).ShouldBe(0m);
+        decimal.Parse(report.GetProperty("total").GetProperty("amount").GetString()!).ShouldBe(4.2m);
+        model.GetProperty("unratedEvents").GetInt64().ShouldBe(0);
+
+        var own = await fixture.TenantClientAsync(tenant);
+        var seenByTenant = await ReportAsync(own, tenant, June1, June1.AddMonths(1));
+        seenByTenant.GetProperty("models")[0].TryGetProperty("cost", out _).ShouldBeFalse();
+        seenByTenant.TryGetProperty("margin", out _).ShouldBeFalse();
+        decimal.Parse(seenByTenant.GetProperty("total").GetProperty("amount").GetString()!).ShouldBe(4.2m);
+    }
+
+    [Fact]
+    public async Task usage_of_an_unpriced_model_is_held_unrated_and_rated_once_a_price_appears()
+    {
+        var retail = LedgerFixture.NewTenantId("late");
+        var wholesale = LedgerFixture.NewTenantId("latew");
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book("2026-06-01T00:00:00+08:00", "2", "8"))).EnsureSuccessStatusCode();
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{wholesale}", Book("2026-06-01T00:00:00+08:00", "1", "4", model: "kimi-k2"))).EnsureSuccessStatusCode();
+        var (tenant, distributor) = await PricedTenantAsync(retail, wholesale);
+        await PostAsync(new UsageEventV1($"{tenant}-k", June1.AddDays(2), tenant, "kimi-k2", 2_000_000, 0, 0, DistributorId: distributor));
+
+        var before = (await ReportAsync(fixture.Operator, tenant, June1, June1.AddMonths(1))).GetProperty("models")[0];
+        before.GetProperty("unratedEvents").GetInt64().ShouldBe(1);
+        before.TryGetProperty("margin", out _).ShouldBeFalse();
+        before.GetProperty("costUnratedEvents").GetInt64().ShouldBe(0);
+
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book("2026-06-01T00:00:00+08:00", "3", "9", model: "kimi-k2"))).EnsureSuccessStatusCode();
+
+        var after = await Eventually.Until(
+            async () => (await ReportAsync(fixture.Operator, tenant, June1, June1.AddMonths(1))).GetProperty("models")[0],
+            m => m.GetProperty("unratedEvents").GetInt64() == 0, TimeSpan.FromSeconds(30), "the late rating");
+        decimal.Parse(after.GetProperty("charge").GetProperty("amount").GetString()!).ShouldBe(6m);
+        decimal.Parse(after.GetProperty("margin").GetProperty("amount").GetString()!).ShouldBe(4m);
+    }
+
+    [Fact]
+    public async Task a_retail_book_in_another_currency_than_the_tenant_is_refused()
+    {
+        var usd = LedgerFixture.NewTenantId("usd");
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{usd}", new { currency = "USD", effectiveFrom = "2026-06-01T00:00:00Z", prices = new[] { new { model = "m", inputPerMillion = "1", cachedInputPerMillion = "0", outputPerMillion = "1" } } })).EnsureSuccessStatusCode();
+        var response = await fixture.Operator.PutAsJsonAsync($"/api/tenants/{LedgerFixture.NewTenantId("cny")}", new { name = "CNY tenant", retailPriceBookId = usd });
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("is in USD but the tenant is billed in CNY");
+    }
+}

@@ -11,6 +11,7 @@ using TokenLedger.Tenants.ListingUnknownTenants;
 using TokenLedger.Tenants.RegisteringTenant;
 using TokenLedger.Usage;
 using TokenLedger.Usage.GettingUsage;
+using TokenLedger.Usage.RecordingNativeUsage;
 using TokenLedger.Usage.RecordingUsage;
 
 namespace TokenLedger.Api.Hosting;
@@ -46,6 +47,7 @@ public static class HttpSetup
         app.MapGetTenant();
         app.MapIssueApiKey();
         app.MapPostUsage();
+        app.MapPostNativeUsage();
         app.MapGetTenantUsage();
         app.MapGetUnknownTenants();
         app.MapPutDistributor();

@@ -2,6 +2,7 @@ using JasperFx.Core;
 using Npgsql;
 using TokenLedger.Contracts.Usage;
 using TokenLedger.Pricing.RatingUnratedUsage;
+using TokenLedger.Usage.RecordingNativeUsage;
 using TokenLedger.Usage.RecordingUsage;
 using Wolverine;
 using Wolverine.ErrorHandling;
@@ -11,6 +12,17 @@ namespace TokenLedger.Api.Hosting;
 
 public static class MessagingSetup
 {
+    private static void ListenForRawUsage<T>(WolverineOptions opts, string queue, string messageTypeName, TokenLedgerOptions settings) =>
+        opts.ListenToRabbitQueue(queue)
+            .UseInterop(new RawUsageEnvelopeMapper(messageTypeName))
+            .DefaultIncomingMessage<T>()
+            .DefaultSerializer(new RawUsageSerializer())
+            .DisableDeadLetterQueueing()
+            .PreFetchCount(settings.Ingest.PrefetchCount)
+            .ConsumerDispatchConcurrency(settings.Ingest.ConcurrentDeliveries)
+            // Inline: the delivery is acked only after the handler returns, i.e. after the group commit.
+            .ProcessInline();
+
     public static void AddLedgerMessaging(this WebApplicationBuilder builder, TokenLedgerOptions settings)
     {
         builder.Host.UseWolverine(opts =>
@@ -23,15 +35,8 @@ public static class MessagingSetup
 
             opts.UseRabbitMq(new Uri(settings.RabbitMq)).AutoProvision();
 
-            opts.ListenToRabbitQueue(UsageContract.QueueName)
-                .UseInterop(new RawUsageEnvelopeMapper())
-                .DefaultIncomingMessage<RawUsageMessage>()
-                .DefaultSerializer(new RawUsageSerializer())
-                .DisableDeadLetterQueueing()
-                .PreFetchCount(settings.Ingest.PrefetchCount)
-                .ConsumerDispatchConcurrency(settings.Ingest.ConcurrentDeliveries)
-                // Inline: the delivery is acked only after the handler returns, i.e. after the group commit.
-                .ProcessInline();
+            ListenForRawUsage<RawUsageMessage>(opts, UsageContract.QueueName, RawUsageMessage.MessageTypeName, settings);
+            ListenForRawUsage<RawNativeUsageMessage>(opts, RawNativeUsageMessage.QueueName, RawNativeUsageMessage.MessageTypeName, settings);
 
             opts.PublishMessage<RateUnratedUsage>().ToLocalQueue("late-rating").Sequential();
             opts.PublishMessage<UsageDeadLetterV1>().ToRabbitQueue(UsageContract.DeadLetterQueueName).SendInline();

@@ -23,13 +23,13 @@ public sealed class Broker : IAsyncDisposable
         return new Broker(connection, channel);
     }
 
-    public Task PublishAsync(string json, string? contentType = "application/json", string? messageId = null) =>
-        PublishAsync(Encoding.UTF8.GetBytes(json), contentType, messageId);
+    public Task PublishAsync(string json, string? contentType = "application/json", string? messageId = null, string queue = UsageContract.QueueName) =>
+        PublishAsync(Encoding.UTF8.GetBytes(json), contentType, messageId, queue);
 
-    public async Task PublishAsync(byte[] body, string? contentType = "application/json", string? messageId = null)
+    public async Task PublishAsync(byte[] body, string? contentType = "application/json", string? messageId = null, string queue = UsageContract.QueueName)
     {
         var properties = new BasicProperties { DeliveryMode = DeliveryModes.Persistent, ContentType = contentType, MessageId = messageId };
-        await _channel.BasicPublishAsync("", UsageContract.QueueName, mandatory: true, properties, body);
+        await _channel.BasicPublishAsync("", queue, mandatory: true, properties, body);
     }
 
     public async Task<uint> MessageCountAsync(string queue) => (await _channel.QueueDeclarePassiveAsync(queue)).MessageCount;

@@ -21,13 +21,16 @@ public static class PostUsageEndpoint
             .WithTags("Usage")
             .WithSummary($"Record up to {UsageContract.MaxItemsPerMessage} usage events; each item is accepted, a duplicate, or rejected with reasons");
 
-    public static async Task<IResult> Handle(HttpRequest request, UsageCommitter committer, CancellationToken ct)
+    public static Task<IResult> Handle(HttpRequest request, UsageCommitter committer, CancellationToken ct) =>
+        RecordAsync(request, committer, body => committer.Read(body), ct);
+
+    public static async Task<IResult> RecordAsync(HttpRequest request, UsageCommitter committer, Func<byte[], IReadOnlyList<UsageItem>> read, CancellationToken ct)
     {
         var body = await ReadBodyAsync(request, ct);
         if (body is null) return Problems.BadRequest("body", $"the body exceeds {UsageMessage.MaxBodyBytes} bytes");
         if (!StartsWithArray(body)) return Problems.BadRequest("body", "the body must be a JSON array of usage events");
 
-        var items = committer.Read(body);
+        var items = read(body);
         if (items is [{ Index: null } whole]) return Problems.BadRequest("body", whole.Reason);
 
         var outcomes = await committer.RecordAsync(items, IngestChannels.Http, ct);

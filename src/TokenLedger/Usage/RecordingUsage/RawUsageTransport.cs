@@ -1,6 +1,7 @@
 using RabbitMQ.Client;
 using Wolverine;
 using Wolverine.RabbitMQ.Internal;
+using TokenLedger.Usage.RecordingNativeUsage;
 using Wolverine.Runtime.Serialization;
 
 namespace TokenLedger.Usage.RecordingUsage;
@@ -9,7 +10,7 @@ namespace TokenLedger.Usage.RecordingUsage;
 /// Lets Wolverine take plain JSON from any AMQP client: every delivery on the usage queue becomes a
 /// <see cref="RawUsageMessage"/> whatever its headers, and the gateway's content type is kept for validation.
 /// </summary>
-public sealed class RawUsageEnvelopeMapper : IRabbitMqEnvelopeMapper
+public sealed class RawUsageEnvelopeMapper(string messageTypeName) : IRabbitMqEnvelopeMapper
 {
     public const string GatewayContentTypeHeader = "tokenledger-gateway-content-type";
 
@@ -18,7 +19,7 @@ public sealed class RawUsageEnvelopeMapper : IRabbitMqEnvelopeMapper
         // Never trust the gateway's message-id as the inbox key: a reused id would make Wolverine drop a different
         // message. Redeliveries are made harmless by the eventId reservation instead.
         envelope.Id = Guid.CreateVersion7();
-        envelope.MessageType = RawUsageMessage.MessageTypeName;
+        envelope.MessageType = messageTypeName;
         envelope.ContentType = RawUsageSerializer.ContentTypeName;
         envelope.Headers[GatewayContentTypeHeader] = incoming.ContentType ?? "";
     }
@@ -40,10 +41,19 @@ public sealed class RawUsageSerializer : IMessageSerializer
 
     public byte[] Write(Envelope envelope) => WriteMessage(envelope.Message!);
 
-    public object ReadFromData(Type messageType, Envelope envelope) =>
-        new RawUsageMessage(envelope.Data ?? [], envelope.Headers.GetValueOrDefault(RawUsageEnvelopeMapper.GatewayContentTypeHeader));
+    public object ReadFromData(Type messageType, Envelope envelope)
+    {
+        var body = envelope.Data ?? [];
+        var contentType = envelope.Headers.GetValueOrDefault(RawUsageEnvelopeMapper.GatewayContentTypeHeader);
+        return messageType == typeof(RawNativeUsageMessage) ? new RawNativeUsageMessage(body, contentType) : new RawUsageMessage(body, contentType);
+    }
 
     public object ReadFromData(byte[] data) => new RawUsageMessage(data, null);
 
-    public byte[] WriteMessage(object message) => ((RawUsageMessage)message).Body;
+    public byte[] WriteMessage(object message) => message switch
+    {
+        RawUsageMessage usage => usage.Body,
+        RawNativeUsageMessage native => native.Body,
+        _ => throw new ArgumentException($"{message.GetType().Name} is not a raw usage message", nameof(message)),
+    };
 }

@@ -1,35 +1,11 @@
 using NodaTime;
-using TokenLedger.Contracts.Usage;
 using Wolverine;
 
 namespace TokenLedger.Usage.RecordingUsage;
 
-/// <summary>
-/// Handles one raw delivery from <c>tokenledger.usage.v1</c>. The listener runs inline, so Wolverine acknowledges
-/// the delivery only after this returns: after the usage is committed (group commit) and the refusals are
-/// published. A crash before that redelivers the message, and the reserved event ids make the replay a no-op.
-/// </summary>
+/// <summary>Handles one raw delivery from <c>tokenledger.usage.v1</c> (see <see cref="UsageQueue"/>).</summary>
 public static class RecordUsageFromQueueHandler
 {
-    public static async Task Handle(RawUsageMessage message, UsageCommitter committer, IMessageContext bus, IClock clock, CancellationToken ct)
-    {
-        var items = IsJson(message.ContentType)
-            ? committer.Read(message.Body)
-            : [UsageMessage.Refuse(message.Body, $"content type '{message.ContentType}' is not supported; publish application/json")];
-        var outcomes = await committer.RecordAsync(items, IngestChannels.Amqp, ct);
-
-        var receivedAt = clock.GetCurrentInstant().ToDateTimeOffset();
-        foreach (var refused in outcomes.Rejected)
-        {
-            var letter = new UsageDeadLetterV1(refused.Reason, refused.Errors.Select(e => new UsageFieldErrorV1(e.Field, e.Message)).ToList(),
-                refused.Index, refused.EventId, refused.RawText, receivedAt);
-            await bus.SendAsync(letter, new DeliveryOptions().WithHeader("x-tokenledger-reason", Truncate(letter.Reason)));
-        }
-    }
-
-    private static bool IsJson(string? contentType) =>
-        string.IsNullOrEmpty(contentType) || contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
-        || contentType.StartsWith("text/json", StringComparison.OrdinalIgnoreCase);
-
-    private static string Truncate(string reason) => reason.Length <= 1000 ? reason : reason[..1000];
+    public static Task Handle(RawUsageMessage message, UsageCommitter committer, IMessageContext bus, IClock clock, CancellationToken ct) =>
+        UsageQueue.RecordAsync(message.Body, message.ContentType, body => committer.Read(body), committer, bus, clock, ct);
 }

@@ -30,7 +30,7 @@ public sealed class UsageCommitter(
         return await request.Done.Task.WaitAsync(ct);
     }
 
-    public IReadOnlyList<UsageItem> Read(ReadOnlyMemory<byte> body) => UsageMessage.Read(body, clock.GetCurrentInstant());
+    public IReadOnlyList<UsageItem> Read(byte[] body) => UsageMessage.Read(body, clock.GetCurrentInstant());
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

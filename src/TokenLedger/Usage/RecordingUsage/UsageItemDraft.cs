@@ -60,10 +60,10 @@ public sealed record UsageItemDraft
         };
     }
 
-    private static bool TryGet(JsonElement item, string name, out JsonElement value) =>
+    internal static bool TryGet(JsonElement item, string name, out JsonElement value) =>
         item.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
 
-    private static string? ReadString(JsonElement item, string name, List<UsageFieldError> errors)
+    internal static string? ReadString(JsonElement item, string name, List<UsageFieldError> errors)
     {
         if (!TryGet(item, name, out var value)) return null;
         if (value.ValueKind != JsonValueKind.String)
@@ -103,7 +103,7 @@ public sealed record UsageItemDraft
         }
     }
 
-    private static long? ReadTokens(JsonElement item, string name, List<UsageFieldError> errors)
+    internal static long? ReadTokens(JsonElement item, string name, List<UsageFieldError> errors)
     {
         if (!TryGet(item, name, out var value)) return null;
         if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var count)) return count;
@@ -113,7 +113,7 @@ public sealed record UsageItemDraft
         return null;
     }
 
-    private static string Describe(JsonElement value) => value.ValueKind switch
+    internal static string Describe(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => "a string",
         JsonValueKind.Number => "a number",

@@ -28,7 +28,10 @@ public static class UsageMessage
     private const int MaxRawTextChars = 64 * 1024;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static IReadOnlyList<UsageItem> Read(ReadOnlyMemory<byte> body, Instant now)
+    public static IReadOnlyList<UsageItem> Read(ReadOnlyMemory<byte> body, Instant now) => Read(body, now, UsageItemDraft.Read);
+
+    /// <summary>Reads with another item shape (e.g. provider-native usage) that still yields a <see cref="UsageItemDraft"/>.</summary>
+    public static IReadOnlyList<UsageItem> Read(ReadOnlyMemory<byte> body, Instant now, Func<JsonElement, UsageItemDraft> readDraft)
     {
         if (body.Length > MaxBodyBytes)
             return [Whole(body, "message", $"message is {body.Length} bytes; the limit is {MaxBodyBytes}")];
@@ -51,17 +54,20 @@ public static class UsageMessage
             var validator = new UsageItemDraft.Validator(now);
             return root.ValueKind switch
             {
-                JsonValueKind.Object => [ReadItem(root, null, validator)],
+                JsonValueKind.Object => [ReadItem(root, null, validator, readDraft)],
                 JsonValueKind.Array when root.GetArrayLength() == 0 => [Whole(body, "message", "message is an empty array")],
                 JsonValueKind.Array when root.GetArrayLength() > UsageContract.MaxItemsPerMessage =>
                     [Whole(body, "message", $"message holds {root.GetArrayLength()} items; the limit is {UsageContract.MaxItemsPerMessage}")],
-                JsonValueKind.Array => root.EnumerateArray().Select((item, i) => ReadItem(item, i, validator)).ToList(),
+                JsonValueKind.Array => root.EnumerateArray().Select((item, i) => ReadItem(item, i, validator, readDraft)).ToList(),
                 _ => [Whole(body, "message", "message must be a usage event object or an array of them")],
             };
         }
     }
 
-    public static UsageItem ReadItem(JsonElement item, int? index, UsageItemDraft.Validator validator)
+    public static UsageItem ReadItem(JsonElement item, int? index, UsageItemDraft.Validator validator) =>
+        ReadItem(item, index, validator, UsageItemDraft.Read);
+
+    private static UsageItem ReadItem(JsonElement item, int? index, UsageItemDraft.Validator validator, Func<JsonElement, UsageItemDraft> readDraft)
     {
         var raw = Truncate(item.GetRawText());
         if (item.ValueKind != JsonValueKind.Object)
@@ -70,7 +76,7 @@ public static class UsageMessage
         UsageItemDraft draft;
         try
         {
-            draft = UsageItemDraft.Read(item);
+            draft = readDraft(item);
         }
         catch (InvalidOperationException)
         {

@@ -5,7 +5,7 @@
 # only, on ports that do not clash with default servers, with all their state
 # under <repo>/.tokenledger/. It never touches any other server on the machine.
 #
-# Overridable environment variables (defaults in brackets):
+# Environment variables (defaults in brackets):
 #   TOKENLEDGER_POSTGRES            use this PostgreSQL; do not install/start ours
 #   TOKENLEDGER_RABBITMQ            use this RabbitMQ (AMQP URI); do not install/start ours
 #   TOKENLEDGER_RABBITMQ_MANAGEMENT management API URL of that RabbitMQ (optional)
@@ -17,6 +17,12 @@
 #   TOKENLEDGER_PG_BIN              [/usr/lib/postgresql/15/bin]
 #   TOKENLEDGER_STATE_DIR           [<repo>/.tokenledger]
 #   TOKENLEDGER_START_TIMEOUT       seconds to wait for a server to boot [120]
+#
+# Coding rule for this file: never put a redirection on a call of a shell
+# function or on a { } group (`f >/dev/null`, `f <<EOF`): bash 5.2 then dies on
+# Ctrl-C without running the EXIT trap, and servers would be left running.
+# Redirect the external command inside the function instead (see the OUT
+# argument of tl_as_pg_user and tl_rabbit).
 
 TL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 TL_STATE=${TOKENLEDGER_STATE_DIR:-$TL_ROOT/.tokenledger}
@@ -39,9 +45,15 @@ TL_RABBIT_DIR=$TL_STATE/rabbitmq
 TL_RABBIT_NODE=tokenledger@localhost
 TL_RABBIT_PID_FILE=$TL_RABBIT_DIR/rabbitmq.pid
 
-# Set by tl_services_up: 1 if this process started the server (so it may stop it).
+# 1 once this process has started that server (so it may stop it on exit).
 TL_STARTED_PG=0
 TL_STARTED_RABBIT=0
+# 1 makes tl_exit_handler stop the servers this process started (ops/run, ops/test).
+TL_STOP_ON_EXIT=0
+
+TL_POLICY_RC=/usr/sbin/policy-rc.d
+TL_POLICY_MARK='temporary, added by tokenledger ops/lib.sh'
+TL_POLICY_ADDED=0
 
 # ---------------------------------------------------------------- output ---
 
@@ -52,43 +64,59 @@ tl_info() {
   printf '[tokenledger] %s\n' "$*"
 }
 
-tl_die() {
-  if [[ $_tl_step_open == 1 ]]; then printf 'FAILED\n'; _tl_step_open=0; fi
+# Closes an open "... " step line with FAILED.
+_tl_step_fail() {
+  if [[ $_tl_step_open == 1 ]]; then
+    printf 'FAILED\n'
+    _tl_step_open=0
+  fi
+}
+
+tl_warn() {
+  _tl_step_fail
   printf '[tokenledger] error: %s\n' "$*" >&2
+}
+
+tl_die() {
+  tl_warn "$@"
   exit 1
 }
 
 # Microseconds since the epoch (bash 5 EPOCHREALTIME, no subprocess).
-_tl_now_us() {
+tl_now_us() {
   local t=${EPOCHREALTIME/[.,]/}
   printf '%s' "$t"
+}
+
+# "3.1 s" since a tl_now_us value.
+tl_since() {
+  local us=$(($(tl_now_us) - $1))
+  printf '%d.%d s' $((us / 1000000)) $((us % 1000000 / 100000))
 }
 
 # Prints "[tokenledger] <msg> ... " and starts a stopwatch.
 tl_step() {
   printf '[tokenledger] %s ... ' "$*"
   _tl_step_open=1
-  _tl_step_t0=$(_tl_now_us)
+  _tl_step_t0=$(tl_now_us)
 }
 
 # Ends the line opened by tl_step: "<word> in 3.1 s".
 tl_step_done() {
-  local us=$(( $(_tl_now_us) - _tl_step_t0 ))
-  printf '%s in %d.%d s\n' "${1:-done}" $(( us / 1000000 )) $(( us % 1000000 / 100000 ))
+  printf '%s in %s\n' "${1:-done}" "$(tl_since "$_tl_step_t0")"
   _tl_step_open=0
 }
 
 # Prints the last lines of a log file to stderr (used when a server fails).
 tl_show_log() {
-  local file=$1
-  [[ -f $file ]] || return 0
-  printf '[tokenledger] --- last lines of %s ---\n' "$file" >&2
-  tail -n "${2:-25}" "$file" >&2 || true
+  [[ -f $1 ]] || return 0
+  printf '[tokenledger] --- last lines of %s ---\n' "$1" >&2
+  tail -n "${2:-25}" "$1" >&2 || true
 }
 
 # ----------------------------------------------------------------- misc ----
 
-tl_is_root() { [[ $(id -u) == 0 ]]; }
+tl_is_root() { [[ $EUID == 0 ]]; }
 
 # True if something accepts TCP connections on 127.0.0.1:<port>.
 tl_port_in_use() {
@@ -96,9 +124,8 @@ tl_port_in_use() {
 }
 
 tl_require_port_free() {
-  local port=$1 what=$2 var=$3
-  if tl_port_in_use "$port"; then
-    tl_die "port 127.0.0.1:$port ($what) is already used by another process; stop it or set $var to a free port"
+  if tl_port_in_use "$1"; then
+    tl_die "port 127.0.0.1:$1 ($2) is already used by another process; stop it or set $3 to a free port"
   fi
 }
 
@@ -108,8 +135,8 @@ tl_shell_quote() {
   printf "'%s'" "$s"
 }
 
-# Serialises concurrent ops/* scripts of this checkout. fd 9 must not leak into
-# the servers, so every server start below closes it (9>&-).
+# Serialises the ops/* scripts of this checkout. fd 9 must not leak into the
+# servers (they would hold the lock forever), so server starts close it (9>&-).
 tl_lock() {
   mkdir -p "$TL_STATE"
   exec 9>"$TL_STATE/lock"
@@ -120,46 +147,80 @@ tl_unlock() {
   exec 9>&-
 }
 
+# EXIT trap of every script: removes a policy-rc.d we added, and (ops/run,
+# ops/test) stops the servers this process started. Prints nothing if there
+# is nothing to do.
+tl_exit_handler() {
+  if [[ $_tl_step_open == 1 ]]; then
+    printf 'interrupted\n'
+    _tl_step_open=0
+  fi
+  _tl_policy_restore
+  if [[ $TL_STOP_ON_EXIT == 1 ]]; then
+    tl_stop_started
+  fi
+}
+
+# Sets the traps. With TL_STOP_ON_EXIT=1 the servers this process started are
+# stopped on exit.
+tl_install_traps() {
+  trap tl_exit_handler EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
 # ------------------------------------------------------------- installing ---
 
-# Runs apt-get as root: directly when root, else through sudo.
+# Prefix for commands that need root: nothing as root, else sudo.
+TL_SUDO=()
+if [[ $EUID != 0 ]]; then TL_SUDO=(sudo); fi
+
+# Blocks the start of system services by package scripts while we install:
+# adds /usr/sbin/policy-rc.d (exit 101) unless one exists (set -C: never
+# overwrite it). _tl_policy_restore removes only a file we added.
+_tl_policy_block() {
+  [[ -e $TL_POLICY_RC ]] && return 0
+  # shellcheck disable=SC2016 # $1/$2 are expanded by that sh
+  if "${TL_SUDO[@]}" sh -c 'set -C; printf "#!/bin/sh\n# %s\nexit 101\n" "$2" >"$1" && chmod 755 "$1"' \
+    sh "$TL_POLICY_RC" "$TL_POLICY_MARK" 2>/dev/null; then
+    TL_POLICY_ADDED=1
+  fi
+}
+
+_tl_policy_restore() {
+  [[ $TL_POLICY_ADDED == 1 ]] || return 0
+  TL_POLICY_ADDED=0
+  if grep -qF "$TL_POLICY_MARK" "$TL_POLICY_RC" 2>/dev/null; then
+    "${TL_SUDO[@]}" rm -f "$TL_POLICY_RC"
+  fi
+}
+
+# apt-get as root (directly, or through sudo), output appended to LOG.
 _tl_apt() {
-  if tl_is_root; then
-    env DEBIAN_FRONTEND=noninteractive apt-get "$@"
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo env DEBIAN_FRONTEND=noninteractive apt-get "$@"
-  else
-    tl_die "installing needs root or sudo (apt-get $*)"
-  fi
+  local log=$1
+  shift
+  "${TL_SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 "$@" >>"$log" 2>&1
 }
 
-_tl_as_root() {
-  if tl_is_root; then "$@"; else sudo "$@"; fi
-}
-
-# Installs Debian packages without letting their maintainer scripts start the
-# system-wide services: a temporary /usr/sbin/policy-rc.d (exit 101) is put in
-# place unless one exists already, and removed again afterwards.
+# Installs Debian packages without letting them start system-wide services.
 tl_apt_install() {
-  local log=$TL_STATE/apt.log policy=/usr/sbin/policy-rc.d rc=0 added=0
+  local log=$TL_STATE/apt.log
   command -v apt-get >/dev/null 2>&1 || tl_die "apt-get not found; install $* by hand"
+  if ! tl_is_root; then
+    command -v sudo >/dev/null 2>&1 || tl_die "installing $* needs root or sudo"
+    sudo -v || tl_die "sudo failed; install $* by hand (apt-get install $*)"
+  fi
   mkdir -p "$TL_STATE"
-  : >"$log"
+  printf '=== %s: apt-get install %s\n' "$(date '+%F %T')" "$*" >>"$log"
   tl_step "installing $* with apt-get (log: ${log#"$TL_ROOT"/})"
-  if [[ ! -e $policy ]]; then
-    printf '#!/bin/sh\n# temporary, added by tokenledger ops/lib.sh\nexit 101\n' \
-      | _tl_as_root tee "$policy" >/dev/null && _tl_as_root chmod 755 "$policy" && added=1
-  fi
-  {
-    _tl_apt -q -o DPkg::Lock::Timeout=300 update &&
-      _tl_apt -q -y -o DPkg::Lock::Timeout=300 --no-install-recommends install "$@"
-  } >>"$log" 2>&1 || rc=$?
-  if [[ $added == 1 ]]; then _tl_as_root rm -f "$policy"; fi
-  if [[ $rc != 0 ]]; then
-    printf 'FAILED\n'; _tl_step_open=0
+  _tl_policy_block
+  if ! _tl_apt "$log" update || ! _tl_apt "$log" -y --no-install-recommends install "$@"; then
+    _tl_policy_restore
+    _tl_step_fail
     tl_show_log "$log"
-    tl_die "apt-get install $* failed (exit $rc)"
+    tl_die "apt-get install $* failed"
   fi
+  _tl_policy_restore
   tl_step_done "done"
 }
 
@@ -168,12 +229,8 @@ tl_rabbit_installed() { [[ -x $TL_RABBIT_BIN/rabbitmq-server && -x $TL_RABBIT_BI
 
 # --------------------------------------------------------------- PostgreSQL ---
 
-# The OS user that owns and runs our PostgreSQL: postgres when we are root
-# (initdb refuses to run as root), else the current user.
-tl_pg_os_user() {
-  if tl_is_root; then printf 'postgres'; else id -un; fi
-}
-
+# Our PostgreSQL runs as the OS user postgres when we are root (initdb refuses
+# to run as root), else as the current user.
 _tl_pg_ensure_os_user() {
   tl_is_root || return 0
   id postgres >/dev/null 2>&1 && return 0
@@ -181,13 +238,18 @@ _tl_pg_ensure_os_user() {
     --shell /bin/sh postgres || tl_die "could not create the postgres OS user"
 }
 
-# Runs a command as the PostgreSQL OS user, from / (its cwd may be unreadable),
-# without the lock fd.
+# tl_as_pg_user OUT CMD...: runs CMD as the PostgreSQL OS user, from / (the
+# cwd may be unreadable to it), without the lock fd; stdout and stderr go to
+# the file OUT, or stay where they are if OUT is "-".
 tl_as_pg_user() {
-  if tl_is_root; then
-    (cd / && runuser -u postgres -- "$@" 9>&-)
+  local out=$1
+  shift
+  local -a as=()
+  if tl_is_root; then as=(runuser -u postgres --); fi
+  if [[ $out == - ]]; then
+    (cd / && "${as[@]}" "$@" 9>&-)
   else
-    "$@" 9>&-
+    (cd / && "${as[@]}" "$@" >"$out" 2>&1 9>&-)
   fi
 }
 
@@ -197,12 +259,12 @@ tl_pg_real_dir() {
 }
 
 # Unix socket directory: inside our dir, unless that path is too long for a
-# socket (108 bytes), then under /tmp.
+# socket path (108 bytes), then under /tmp.
 tl_pg_socket_dir() {
   local dir
   dir="$(tl_pg_real_dir)/run"
-  if (( ${#dir} > 80 )); then
-    dir="/tmp/tokenledger-pg-$(id -u "$(tl_pg_os_user)")-$(printf '%s' "$TL_ROOT" | cksum | cut -d' ' -f1)"
+  if ((${#dir} > 80)); then
+    dir="/tmp/tokenledger-pg-$EUID-$(printf '%s' "$TL_ROOT" | cksum | cut -d' ' -f1)"
   fi
   printf '%s' "$dir"
 }
@@ -220,12 +282,11 @@ _tl_pg_prepare_dirs() {
   if [[ ! -e $TL_PG_DIR ]]; then
     mkdir -p "$TL_PG_DIR"
     chown postgres: "$TL_PG_DIR"
-    if ! tl_as_pg_user test -w "$TL_PG_DIR"; then
+    if ! tl_as_pg_user /dev/null test -w "$TL_PG_DIR"; then
       local ext
       ext="/var/tmp/tokenledger-pg-$(printf '%s' "$TL_ROOT" | cksum | cut -d' ' -f1)"
       rmdir "$TL_PG_DIR"
       mkdir -p "$ext"
-      chown postgres: "$ext"
       chmod 700 "$ext"
       ln -s "$ext" "$TL_PG_DIR"
       tl_info "the postgres OS user cannot reach $TL_STATE; PostgreSQL data lives in $ext"
@@ -241,16 +302,15 @@ _tl_pg_init() {
   dir=$(tl_pg_real_dir)
   tl_pg_initialised && return 0
   # A half-made data dir (interrupted initdb) is useless: start afresh.
-  [[ -e $dir/data ]] && rm -rf "$dir/data"
+  if [[ -e $dir/data ]]; then rm -rf "$dir/data"; fi
   tl_step "initialising PostgreSQL data directory ${dir#"$TL_ROOT"/}/data"
-  if ! tl_as_pg_user "$TL_PG_BIN/initdb" -D "$dir/data" -U postgres -E UTF8 --locale=C.UTF-8 \
-      --auth-local=trust --auth-host=scram-sha-256 >"$dir/initdb.log" 2>&1; then
-    printf 'FAILED\n'; _tl_step_open=0
+  if ! tl_as_pg_user "$dir/initdb.log" "$TL_PG_BIN/initdb" -D "$dir/data" -U postgres -E UTF8 \
+    --locale=C.UTF-8 --auth-local=trust --auth-host=scram-sha-256; then
     tl_show_log "$dir/initdb.log"
     tl_die "initdb failed"
   fi
   # Dev/test tuning. fsync and synchronous_commit stay on: crash safety is tested.
-  tl_as_pg_user tee -a "$dir/data/postgresql.conf" >/dev/null <<'EOF'
+  cat >>"$dir/data/postgresql.conf" <<'EOF'
 
 # --- tokenledger dev/test settings (ops/lib.sh) ---
 # Port, listen address and socket directory are given on the command line.
@@ -259,7 +319,6 @@ shared_buffers = 256MB
 fsync = on
 synchronous_commit = on
 full_page_writes = on
-log_min_duration_statement = -1
 log_line_prefix = '%m [%p] %q%u@%d '
 EOF
   tl_step_done "done"
@@ -267,7 +326,7 @@ EOF
 
 tl_pg_running() {
   tl_pg_initialised || return 1
-  tl_as_pg_user "$TL_PG_BIN/pg_ctl" -D "$(tl_pg_real_dir)/data" status >/dev/null 2>&1
+  tl_as_pg_user /dev/null "$TL_PG_BIN/pg_ctl" -D "$(tl_pg_real_dir)/data" status
 }
 
 # Port the running server was started on (line 4 of postmaster.pid).
@@ -275,21 +334,26 @@ _tl_pg_running_port() {
   sed -n 4p "$(tl_pg_real_dir)/data/postmaster.pid" 2>/dev/null
 }
 
-# psql as the superuser over our Unix socket (local auth is trust).
-_tl_pg_psql_admin() {
-  "$TL_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$(tl_pg_socket_dir)" -p "$TL_PG_PORT" \
-    -U postgres -d postgres
+# Runs SQL as the superuser over our Unix socket (local auth is trust) and
+# prints the result. Call it inside $(...).
+_tl_pg_sql() {
+  "$TL_PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h "$(tl_pg_socket_dir)" -p "$TL_PG_PORT" \
+    -U postgres -d postgres -c "$1"
 }
 
-# Creates the tokenledger role and database if missing (idempotent).
+# Creates the tokenledger role and database if missing (idempotent). The role
+# may create databases: the integration tests make one per run.
 _tl_pg_ensure_db() {
-  _tl_pg_psql_admin >/dev/null <<EOF
-SELECT format('CREATE ROLE %I LOGIN', '$TL_PG_USER')
- WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$TL_PG_USER') \gexec
-ALTER ROLE "$TL_PG_USER" LOGIN PASSWORD '$TL_PG_PASSWORD';
-SELECT format('CREATE DATABASE %I OWNER %I', '$TL_PG_DB', '$TL_PG_USER')
- WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$TL_PG_DB') \gexec
-EOF
+  local r
+  r=$(_tl_pg_sql "DO \$\$ BEGIN
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$TL_PG_USER') THEN
+        CREATE ROLE \"$TL_PG_USER\" LOGIN;
+      END IF; END \$\$;
+    ALTER ROLE \"$TL_PG_USER\" LOGIN CREATEDB PASSWORD '$TL_PG_PASSWORD';") || return 1
+  r=$(_tl_pg_sql "SELECT 1 FROM pg_database WHERE datname = '$TL_PG_DB'") || return 1
+  if [[ $r != 1 ]]; then
+    r=$(_tl_pg_sql "CREATE DATABASE \"$TL_PG_DB\" OWNER \"$TL_PG_USER\"") || return 1
+  fi
 }
 
 # SELECT 1 over TCP with the application's credentials.
@@ -298,7 +362,7 @@ tl_pg_check() {
     "host=127.0.0.1 port=$TL_PG_PORT user=$TL_PG_USER dbname=$TL_PG_DB" -c 'SELECT 1' >/dev/null 2>&1
 }
 
-# Starts our PostgreSQL (data dir must exist). Sets TL_STARTED_PG=1.
+# Starts our PostgreSQL (data dir must exist); waits until it accepts SELECT 1.
 tl_pg_start() {
   local dir sock
   dir=$(tl_pg_real_dir)
@@ -309,28 +373,26 @@ tl_pg_start() {
     if tl_is_root; then chown postgres: "$sock"; fi
   fi
   tl_step "starting PostgreSQL on 127.0.0.1:$TL_PG_PORT"
-  if ! tl_as_pg_user "$TL_PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t "$TL_START_TIMEOUT" \
-      -o "-p $TL_PG_PORT -k $sock -c listen_addresses=127.0.0.1" start >/dev/null 2>&1; then
-    printf 'FAILED\n'; _tl_step_open=0
+  TL_STARTED_PG=1
+  # setsid: a Ctrl-C meant for the script that starts it must not reach it.
+  if ! tl_as_pg_user /dev/null setsid -w "$TL_PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" \
+    -w -t "$TL_START_TIMEOUT" -o "-p $TL_PG_PORT -k '$sock' -c listen_addresses=127.0.0.1" start; then
     tl_show_log "$dir/postgres.log"
     tl_die "PostgreSQL did not start"
   fi
-  TL_STARTED_PG=1
   _tl_pg_ensure_db || tl_die "could not create role/database $TL_PG_USER/$TL_PG_DB"
   tl_pg_check || tl_die "PostgreSQL started but SELECT 1 as $TL_PG_USER over TCP failed"
   tl_step_done ready
 }
 
-# Stops our PostgreSQL if it runs. Mode: fast (default) or immediate (a crash
+# Stops our PostgreSQL if it runs. MODE: fast (default) or immediate (a crash
 # as far as the data is concerned: WAL recovery runs at the next start).
 tl_pg_stop() {
   local mode=${1:-fast}
   tl_pg_running || return 0
   tl_step "stopping PostgreSQL on 127.0.0.1:$(_tl_pg_running_port) (-m $mode)"
-  if ! tl_as_pg_user "$TL_PG_BIN/pg_ctl" -D "$(tl_pg_real_dir)/data" -m "$mode" -w -t 60 stop >/dev/null 2>&1; then
-    printf 'FAILED\n'
-    _tl_step_open=0
-    printf '[tokenledger] error: pg_ctl stop failed; see %s\n' "$(tl_pg_real_dir)/postgres.log" >&2
+  if ! tl_as_pg_user /dev/null "$TL_PG_BIN/pg_ctl" -D "$(tl_pg_real_dir)/data" -m "$mode" -w -t 60 stop; then
+    tl_warn "pg_ctl stop failed; see $(tl_pg_real_dir)/postgres.log"
     return 1
   fi
   tl_step_done stopped
@@ -364,31 +426,46 @@ tl_pg_connection_string() {
 
 # ----------------------------------------------------------------- RabbitMQ ---
 
-# Runs a RabbitMQ tool (rabbitmq-server, rabbitmqctl, ...) against our node.
-# Everything points into .tokenledger/rabbitmq, including HOME, so the Erlang
-# cookie is the same for server and CLI whoever runs them. The Debian wrappers
-# in /usr/sbin (which switch to the rabbitmq user) are bypassed on purpose.
+# tl_rabbit OUT TOOL ARGS...: runs a RabbitMQ tool (rabbitmqctl,
+# rabbitmq-diagnostics, ...) against our node, e.g.
+#   tl_rabbit - rabbitmqctl list_queues
+# OUT as for tl_as_pg_user. Everything points into .tokenledger/rabbitmq,
+# including HOME, so server and CLI share one Erlang cookie whoever runs them.
+# The Debian wrappers in /usr/sbin (they switch to the rabbitmq user) are
+# bypassed on purpose.
 tl_rabbit() {
-  local tool=$1
+  local out=$1 tool=$2
+  shift 2
+  tl_rabbit_exec "$out" "$TL_RABBIT_BIN/$tool" "$@"
+}
+
+# tl_rabbit_exec OUT CMD...: runs CMD with our node's RabbitMQ/Erlang environment.
+tl_rabbit_exec() {
+  local out=$1
   shift
-  (cd "$TL_RABBIT_DIR" && env \
-    HOME="$TL_RABBIT_DIR/home" \
-    RABBITMQ_NODENAME="$TL_RABBIT_NODE" \
-    RABBITMQ_USE_LONGNAME=false \
-    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
-    RABBITMQ_NODE_PORT="$TL_RABBIT_PORT" \
-    RABBITMQ_DIST_PORT="$TL_RABBIT_DIST_PORT" \
-    ERL_EPMD_PORT="$TL_EPMD_PORT" \
-    ERL_EPMD_ADDRESS=127.0.0.1 \
-    RABBITMQ_CONF_ENV_FILE="$TL_RABBIT_DIR/rabbitmq-env.conf" \
-    RABBITMQ_CONFIG_FILE="$TL_RABBIT_DIR/rabbitmq.conf" \
-    RABBITMQ_ADVANCED_CONFIG_FILE="$TL_RABBIT_DIR/advanced.config" \
-    RABBITMQ_ENABLED_PLUGINS_FILE="$TL_RABBIT_DIR/enabled_plugins" \
-    RABBITMQ_MNESIA_BASE="$TL_RABBIT_DIR/mnesia" \
-    RABBITMQ_LOG_BASE="$TL_RABBIT_DIR/log" \
-    RABBITMQ_PID_FILE="$TL_RABBIT_PID_FILE" \
-    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
-    "$TL_RABBIT_BIN/$tool" "$@" 9>&-)
+  local -a envs=(
+    HOME="$TL_RABBIT_DIR/home"
+    RABBITMQ_NODENAME="$TL_RABBIT_NODE"
+    RABBITMQ_USE_LONGNAME=false
+    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+    RABBITMQ_NODE_PORT="$TL_RABBIT_PORT"
+    RABBITMQ_DIST_PORT="$TL_RABBIT_DIST_PORT"
+    ERL_EPMD_PORT="$TL_EPMD_PORT"
+    ERL_EPMD_ADDRESS=127.0.0.1
+    RABBITMQ_CONF_ENV_FILE="$TL_RABBIT_DIR/rabbitmq-env.conf"
+    RABBITMQ_CONFIG_FILE="$TL_RABBIT_DIR/rabbitmq.conf"
+    RABBITMQ_ADVANCED_CONFIG_FILE="$TL_RABBIT_DIR/advanced.config"
+    RABBITMQ_ENABLED_PLUGINS_FILE="$TL_RABBIT_DIR/enabled_plugins"
+    RABBITMQ_MNESIA_BASE="$TL_RABBIT_DIR/mnesia"
+    RABBITMQ_LOG_BASE="$TL_RABBIT_DIR/log"
+    RABBITMQ_PID_FILE="$TL_RABBIT_PID_FILE"
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+  )
+  if [[ $out == - ]]; then
+    (cd "$TL_RABBIT_DIR" && env "${envs[@]}" "$@" 9>&-)
+  else
+    (cd "$TL_RABBIT_DIR" && env "${envs[@]}" "$@" >"$out" 2>&1 9>&-)
+  fi
 }
 
 # (Re)writes our node's configuration; ports come from the environment.
@@ -399,40 +476,55 @@ _tl_rabbit_write_config() {
   printf '[].\n' >"$TL_RABBIT_DIR/advanced.config"
   printf '[rabbitmq_management].\n' >"$TL_RABBIT_DIR/enabled_plugins"
   cat >"$TL_RABBIT_DIR/rabbitmq.conf" <<EOF
-# Generated by ops/lib.sh on each start; edits are overwritten.
+# Generated by ops/lib.sh at each start; edits are overwritten.
 listeners.tcp.1 = 127.0.0.1:$TL_RABBIT_PORT
 management.tcp.ip = 127.0.0.1
 management.tcp.port = $TL_RABBIT_MGMT_PORT
 loopback_users.guest = true
-# Fresher management stats for tests (default 5000 ms).
+# Fresher management API statistics for tests (default 5000 ms).
 collect_statistics_interval = 1000
 log.file.level = info
 log.console = false
 EOF
 }
 
-# Pid of our running node, from its pid file, if that process is alive beam.
-_tl_rabbit_pid() {
+# Sets TL_RABBIT_PID to our running node's pid: from its pid file, else (a
+# node still booting, or a lost pid file) the beam.smp whose command line has
+# our HOME, which is unique to this checkout. Fails if there is none.
+_tl_rabbit_find_pid() {
   local pid
-  [[ -s $TL_RABBIT_PID_FILE ]] || return 1
-  pid=$(<"$TL_RABBIT_PID_FILE")
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
-  grep -q beam "/proc/$pid/cmdline" 2>/dev/null || return 1
-  printf '%s' "$pid"
+  TL_RABBIT_PID=
+  if [[ -s $TL_RABBIT_PID_FILE ]]; then
+    pid=$(<"$TL_RABBIT_PID_FILE")
+    if [[ $pid =~ ^[0-9]+$ ]] && grep -q beam "/proc/$pid/cmdline" 2>/dev/null; then
+      TL_RABBIT_PID=$pid
+      return 0
+    fi
+  fi
+  local d comm
+  for d in /proc/[0-9]*; do
+    read -r comm 2>/dev/null <"$d/comm" || continue
+    [[ $comm == beam.smp ]] || continue
+    if tr '\0' ' ' <"$d/cmdline" 2>/dev/null | grep -qF -- "-home $TL_RABBIT_DIR/home "; then
+      TL_RABBIT_PID=${d#/proc/}
+      return 0
+    fi
+  done
+  return 1
 }
 
-tl_rabbit_running() { _tl_rabbit_pid >/dev/null; }
+tl_rabbit_running() { _tl_rabbit_find_pid; }
 
 # Polls `rabbitmqctl await_startup` until our node has fully booted. It fails
 # at once (exit 69) until the node has registered with epmd, hence the loop.
 _tl_rabbit_wait() {
   local t0=$SECONDS
-  while (( SECONDS - t0 < TL_START_TIMEOUT )); do
-    if tl_rabbit rabbitmqctl -q await_startup --timeout 30 >/dev/null 2>&1; then
+  while ((SECONDS - t0 < TL_START_TIMEOUT)); do
+    if tl_rabbit_exec /dev/null timeout 45 "$TL_RABBIT_BIN/rabbitmqctl" -q await_startup --timeout 30; then
       return 0
     fi
-    # The VM writes its pid file within a second or two; gone after that = died.
-    if (( SECONDS - t0 > 10 )) && ! tl_rabbit_running; then
+    # The VM shows up within a second or two; gone after that = it died.
+    if ((SECONDS - t0 > 10)) && ! tl_rabbit_running; then
       return 1
     fi
     sleep 0.5
@@ -440,53 +532,57 @@ _tl_rabbit_wait() {
   return 1
 }
 
-# True if an epmd answers on our epmd port.
-_tl_epmd_running() {
-  ERL_EPMD_PORT=$TL_EPMD_PORT epmd -port "$TL_EPMD_PORT" -names >/dev/null 2>&1
-}
-
-# Stops the epmd on our port (it refuses while nodes are still registered).
+# Stops the epmd on our port, if any (it refuses while nodes are registered).
 tl_epmd_stop() {
   command -v epmd >/dev/null 2>&1 || return 0
-  _tl_epmd_running || return 0
-  ERL_EPMD_PORT=$TL_EPMD_PORT epmd -port "$TL_EPMD_PORT" -kill >/dev/null 2>&1 || true
+  if ERL_EPMD_PORT=$TL_EPMD_PORT epmd -port "$TL_EPMD_PORT" -names >/dev/null 2>&1; then
+    ERL_EPMD_PORT=$TL_EPMD_PORT epmd -port "$TL_EPMD_PORT" -kill >/dev/null 2>&1 || true
+  fi
 }
 
-# Starts our RabbitMQ node. Sets TL_STARTED_RABBIT=1.
+# Starts our RabbitMQ node and waits until it has booted.
 tl_rabbit_start() {
-  local log=$TL_RABBIT_DIR/log/$TL_RABBIT_NODE.log
   tl_require_port_free "$TL_RABBIT_PORT" "RabbitMQ AMQP" TOKENLEDGER_RABBITMQ_PORT
   tl_require_port_free "$TL_RABBIT_MGMT_PORT" "RabbitMQ management" TOKENLEDGER_RABBITMQ_MGMT_PORT
   tl_require_port_free "$TL_RABBIT_DIST_PORT" "RabbitMQ distribution" TOKENLEDGER_RABBITMQ_DIST_PORT
   _tl_rabbit_write_config
   tl_step "starting RabbitMQ on 127.0.0.1:$TL_RABBIT_PORT (management :$TL_RABBIT_MGMT_PORT)"
   rm -f "$TL_RABBIT_PID_FILE"
-  if ! tl_rabbit rabbitmq-server -detached >"$TL_RABBIT_DIR/log/startup.log" 2>&1; then
-    printf 'FAILED\n'; _tl_step_open=0
+  TL_STARTED_RABBIT=1
+  # setsid: a Ctrl-C meant for the script that starts it must not reach it.
+  if ! tl_rabbit_exec "$TL_RABBIT_DIR/log/startup.log" setsid -w "$TL_RABBIT_BIN/rabbitmq-server" -detached; then
     tl_show_log "$TL_RABBIT_DIR/log/startup.log"
     tl_die "rabbitmq-server -detached failed"
   fi
-  TL_STARTED_RABBIT=1
   if ! _tl_rabbit_wait; then
-    printf 'FAILED\n'; _tl_step_open=0
-    tl_show_log "$log"
+    tl_show_log "$TL_RABBIT_DIR/log/$TL_RABBIT_NODE.log"
     tl_show_log "$TL_RABBIT_DIR/log/startup.log" 10
     tl_die "RabbitMQ did not boot within ${TL_START_TIMEOUT}s"
   fi
   tl_step_done ready
 }
 
+# Waits until process PID has exited, at most SECONDS; fails on timeout.
+_tl_wait_gone() {
+  local pid=$1 deadline=$((SECONDS + $2))
+  while kill -0 "$pid" 2>/dev/null; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}
+
 # Stops our RabbitMQ node (if it runs) and the epmd on our port.
 tl_rabbit_stop() {
-  local pid
-  if pid=$(_tl_rabbit_pid); then
+  if _tl_rabbit_find_pid; then
+    local pid=$TL_RABBIT_PID
     tl_step "stopping RabbitMQ on 127.0.0.1:$TL_RABBIT_PORT"
-    # With the pid file, `stop` waits until the Erlang VM has exited.
-    if ! tl_rabbit rabbitmqctl -q stop "$TL_RABBIT_PID_FILE" >/dev/null 2>&1; then
+    # No pid file argument: with one, `stop` waits forever if the file is gone.
+    # We wait for the VM ourselves: clean stop, else SIGTERM, else SIGKILL.
+    tl_rabbit_exec /dev/null timeout 60 "$TL_RABBIT_BIN/rabbitmqctl" -q stop || true
+    if ! _tl_wait_gone "$pid" 60; then
       kill -TERM "$pid" 2>/dev/null || true
-      local i
-      for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -KILL "$pid" 2>/dev/null || true
+      _tl_wait_gone "$pid" 30 || kill -KILL "$pid" 2>/dev/null || true
+      _tl_wait_gone "$pid" 10 || true
     fi
     rm -f "$TL_RABBIT_PID_FILE"
     tl_step_done stopped
@@ -494,6 +590,17 @@ tl_rabbit_stop() {
   tl_epmd_stop
 }
 
+# Ends our node with SIGKILL (a crash, for fault-injection tests).
+tl_rabbit_kill() {
+  _tl_rabbit_find_pid || return 0
+  local pid=$TL_RABBIT_PID
+  tl_info "killing RabbitMQ (pid $pid) with SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  _tl_wait_gone "$pid" 10 || true
+  rm -f "$TL_RABBIT_PID_FILE"
+}
+
+# Installs if needed, starts if not running.
 tl_rabbit_up() {
   if ! tl_rabbit_installed; then
     tl_apt_install rabbitmq-server
@@ -501,7 +608,8 @@ tl_rabbit_up() {
   fi
   mkdir -p "$TL_RABBIT_DIR"
   if tl_rabbit_running; then
-    _tl_rabbit_wait || tl_die "this checkout's RabbitMQ (pid $(_tl_rabbit_pid)) runs but does not answer; run ops/services-down"
+    _tl_rabbit_wait ||
+      tl_die "this checkout's RabbitMQ (pid $TL_RABBIT_PID) runs but does not answer; run ops/services-down"
     tl_info "RabbitMQ already running on 127.0.0.1:$TL_RABBIT_PORT (reused)"
     return 0
   fi
@@ -513,20 +621,21 @@ tl_rabbit_mgmt_uri() { printf 'http://guest:guest@127.0.0.1:%s/' "$TL_RABBIT_MGM
 
 # ------------------------------------------------------------ both servers ---
 
-# Writes .tokenledger/env and exports the same variables into this shell.
+# Writes .tokenledger/env from the exported TOKENLEDGER_* variables.
 tl_write_env() {
-  local tmp=$TL_ENV_FILE.tmp name
+  local text name
+  text='# Written by ops/services-up. Use: source .tokenledger/env'$'\n'
+  for name in TOKENLEDGER_POSTGRES TOKENLEDGER_RABBITMQ TOKENLEDGER_RABBITMQ_MANAGEMENT; do
+    if [[ -n ${!name:-} ]]; then
+      text+="export $name=$(tl_shell_quote "${!name}")"$'\n'
+    fi
+  done
   mkdir -p "$TL_STATE"
-  {
-    printf '# Written by ops/services-up. Use: source .tokenledger/env\n'
-    for name in TOKENLEDGER_POSTGRES TOKENLEDGER_RABBITMQ TOKENLEDGER_RABBITMQ_MANAGEMENT; do
-      [[ -n ${!name:-} ]] && printf 'export %s=%s\n' "$name" "$(tl_shell_quote "${!name}")"
-    done
-  } >"$tmp"
-  mv -f "$tmp" "$TL_ENV_FILE"
+  printf '%s' "$text" >"$TL_ENV_FILE.tmp"
+  mv -f "$TL_ENV_FILE.tmp" "$TL_ENV_FILE"
 }
 
-# Brings up whatever is not provided by the environment, then exports
+# Brings up whatever the environment does not provide, then exports
 # TOKENLEDGER_POSTGRES / TOKENLEDGER_RABBITMQ / TOKENLEDGER_RABBITMQ_MANAGEMENT
 # and writes them to .tokenledger/env.
 tl_services_up() {
@@ -545,7 +654,7 @@ tl_services_up() {
     TOKENLEDGER_RABBITMQ_MANAGEMENT=$(tl_rabbit_mgmt_uri)
   fi
   export TOKENLEDGER_POSTGRES TOKENLEDGER_RABBITMQ
-  [[ -z ${TOKENLEDGER_RABBITMQ_MANAGEMENT:-} ]] || export TOKENLEDGER_RABBITMQ_MANAGEMENT
+  if [[ -n ${TOKENLEDGER_RABBITMQ_MANAGEMENT:-} ]]; then export TOKENLEDGER_RABBITMQ_MANAGEMENT; fi
   tl_write_env
   tl_unlock
 }
@@ -561,7 +670,7 @@ tl_services_down() {
 }
 
 # Stops only what this process started (TL_STARTED_*); prints nothing if that
-# is nothing. Safe to call twice (e.g. explicitly, then from an EXIT trap).
+# is nothing. Safe to call twice (explicitly, then from the EXIT trap).
 tl_stop_started() {
   if [[ $TL_STARTED_RABBIT == 1 ]]; then
     TL_STARTED_RABBIT=0

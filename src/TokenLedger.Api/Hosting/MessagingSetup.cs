@@ -12,17 +12,6 @@ namespace TokenLedger.Api.Hosting;
 
 public static class MessagingSetup
 {
-    private static void ListenForRawUsage<T>(WolverineOptions opts, string queue, string messageTypeName, TokenLedgerOptions settings) =>
-        opts.ListenToRabbitQueue(queue)
-            .UseInterop(new RawUsageEnvelopeMapper(messageTypeName))
-            .DefaultIncomingMessage<T>()
-            .DefaultSerializer(new RawUsageSerializer())
-            .DisableDeadLetterQueueing()
-            .PreFetchCount(settings.Ingest.PrefetchCount)
-            .ConsumerDispatchConcurrency(settings.Ingest.ConcurrentDeliveries)
-            // Inline: the delivery is acked only after the handler returns, i.e. after the group commit.
-            .ProcessInline();
-
     public static void AddLedgerMessaging(this WebApplicationBuilder builder, TokenLedgerOptions settings)
     {
         builder.Host.UseWolverine(opts =>
@@ -47,4 +36,15 @@ public static class MessagingSetup
                 .Then.PauseThenRequeue(5.Seconds());
         });
     }
+
+    private static void ListenForRawUsage<T>(WolverineOptions opts, string queue, string messageTypeName, TokenLedgerOptions settings) =>
+        opts.ListenToRabbitQueue(queue)
+            .UseInterop(new RawUsageEnvelopeMapper(messageTypeName))
+            .DefaultIncomingMessage<T>()
+            .DefaultSerializer(new RawUsageSerializer())
+            .DisableDeadLetterQueueing()
+            .PreFetchCount(settings.Ingest.PrefetchCount)
+            .ConsumerDispatchConcurrency(settings.Ingest.ConcurrentDeliveries)
+            // Inline: the delivery is acked only after the handler returns, i.e. after the group commit.
+            .ProcessInline();
 }

@@ -4,6 +4,7 @@ using NodaTime.Serialization.SystemTextJson;
 using TokenLedger.Access;
 using TokenLedger.Access.IssuingKeys;
 using TokenLedger.Distributors.RegisteringDistributor;
+using TokenLedger.Pricing.ImportingLiteLlm;
 using TokenLedger.Pricing.PuttingPriceBook;
 using TokenLedger.Pricing.RatingUnratedUsage;
 using TokenLedger.Pricing.RatingUsage;
@@ -52,5 +53,6 @@ public static class HttpSetup
         app.MapGetUnknownTenants();
         app.MapPutDistributor();
         app.MapPriceBooks();
+        app.MapImportLiteLlm();
     }
 }

@@ -135,3 +135,42 @@ public sealed class rating_usage(LedgerFixture fixture)
         (await response.Content.ReadAsStringAsync()).ShouldContain("is in USD but the tenant is billed in CNY");
     }
 }
+
+[Collection(LedgerCollection.Name)]
+public sealed class importing_litellm_prices(LedgerFixture fixture)
+{
+    [Fact]
+    public async Task the_real_litellm_file_becomes_a_usd_price_book_version_with_exact_per_million_prices_and_a_report()
+    {
+        var file = Path.Combine(RepoRoot(), "..", "shared", "data", "litellm-model-prices.json");
+        var book = LedgerFixture.NewTenantId("litellm");
+
+        var response = await fixture.Operator.PostAsync($"/api/price-books/{book}/import/litellm?effectiveFrom=2026-07-24T00:00:00Z",
+            new StreamContent(File.OpenRead(file)) { Headers = { ContentType = new("application/json") } });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var report = await response.Content.ReadFromJsonAsync<JsonElement>();
+        report.GetProperty("modelsMapped").GetInt32().ShouldBeGreaterThan(1500);
+        report.GetProperty("unmapped").GetArrayLength().ShouldBeGreaterThan(0);
+        var version = (await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/price-books/{book}")).GetProperty("versions")[0].GetProperty("content");
+        version.GetProperty("currency").GetString().ShouldBe("USD");
+        var deepseek = version.GetProperty("prices").EnumerateArray().Single(p => p.GetProperty("model").GetString() == "deepseek/deepseek-chat");
+        deepseek.GetProperty("inputPerMillion").GetString().ShouldBe("0.28");
+        deepseek.GetProperty("outputPerMillion").GetString().ShouldBe("0.42");
+    }
+
+    [Fact]
+    public async Task a_body_that_is_not_litellm_json_is_a_400()
+    {
+        var response = await fixture.Operator.PostAsync($"/api/price-books/{LedgerFixture.NewTenantId("junk")}/import/litellm",
+            new StringContent("{\"not\": ", Encoding.UTF8, "application/json"));
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TokenLedger.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("TokenLedger.sln not found above the test binaries");
+    }
+}

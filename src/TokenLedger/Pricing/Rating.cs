@@ -38,9 +38,9 @@ public static class Rating
             return new Unrated(string.Create(CultureInfo.InvariantCulture,
                 $"token counts must not be negative (input {tokens.Input}, cached input {tokens.CachedInput}, cache write {tokens.CacheWrite}, output {tokens.Output})"));
 
-        var canonical = version.Aliases.TryGetValue(model, out var target) ? target : model;
+        var canonical = version.Aliases.TryGetValue(model, out var target) && target is not null ? target : model;
         if (!version.Prices.TryGetValue(canonical, out var price))
-            return new Unrated(ReferenceEquals(canonical, model) || canonical == model
+            return new Unrated(canonical == model
                 ? $"model '{model}' has no price in {Describe(version)}"
                 : $"model '{model}' (an alias of '{canonical}') has no price in {Describe(version)}");
 
@@ -87,8 +87,6 @@ public static class Rating
 
         var timeOfDay = 0m;
         var windows = price.TimeOfDay;
-        DateTimeZone? lastZone = null;
-        var localTime = LocalTime.Midnight;
         for (var i = 0; i < windows.Count; i++)
         {
             var window = windows[i];
@@ -97,14 +95,8 @@ public static class Rating
             var zone = ZoneOrNull(window.Zone);
             if (zone is null)
                 return new Unrated($"model '{model}' in {Describe(version)} has a time-of-day discount in '{window.Zone}', which is not a TZDB time zone");
-            if (window.DiscountPercent <= timeOfDay) continue;
-            if (!ReferenceEquals(zone, lastZone))
-            {
-                // The local wall-clock time of the instant in the window's zone: DST is in the zone's offset at that instant.
-                localTime = occurredAt.WithOffset(zone.GetUtcOffset(occurredAt)).TimeOfDay;
-                lastZone = zone;
-            }
-            if (Contains(window, localTime)) timeOfDay = window.DiscountPercent;
+            if (window.DiscountPercent > timeOfDay && Contains(window, occurredAt.InZone(zone).TimeOfDay))
+                timeOfDay = window.DiscountPercent;
         }
 
         var promotion = 0m;
@@ -149,25 +141,8 @@ public static class Rating
     internal static DateTimeZone? ZoneOrNull(string zoneId) =>
         Zones.TryGetValue(zoneId, out var zone) ? zone : Zones.GetOrAdd(zoneId, id => DateTimeZoneProviders.Tzdb.GetZoneOrNull(id));
 
-    /// <summary>tokens × price / 1,000,000, exact.</summary>
-    private static decimal PerMillion(long tokens, decimal pricePerMillion)
-    {
-        if (tokens == 0 || pricePerMillion == 0m) return 0m;
-        // Fast path: a non-negative price whose 96-bit mantissa fits in 64 bits. The product of the mantissa and the
-        // token count is computed in 128-bit integer arithmetic and becomes the result's mantissa; dividing by a million
-        // only raises the scale by 6. Same value as the decimal arithmetic below, without its overhead.
-        Span<int> bits = stackalloc int[4];
-        decimal.GetBits(pricePerMillion, bits);
-        var scale = (bits[3] >> 16) & 0xFF;
-        if (bits[2] == 0 && bits[3] >= 0 && tokens > 0 && scale + PerMillionDigits <= 28)
-        {
-            var mantissa = ((ulong)(uint)bits[1] << 32) | (uint)bits[0];
-            var product = (UInt128)mantissa * (ulong)tokens;
-            if (product >> 96 == UInt128.Zero)
-                return new decimal((int)(uint)product, (int)(uint)(product >> 32), (int)(uint)(product >> 64), false, (byte)(scale + PerMillionDigits));
-        }
-        return ExactDecimal.DivideByPowerOfTen(tokens * pricePerMillion, PerMillionDigits);
-    }
+    private static decimal PerMillion(long tokens, decimal pricePerMillion) =>
+        tokens == 0 || pricePerMillion == 0m ? 0m : ExactDecimal.DivideByPowerOfTen(tokens * pricePerMillion, PerMillionDigits);
 
     internal static string Describe(PriceBookVersion version) =>
         string.Create(CultureInfo.InvariantCulture, $"price book '{version.PriceBookId}' version {version.Version}");

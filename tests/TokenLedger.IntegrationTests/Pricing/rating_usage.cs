@@ -174,3 +174,18 @@ public sealed class importing_litellm_prices(LedgerFixture fixture)
         return dir?.FullName ?? throw new InvalidOperationException("TokenLedger.sln not found above the test binaries");
     }
 }
+
+[Collection(LedgerCollection.Name)]
+public sealed class unreadable_bodies(LedgerFixture fixture)
+{
+    [Fact]
+    public async Task a_price_given_as_a_json_number_is_a_400_problem_that_points_at_the_field()
+    {
+        var response = await fixture.Operator.PutAsync($"/api/price-books/{LedgerFixture.NewTenantId("num")}", new StringContent(
+            "{\"currency\":\"CNY\",\"effectiveFrom\":\"2026-06-01T00:00:00+08:00\",\"prices\":[{\"model\":\"m\",\"inputPerMillion\":2}]}",
+            Encoding.UTF8, "application/json"));
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await response.Content.ReadAsStringAsync()).ShouldContain("inputPerMillion");
+    }
+}

@@ -73,7 +73,8 @@ public sealed record PutPriceBookRequest(
 
     /// <summary>
     /// The wire form of a version (the inverse of <see cref="ToVersion"/>): instants in UTC ('Z'), decimals in invariant
-    /// text without trailing zeros, every optional price written out. Windows must start and end on whole minutes.
+    /// text without trailing zeros, every optional price written out, models and aliases in ordinal order and context
+    /// tiers ascending, so equal versions give equal text. Windows must start and end on whole minutes.
     /// </summary>
     public static PutPriceBookRequest FromVersion(PriceBookVersion version)
     {
@@ -81,7 +82,7 @@ public sealed record PutPriceBookRequest(
         return new PutPriceBookRequest(
             version.Currency,
             FormatInstant(version.EffectiveFrom),
-            version.Aliases.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal),
+            version.Aliases.OrderBy(a => a.Key, StringComparer.Ordinal).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal),
             version.Prices.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new ModelPriceRequest(
                 p.Key,
                 Text(p.Value.Base.InputPerMillion),

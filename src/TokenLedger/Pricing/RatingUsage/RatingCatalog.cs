@@ -31,9 +31,7 @@ public sealed class RatingCatalog(
     {
         if (bookId is null) return SideRating.Unrated(missingBook);
         if (!books.TryGetValue(bookId, out var book)) return SideRating.Unrated($"price book '{bookId}' does not exist");
-        if (book.VersionAt(record.OccurredAt) is not { } version)
-            return SideRating.Unrated($"price book '{bookId}' has no version in force at {record.OccurredAt}");
-        return Rating.Rate(version, record.Model, tokens, record.OccurredAt) switch
+        return book.Rate(record.Model, tokens, record.OccurredAt) switch
         {
             Rated rated => SideRating.Of(rated.Charge),
             Unrated unrated => SideRating.Unrated(unrated.Reason),

@@ -8,6 +8,7 @@ using TokenLedger.Pricing.ImportingLiteLlm;
 using TokenLedger.Pricing.PuttingPriceBook;
 using TokenLedger.Pricing.RatingUnratedUsage;
 using TokenLedger.Pricing.RatingUsage;
+using TokenLedger.Pricing.ReRatingUsage;
 using TokenLedger.Tenants.ListingUnknownTenants;
 using TokenLedger.Tenants.RegisteringTenant;
 using TokenLedger.Usage;
@@ -56,5 +57,6 @@ public static class HttpSetup
         app.MapPutDistributor();
         app.MapPriceBooks();
         app.MapImportLiteLlm();
+        app.MapReRateUsage();
     }
 }

@@ -7,6 +7,7 @@ using TokenLedger.Access;
 using TokenLedger.Distributors;
 using TokenLedger.Pricing.PriceBooks;
 using TokenLedger.Pricing.RatingUsage;
+using TokenLedger.Pricing.ReRatingUsage;
 using TokenLedger.Tenants;
 using TokenLedger.Usage.GettingUsage;
 using TokenLedger.Usage.RecordingUsage;
@@ -27,6 +28,7 @@ public static class LedgerStoreConfiguration
         opts.Storage.ExtendedSchemaObjects.Add(RatingCatalogRevision.Table(LedgerSchema.Name));
         opts.Projections.Add(new UsageFactsProjection(LedgerSchema.Name), ProjectionLifecycle.Inline);
         opts.Projections.Add(new UsageChargesProjection(LedgerSchema.Name), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new UsageAdjustmentsProjection(LedgerSchema.Name), ProjectionLifecycle.Inline);
         opts.Projections.Add(new TenantUsageSummaryProjection(), ProjectionLifecycle.Async);
         opts.Projections.Snapshot<Tenant>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<ApiKey>(SnapshotLifecycle.Inline);

@@ -189,3 +189,53 @@ public sealed class unreadable_bodies(LedgerFixture fixture)
         (await response.Content.ReadAsStringAsync()).ShouldContain("inputPerMillion");
     }
 }
+
+[Collection(LedgerCollection.Name)]
+public sealed class re_rating_usage(LedgerFixture fixture)
+{
+    private static readonly DateTimeOffset June1 = new(2026, 6, 1, 0, 0, 0, TimeSpan.FromHours(8));
+
+    private static object Book(string effectiveFrom, string input) => new
+    {
+        currency = "CNY", effectiveFrom,
+        prices = new[] { new { model = "glm-4.6", inputPerMillion = input, cachedInputPerMillion = "0", outputPerMillion = "0" } },
+    };
+
+    [Fact]
+    public async Task re_rating_after_a_price_correction_adds_audited_adjustments_and_never_edits_the_original_charge()
+    {
+        var retail = LedgerFixture.NewTenantId("rr");
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book("2026-06-01T00:00:00+08:00", "10"))).EnsureSuccessStatusCode();
+        var tenant = LedgerFixture.NewTenantId("rrt");
+        (await fixture.Operator.PutAsJsonAsync($"/api/tenants/{tenant}", new { name = "Re-rated", retailPriceBookId = retail })).EnsureSuccessStatusCode();
+        var events = new[] { 1, 2 }.Select(i => new UsageEventV1($"{tenant}-{i}", June1.AddDays(i), tenant, "glm-4.6", 1_000_000, 0, 0)).ToArray();
+        (await fixture.Operator.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(events), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+
+        // The price was wrong: a corrected version, effective from the same instant, is published, then the month re-rated.
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book("2026-06-01T00:00:00+08:00", "7.5"))).EnsureSuccessStatusCode();
+        var rerate = await fixture.Operator.PostAsJsonAsync("/api/rerating",
+            new { tenantId = tenant, from = "2026-06-01T00:00:00+08:00", to = "2026-07-01T00:00:00+08:00", reason = "GLM list price corrected to 7.5" });
+        rerate.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var result = await rerate.Content.ReadFromJsonAsync<JsonElement>();
+        result.GetProperty("eventsExamined").GetInt32().ShouldBe(2);
+        decimal.Parse(result.GetProperty("retailDelta").GetProperty("amount").GetString()!).ShouldBe(-5m);
+
+        var report = await fixture.Operator.GetFromJsonAsync<JsonElement>(
+            $"/api/tenants/{tenant}/usage?from={Uri.EscapeDataString("2026-06-01T00:00:00+08:00")}&to={Uri.EscapeDataString("2026-07-01T00:00:00+08:00")}");
+        decimal.Parse(report.GetProperty("total").GetProperty("amount").GetString()!).ShouldBe(15m);
+
+        var again = await (await fixture.Operator.PostAsJsonAsync("/api/rerating",
+            new { tenantId = tenant, from = "2026-06-01T00:00:00+08:00", to = "2026-07-01T00:00:00+08:00", reason = "second pass" })).Content.ReadFromJsonAsync<JsonElement>();
+        again.GetProperty("adjustments").GetInt32().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task re_rating_needs_a_reason_and_a_valid_interval()
+    {
+        var response = await fixture.Operator.PostAsJsonAsync("/api/rerating", new { tenantId = "acme", from = "2026-07-01T00:00:00Z", to = "2026-06-01T00:00:00Z" });
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var text = await response.Content.ReadAsStringAsync();
+        text.ShouldContain("reason is required");
+        text.ShouldContain("to must be later than from");
+    }
+}

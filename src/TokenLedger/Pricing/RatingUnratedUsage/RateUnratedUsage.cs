@@ -50,8 +50,7 @@ public static class RateUnratedUsageHandler
     private static async Task<List<UsageRecord>> UnratedPageAsync(IDocumentSession session, string after, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
-            "select f.event_id, f.tenant_id, f.model, f.occurred_at, f.input_tokens, f.cached_input_tokens, f.cache_write_tokens, f.output_tokens, " +
-            "f.provider, f.plan_id, f.distributor_id, f.request_id " +
+            $"select {UsageFactRows.Columns} " +
             $"from {LedgerSchema.Name}.{UsageChargesProjection.TableName} c join {LedgerSchema.Name}.{UsageFactsProjection.TableName} f using (event_id) " +
             "where (c.retail_status = 'unrated' or c.wholesale_status = 'unrated') and c.event_id > @after order by c.event_id limit @limit",
             session.Connection);
@@ -59,13 +58,7 @@ public static class RateUnratedUsageHandler
         command.Parameters.AddWithValue("limit", PageSize);
         var page = new List<UsageRecord>();
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            page.Add(new UsageRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                Instant.FromDateTimeOffset(reader.GetFieldValue<DateTimeOffset>(3)),
-                reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7),
-                Text(reader, 8), Text(reader, 9), Text(reader, 10), Text(reader, 11)));
+        while (await reader.ReadAsync(ct)) page.Add(UsageFactRows.Read(reader));
         return page;
     }
-
-    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Npgsql;
 using TokenLedger.Infrastructure;
 using TokenLedger.Pricing.RatingUsage;
+using TokenLedger.Pricing.ReRatingUsage;
 
 namespace TokenLedger.Usage.GettingUsage;
 
@@ -11,7 +12,10 @@ public sealed record Money(string Amount, string Currency)
     public static Money Of(decimal amount, string currency) => new(amount.ToString(CultureInfo.InvariantCulture), currency);
 }
 
-/// <summary>Per-model sums over usage_facts joined to usage_charges; every figure is a sum over usage event rows.</summary>
+/// <summary>
+/// Per-model sums over usage_facts joined to usage_charges plus re-rating adjustments; every figure is a sum over
+/// usage event rows and the adjustments that name them.
+/// </summary>
 public sealed record ModelTotalsRow(
     string Model, long Events, long InputTokens, long CachedInputTokens, long CacheWriteTokens, long OutputTokens,
     long RetailUnrated, decimal RetailAmount, string? RetailCurrency,
@@ -24,11 +28,16 @@ public static class UsageTotals
         await using var command = db.CreateCommand(
             "select f.model, count(*), coalesce(sum(f.input_tokens),0)::bigint, coalesce(sum(f.cached_input_tokens),0)::bigint, " +
             "coalesce(sum(f.cache_write_tokens),0)::bigint, coalesce(sum(f.output_tokens),0)::bigint, " +
-            "count(*) filter (where c.retail_status is distinct from 'rated'), coalesce(sum(c.retail_amount),0), min(c.retail_currency), " +
-            "count(*) filter (where c.wholesale_status is distinct from 'rated'), coalesce(sum(c.wholesale_amount),0), min(c.wholesale_currency), " +
+            "count(*) filter (where c.retail_status is distinct from 'rated'), coalesce(sum(c.retail_amount),0) + coalesce(sum(a.retail_delta),0), " +
+            "min(c.retail_currency), " +
+            "count(*) filter (where c.wholesale_status is distinct from 'rated'), coalesce(sum(c.wholesale_amount),0) + coalesce(sum(a.wholesale_delta),0), " +
+            "min(c.wholesale_currency), " +
             "count(distinct c.wholesale_currency)::int " +
             $"from {LedgerSchema.Name}.{UsageFactsProjection.TableName} f " +
             $"left join {LedgerSchema.Name}.{UsageChargesProjection.TableName} c on c.event_id = f.event_id " +
+            "left join (select event_id, sum(delta) filter (where side = 'retail') as retail_delta, " +
+            "sum(delta) filter (where side = 'wholesale') as wholesale_delta " +
+            $"from {LedgerSchema.Name}.{UsageAdjustmentsProjection.TableName} group by event_id) a on a.event_id = f.event_id " +
             "where f.tenant_id = $1 and f.occurred_at >= $2 and f.occurred_at < $3 group by f.model order by f.model");
         command.Parameters.AddWithValue(tenantId);
         command.Parameters.AddWithValue(interval.From.ToInstant().ToDateTimeOffset());

@@ -1,0 +1,105 @@
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using NodaTime;
+using NodaTime.Text;
+using Npgsql;
+using TokenLedger.Access;
+using TokenLedger.Infrastructure;
+using TokenLedger.Pricing.RatingUsage;
+using TokenLedger.Usage;
+using TokenLedger.Usage.GettingUsage;
+
+namespace TokenLedger.Pricing.ReRatingUsage;
+
+public sealed record ReRateUsageRequest(string? TenantId, string? From, string? To, string? Reason);
+
+public sealed record ReRateUsageResponse(string ReRatingId, int EventsExamined, int Adjustments, Money RetailDelta, IReadOnlyList<Money> WholesaleDeltas);
+
+public static class ReRateUsageEndpoint
+{
+    private const int PageSize = 2000;
+
+    public static void MapReRateUsage(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/rerating", Handle).RequireAuthorization(Policies.Operator)
+            .Produces<ReRateUsageResponse>()
+            .WithTags("Pricing")
+            .WithSummary("Re-rate a tenant's usage in [from, to) with the price versions now in force; differences become audited adjustments");
+
+    public static async Task<IResult> Handle(ReRateUsageRequest body, ClaimsPrincipal user, IDocumentStore store, RatingCatalogSource catalogs,
+        IClock clock, CancellationToken ct)
+    {
+        var from = OffsetDateTimePattern.ExtendedIso.Parse(body.From ?? "");
+        var to = OffsetDateTimePattern.ExtendedIso.Parse(body.To ?? "");
+        if (!from.Success) return Problems.BadRequest("from", "from must be an RFC 3339 timestamp with an offset");
+        if (!to.Success) return Problems.BadRequest("to", "to must be an RFC 3339 timestamp with an offset");
+        var command = new ReRateUsage(body.TenantId ?? "", from.Value.ToInstant(), to.Value.ToInstant(), body.Reason ?? "",
+            user.FindFirstValue(LedgerClaims.KeyId) ?? "unknown");
+        var validation = new ReRateUsage.Validator().Validate(command);
+        if (!validation.IsValid) return Problems.Validation(validation);
+
+        var reRatingId = $"rerate-{Guid.CreateVersion7():N}";
+        var examined = 0;
+        var adjustments = new List<ChargeAdjustment>();
+        for (var after = ""; ;)
+        {
+            await using var session = store.LightweightSession();
+            await session.BeginTransactionAsync(ct);
+            await LockTenantAsync(session, command.TenantId, ct);
+            var catalog = await catalogs.CurrentAsync(session, ct);
+            var page = await PageAsync(session, command, after, ct);
+            if (page.Count == 0) break;
+            after = page[^1].Record.EventId;
+            examined += page.Count;
+
+            if (ReRateUsage.Decide(page, catalog, reRatingId, command, clock.GetCurrentInstant()) is { } reRated)
+            {
+                session.Events.StartStream(UsageStreams.ForBatch($"{reRatingId}-{examined}"), reRated);
+                await session.SaveChangesAsync(ct);
+                adjustments.AddRange(reRated.Adjustments);
+            }
+        }
+
+        var retail = adjustments.Where(a => a.Side == ChargeSides.Retail).ToList();
+        return Results.Ok(new ReRateUsageResponse(reRatingId, examined, adjustments.Count,
+            Money.Of(retail.Sum(a => a.Delta), retail.FirstOrDefault()?.Current.Currency ?? ""),
+            adjustments.Where(a => a.Side == ChargeSides.Wholesale).GroupBy(a => a.Current.Currency)
+                .Select(g => Money.Of(g.Sum(a => a.Delta), g.Key)).ToList()));
+    }
+
+    /// <summary>Two re-ratings of one tenant at once would both compute deltas from the same "in effect" amounts.</summary>
+    private static async Task LockTenantAsync(IDocumentSession session, string tenantId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('tokenledger-rerate:' || @tenant))", session.Connection);
+        command.Parameters.AddWithValue("tenant", tenantId);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<List<RatedFact>> PageAsync(IDocumentSession session, ReRateUsage rerate, string after, CancellationToken ct)
+    {
+        var schema = LedgerSchema.Name;
+        await using var command = new NpgsqlCommand(
+            $"select {UsageFactRows.Columns}, " +
+            $"case when c.retail_status = 'rated' then c.retail_amount + coalesce((select sum(a.delta) from {schema}.{UsageAdjustmentsProjection.TableName} a " +
+            "where a.event_id = f.event_id and a.side = 'retail'), 0) end, " +
+            $"case when c.wholesale_status = 'rated' then c.wholesale_amount + coalesce((select sum(a.delta) from {schema}.{UsageAdjustmentsProjection.TableName} a " +
+            "where a.event_id = f.event_id and a.side = 'wholesale'), 0) end " +
+            $"from {schema}.{UsageFactsProjection.TableName} f join {schema}.{UsageChargesProjection.TableName} c using (event_id) " +
+            "where f.tenant_id = @tenant and f.occurred_at >= @from and f.occurred_at < @to and f.event_id > @after order by f.event_id limit @limit",
+            session.Connection);
+        command.Parameters.AddWithValue("tenant", rerate.TenantId);
+        command.Parameters.AddWithValue("from", rerate.From.ToDateTimeOffset());
+        command.Parameters.AddWithValue("to", rerate.To.ToDateTimeOffset());
+        command.Parameters.AddWithValue("after", after);
+        command.Parameters.AddWithValue("limit", PageSize);
+        var page = new List<RatedFact>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            page.Add(new RatedFact(UsageFactRows.Read(reader),
+                reader.IsDBNull(UsageFactRows.ColumnCount) ? null : reader.GetDecimal(UsageFactRows.ColumnCount),
+                reader.IsDBNull(UsageFactRows.ColumnCount + 1) ? null : reader.GetDecimal(UsageFactRows.ColumnCount + 1)));
+        return page;
+    }
+}

@@ -41,8 +41,6 @@ public static class HttpSetup
 
     public static void MapLedgerEndpoints(this WebApplication app)
     {
-        app.Lifetime.ApplicationStarted.Register(() =>
-            _ = app.Services.GetRequiredService<Wolverine.IMessageBus>().PublishAsync(new RateUnratedUsage()).AsTask());
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -58,5 +56,6 @@ public static class HttpSetup
         app.MapPriceBooks();
         app.MapImportLiteLlm();
         app.MapReRateUsage();
+        app.MapUnratedUsage();
     }
 }

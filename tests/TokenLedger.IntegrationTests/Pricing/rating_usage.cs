@@ -115,6 +115,10 @@ public sealed class rating_usage(LedgerFixture fixture)
         before.GetProperty("unratedEvents").GetInt64().ShouldBe(1);
         before.TryGetProperty("margin", out _).ShouldBeFalse();
         before.GetProperty("costUnratedEvents").GetInt64().ShouldBe(0);
+        var held = await fixture.Operator.GetFromJsonAsync<List<JsonElement>>("/api/operator/unrated");
+        var mine = held!.Single(g => g.GetProperty("tenantId").GetString() == tenant);
+        mine.GetProperty("side").GetString().ShouldBe("retail");
+        mine.GetProperty("reason").GetString().ShouldBe($"model 'kimi-k2' has no price in price book '{retail}' version 1");
 
         (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book("2026-06-01T00:00:00+08:00", "3", "9", model: "kimi-k2"))).EnsureSuccessStatusCode();
 

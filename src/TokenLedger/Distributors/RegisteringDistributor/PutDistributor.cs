@@ -62,7 +62,7 @@ public static class PutDistributorEndpoint
             else session.Events.Append(key, events);
             RatingCatalogRevision.Bump(session);
             await session.SaveChangesAsync(ct);
-            await bus.PublishAsync(new RateUnratedUsage());
+            await bus.PublishAsync(new RateUnratedUsage(DistributorId: distributorId));
         }
         var saved = (await session.LoadAsync<Distributor>(key, ct))!;
         var response = new DistributorResponse(saved.DistributorId, saved.Name, saved.WholesalePriceBookId);

@@ -71,7 +71,7 @@ public static class ImportLiteLlmEndpoint
         else session.Events.Append(key, published);
         RatingCatalogRevision.Bump(session);
         await session.SaveChangesAsync(ct);
-        await bus.PublishAsync(new RateUnratedUsage());
+        await bus.PublishAsync(new RateUnratedUsage(PriceBookId: priceBookId));
 
         return Results.Ok(new LiteLlmImportResponse(priceBookId, version.Version, result.EntriesRead, result.Prices.Count,
             result.Unmapped, result.FieldsNotMapped, result.Warnings));

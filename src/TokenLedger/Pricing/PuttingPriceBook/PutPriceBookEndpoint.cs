@@ -63,7 +63,7 @@ public static class PutPriceBookEndpoint
             else session.Events.Append(key, events);
             RatingCatalogRevision.Bump(session);
             await session.SaveChangesAsync(ct);
-            await bus.PublishAsync(new RateUnratedUsage());
+            await bus.PublishAsync(new RateUnratedUsage(PriceBookId: priceBookId));
         }
         var saved = (await session.LoadAsync<PriceBook>(key, ct))!;
         var response = Describe(saved);

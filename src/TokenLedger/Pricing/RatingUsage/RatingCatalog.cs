@@ -18,6 +18,10 @@ public sealed class RatingCatalog(
 
     public long Revision => revision;
 
+    public IEnumerable<string> TenantsUsing(string priceBookId) => retailBookByTenant.Where(t => t.Value == priceBookId).Select(t => t.Key);
+
+    public IEnumerable<string> DistributorsUsing(string priceBookId) => wholesaleBookByDistributor.Where(d => d.Value == priceBookId).Select(d => d.Key);
+
     public UsageRating Rate(UsageRecord record)
     {
         var payer = record.DistributorId ?? Distributor.House;

@@ -49,7 +49,7 @@ public static class PutTenantEndpoint
             else session.Events.Append(streamKey, events);
             if (events.OfType<TenantRetailPriceBookAssigned>().Any()) RatingCatalogRevision.Bump(session);
             await session.SaveChangesAsync(ct);
-            await bus.PublishAsync(new RateUnratedUsage());
+            await bus.PublishAsync(new RateUnratedUsage(TenantId: tenantId));
         }
 
         var tenant = await session.LoadAsync<Tenant>(streamKey, ct);

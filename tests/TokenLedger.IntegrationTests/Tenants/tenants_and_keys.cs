@@ -100,3 +100,22 @@ public sealed class tenants_and_keys(LedgerFixture fixture)
         (await response.Content.ReadAsStringAsync()).ShouldContain("role must be one of");
     }
 }
+
+[Collection(LedgerCollection.Name)]
+public sealed class tenant_currency_and_book(LedgerFixture fixture)
+{
+    [Fact]
+    public async Task changing_a_tenants_currency_without_a_book_in_that_currency_is_refused()
+    {
+        var book = LedgerFixture.NewTenantId("cnybook");
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", new { currency = "CNY", effectiveFrom = "2026-06-01T00:00:00+08:00",
+            prices = new[] { new { model = "m", inputPerMillion = "1", cachedInputPerMillion = "0", outputPerMillion = "1" } } })).EnsureSuccessStatusCode();
+        var tenant = LedgerFixture.NewTenantId("switch");
+        (await fixture.Operator.PutAsJsonAsync($"/api/tenants/{tenant}", new { name = "Switcher", retailPriceBookId = book })).EnsureSuccessStatusCode();
+
+        var response = await fixture.Operator.PutAsJsonAsync($"/api/tenants/{tenant}", new { name = "Switcher", currency = "USD" });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("send a retailPriceBookId in USD");
+    }
+}

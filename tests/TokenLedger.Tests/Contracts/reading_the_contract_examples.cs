@@ -108,8 +108,10 @@ public class reading_the_contract_examples
     private static IReadOnlyList<UsageItem> ReadExample(string name) =>
         UsageMessage.Read(File.ReadAllBytes(Path.Combine(ExamplesFolder, name)), Now);
 
+    /// <summary>The usage message examples (usage-report.json is a query response, read by <see cref="reading_the_usage_report_example"/>).</summary>
     private static List<string> UsageExamples() =>
-        Directory.GetFiles(ExamplesFolder, "usage-*.json").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+        Directory.GetFiles(ExamplesFolder, "usage-*.json").Select(Path.GetFileName).OfType<string>()
+            .Where(name => name != "usage-report.json").Order(StringComparer.Ordinal).ToList();
 
     private static string RepositoryRoot()
     {

@@ -32,16 +32,17 @@ public static class PutTenantEndpoint
         var command = new PutTenant(tenantId, body.Name ?? "", body.TimeZone, body.Currency, body.RetailPriceBookId);
         var validation = new PutTenant.Validator().Validate(command);
         if (!validation.IsValid) return Problems.Validation(validation);
-        if (command.RetailPriceBookId is { } bookId)
+        var streamKey = TenantStreams.For(tenantId);
+        var current = await session.LoadAsync<Tenant>(streamKey, ct);
+        // The book in force after this request (the new one, or the one kept) must bill in the tenant's currency.
+        if ((command.RetailPriceBookId ?? current?.RetailPriceBookId) is { } bookId)
         {
             var book = await session.LoadAsync<PriceBook>(PriceBookStreams.For(bookId), ct);
             if (book is null) return Problems.BadRequest("retailPriceBookId", $"price book '{bookId}' does not exist");
             if (book.Currency != command.CurrencyCode)
-                return Problems.BadRequest("retailPriceBookId", $"price book '{bookId}' is in {book.Currency} but the tenant is billed in {command.CurrencyCode}");
+                return Problems.BadRequest("retailPriceBookId",
+                    $"price book '{bookId}' is in {book.Currency} but the tenant is billed in {command.CurrencyCode}; send a retailPriceBookId in {command.CurrencyCode} with the currency change");
         }
-
-        var streamKey = TenantStreams.For(tenantId);
-        var current = await session.LoadAsync<Tenant>(streamKey, ct);
         var events = PutTenant.Decide(current, command, clock.GetCurrentInstant());
         if (events.Length > 0)
         {

@@ -57,9 +57,16 @@ public static class NativeUsage
             : ("prompt_tokens", "prompt_tokens_details", "completion_tokens");
         var prompt = Required(usage, promptName, errors);
         var completion = Required(usage, completionName, errors);
-        var cached = UsageItemDraft.TryGet(usage, detailsName, out var details) && details.ValueKind == JsonValueKind.Object
-            ? Optional(details, "cached_tokens", $"usage.{detailsName}.cached_tokens", errors)
-            : 0;
+        long? cached = 0;
+        if (UsageItemDraft.TryGet(usage, detailsName, out var details))
+        {
+            if (details.ValueKind == JsonValueKind.Object) cached = Optional(details, "cached_tokens", $"usage.{detailsName}.cached_tokens", errors);
+            else
+            {
+                errors.Add(new($"usage.{detailsName}", $"usage.{detailsName} must be an object, not {UsageItemDraft.Describe(details)}"));
+                cached = null;
+            }
+        }
         if (prompt is null || completion is null || cached is null) return null;
         if (cached > prompt)
         {

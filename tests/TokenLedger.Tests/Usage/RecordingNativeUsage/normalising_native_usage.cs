@@ -86,3 +86,16 @@ public class normalising_native_usage
         item.Errors.ShouldHaveSingleItem().Field.ShouldBe("inputTokens");
     }
 }
+
+public class normalising_native_usage_details
+{
+    [Fact]
+    public void openai_details_that_are_not_an_object_are_refused_rather_than_billing_everything_as_uncached()
+    {
+        var item = UsageMessage.Read(Encoding.UTF8.GetBytes(
+            "{\"eventId\":\"n2\",\"occurredAt\":\"2026-06-12T10:00:00+08:00\",\"tenantId\":\"acme\",\"model\":\"m\",\"format\":\"openai\"," +
+            "\"usage\":{\"prompt_tokens\":100,\"completion_tokens\":5,\"prompt_tokens_details\":80}}"),
+            NodaTime.Instant.FromUtc(2026, 6, 12, 8, 0), NativeUsage.ReadDraft).ShouldHaveSingleItem();
+        item.Errors.ShouldHaveSingleItem().Message.ShouldBe("usage.prompt_tokens_details must be an object, not a number");
+    }
+}

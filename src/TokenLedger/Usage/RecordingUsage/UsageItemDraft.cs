@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Text.Json;
 using FluentValidation;
+using FluentValidation.Results;
 using NodaTime;
 using NodaTime.Text;
 using TokenLedger.Contracts.Usage;
@@ -127,13 +128,26 @@ public sealed record UsageItemDraft
     {
         private static readonly Duration FutureTolerance = Duration.FromMinutes(5);
 
-        public Validator(Instant now)
+        private const string NowKey = "now";
+
+        /// <summary>Rules are built once; the ledger's clock reading travels with each validation (see <see cref="Validate(UsageItemDraft, Instant)"/>).</summary>
+        public static readonly Validator Shared = new();
+
+        public ValidationResult Validate(UsageItemDraft draft, Instant now)
+        {
+            var context = new ValidationContext<UsageItemDraft>(draft);
+            context.RootContextData[NowKey] = now;
+            return Validate(context);
+        }
+
+        public Validator()
         {
             RuleFor(x => x.EventId).NotEmpty().WithMessage("eventId is required")
                 .MaximumLength(UsageContract.MaxEventIdLength).WithMessage($"eventId must be at most {UsageContract.MaxEventIdLength} characters")
                 .OverridePropertyName("eventId").When(x => !HasTypeError(x, "eventId"));
             RuleFor(x => x.OccurredAt).NotNull().WithMessage("occurredAt is required")
-                .Must(at => at is null || at.Value.ToInstant() <= now + FutureTolerance).WithMessage("occurredAt is in the future")
+                .Must((_, at, context) => at is null || at.Value.ToInstant() <= (Instant)context.RootContextData[NowKey] + FutureTolerance)
+                .WithMessage("occurredAt is in the future")
                 .OverridePropertyName("occurredAt").When(x => !HasTypeError(x, "occurredAt"));
             Identifier(x => x.TenantId, "tenantId", required: true);
             Identifier(x => x.Model, "model", required: true);

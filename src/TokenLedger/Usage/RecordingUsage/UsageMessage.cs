@@ -51,7 +51,7 @@ public static class UsageMessage
         using (document)
         {
             var root = document.RootElement;
-            var validator = new UsageItemDraft.Validator(now);
+            var validator = new ItemValidation(now);
             return root.ValueKind switch
             {
                 JsonValueKind.Object => [ReadItem(root, null, validator, readDraft)],
@@ -64,10 +64,15 @@ public static class UsageMessage
         }
     }
 
-    public static UsageItem ReadItem(JsonElement item, int? index, UsageItemDraft.Validator validator) =>
-        ReadItem(item, index, validator, UsageItemDraft.Read);
+    public static UsageItem ReadItem(JsonElement item, int? index, Instant now) =>
+        ReadItem(item, index, new ItemValidation(now), UsageItemDraft.Read);
 
-    private static UsageItem ReadItem(JsonElement item, int? index, UsageItemDraft.Validator validator, Func<JsonElement, UsageItemDraft> readDraft)
+    private readonly record struct ItemValidation(Instant Now)
+    {
+        public FluentValidation.Results.ValidationResult Validate(UsageItemDraft draft) => UsageItemDraft.Validator.Shared.Validate(draft, Now);
+    }
+
+    private static UsageItem ReadItem(JsonElement item, int? index, ItemValidation validator, Func<JsonElement, UsageItemDraft> readDraft)
     {
         var raw = Truncate(item.GetRawText());
         if (item.ValueKind != JsonValueKind.Object)

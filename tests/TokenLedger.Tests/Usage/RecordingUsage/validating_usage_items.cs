@@ -310,7 +310,7 @@ public class validating_usage_items
         using var document = JsonDocument.Parse("""{"eventId":"evt-1","tenantId":17,"inputTokens":"5"}""");
 
         var draft = UsageItemDraft.Read(document.RootElement);
-        var result = new UsageItemDraft.Validator(Now).Validate(draft);
+        var result = UsageItemDraft.Validator.Shared.Validate(draft, Now);
 
         draft.EventId.ShouldBe("evt-1");
         draft.TenantId.ShouldBeNull();

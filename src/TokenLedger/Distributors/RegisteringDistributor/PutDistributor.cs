@@ -20,8 +20,7 @@ public sealed record PutDistributor(string DistributorId, string Name, string? W
     {
         public Validator()
         {
-            RuleFor(x => x.DistributorId).Matches(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\z")
-                .WithMessage("distributorId must be 1–100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            RuleFor(x => x.DistributorId).Matches(LedgerIds.Pattern).WithMessage(LedgerIds.Rule("distributorId"));
             RuleFor(x => x.Name).NotEmpty().WithMessage("name is required").MaximumLength(200);
         }
     }
@@ -58,8 +57,7 @@ public static class PutDistributorEndpoint
         var events = PutDistributor.Decide(current, command, clock.GetCurrentInstant());
         if (events.Length > 0)
         {
-            if (current is null) session.Events.StartStream<Distributor>(key, events);
-            else session.Events.Append(key, events);
+            session.StartOrAppend<Distributor>(key, exists: current is not null, events);
             RatingCatalogRevision.Bump(session);
             await session.SaveChangesAsync(ct);
             await bus.PublishAsync(new RateUnratedUsage(DistributorId: distributorId));

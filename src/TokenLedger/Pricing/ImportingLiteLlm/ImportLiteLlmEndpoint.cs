@@ -35,8 +35,7 @@ public static class ImportLiteLlmEndpoint
     public static async Task<IResult> Handle(string priceBookId, string? effectiveFrom, HttpRequest request, IDocumentSession session,
         IClock clock, IMessageBus bus, ILogger<LiteLlmImportResponse> logger, CancellationToken ct)
     {
-        if (!PriceBookIds.IsValid(priceBookId))
-            return Problems.BadRequest("priceBookId", "priceBookId must be 1–100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        if (!LedgerIds.IsValid(priceBookId)) return Problems.BadRequest("priceBookId", LedgerIds.Rule("priceBookId"));
         var from = clock.GetCurrentInstant();
         if (effectiveFrom is not null)
         {
@@ -67,8 +66,7 @@ public static class ImportLiteLlmEndpoint
 
         var version = result.ToVersion(priceBookId, current?.NextVersion ?? 1, from);
         var published = new PriceBookVersionPublished(version, clock.GetCurrentInstant());
-        if (current is null) session.Events.StartStream<PriceBook>(key, published);
-        else session.Events.Append(key, published);
+        session.StartOrAppend<PriceBook>(key, exists: current is not null, published);
         RatingCatalogRevision.Bump(session);
         await session.SaveChangesAsync(ct);
         await bus.PublishAsync(new RateUnratedUsage(PriceBookId: priceBookId));

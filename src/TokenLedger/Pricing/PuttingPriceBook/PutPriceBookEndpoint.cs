@@ -46,8 +46,7 @@ public static class PutPriceBookEndpoint
 
     public static async Task<IResult> Put(string priceBookId, PutPriceBookRequest body, IDocumentSession session, IClock clock, IMessageBus bus, CancellationToken ct)
     {
-        if (!PriceBookIds.IsValid(priceBookId))
-            return Problems.BadRequest("priceBookId", "priceBookId must be 1–100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        if (!LedgerIds.IsValid(priceBookId)) return Problems.BadRequest("priceBookId", LedgerIds.Rule("priceBookId"));
         var validation = new PutPriceBookRequest.Validator().Validate(body);
         if (!validation.IsValid) return Problems.Validation(validation);
 
@@ -59,8 +58,7 @@ public static class PutPriceBookEndpoint
         var events = PublishPriceBookVersion.Decide(current, priceBookId, body, clock.GetCurrentInstant());
         if (events.Length > 0)
         {
-            if (current is null) session.Events.StartStream<PriceBook>(key, events);
-            else session.Events.Append(key, events);
+            session.StartOrAppend<PriceBook>(key, exists: current is not null, events);
             RatingCatalogRevision.Bump(session);
             await session.SaveChangesAsync(ct);
             await bus.PublishAsync(new RateUnratedUsage(PriceBookId: priceBookId));
@@ -77,9 +75,4 @@ public static class PutPriceBookEndpoint
 
     private static PriceBookResponse Describe(PriceBook book) => new(book.PriceBookId, book.Currency,
         book.Versions.Select(v => new PriceBookVersionResponse(v.Version, v.EffectiveFrom, PutPriceBookRequest.FromVersion(v))).ToList());
-}
-
-public static class PriceBookIds
-{
-    public static bool IsValid(string id) => System.Text.RegularExpressions.Regex.IsMatch(id, @"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\z");
 }

@@ -1,4 +1,5 @@
 using FluentValidation;
+using TokenLedger.Infrastructure;
 using NodaTime;
 
 namespace TokenLedger.Tenants.RegisteringTenant;
@@ -13,8 +14,7 @@ public sealed record PutTenant(string TenantId, string Name, string? TimeZone, s
     {
         public Validator()
         {
-            RuleFor(x => x.TenantId).Matches(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\z")
-                .WithMessage("tenantId must be 1–100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            RuleFor(x => x.TenantId).Matches(LedgerIds.Pattern).WithMessage(LedgerIds.Rule("tenantId"));
             RuleFor(x => x.Name).NotEmpty().WithMessage("name is required").MaximumLength(200);
             RuleFor(x => x.TimeZone).Must(z => z is null || DateTimeZoneProviders.Tzdb.GetZoneOrNull(z) is not null)
                 .WithMessage(x => $"timeZone '{x.TimeZone}' is not an IANA time zone id such as Asia/Shanghai");

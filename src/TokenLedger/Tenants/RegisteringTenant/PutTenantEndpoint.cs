@@ -46,8 +46,7 @@ public static class PutTenantEndpoint
         var events = PutTenant.Decide(current, command, clock.GetCurrentInstant());
         if (events.Length > 0)
         {
-            if (current is null) session.Events.StartStream<Tenant>(streamKey, events);
-            else session.Events.Append(streamKey, events);
+            session.StartOrAppend<Tenant>(streamKey, exists: current is not null, events);
             if (events.OfType<TenantRetailPriceBookAssigned>().Any()) RatingCatalogRevision.Bump(session);
             await session.SaveChangesAsync(ct);
             await bus.PublishAsync(new RateUnratedUsage(TenantId: tenantId));

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using TokenLedger.Bench.Infrastructure;
+using TokenLedger.Bench.Workloads;
+
+namespace TokenLedger.Bench.Phases;
+
+/// <summary>When each projection caught up (relative to the run's clock), and every total that differed.</summary>
+public sealed record CatchUp(TimeSpan? InlineAt, TimeSpan? AsyncAt, long InlineRows, long AsyncEvents, IReadOnlyList<string> Differences)
+{
+    public bool Ok => InlineAt is not null && AsyncAt is not null && Differences.Count == 0;
+    public TimeSpan? DoneAt => InlineAt is { } i && AsyncAt is { } a ? (i > a ? i : a) : null;
+}
+
+/// <summary>
+/// Waits until the ledger shows exactly the expected totals. Polls cheaply (one count per poll, the poll interval
+/// growing with the query time so polling never takes more than a quarter of one connection), then compares every
+/// (tenant, model) sum of <c>usage_facts</c> and every tenant summary once. Gives up when nothing moves for a while.
+/// </summary>
+public sealed class Verification(LedgerReader ledger, TimeSpan stallLimit)
+{
+    private static readonly TimeSpan MinPoll = TimeSpan.FromMilliseconds(100);
+
+    public async Task<CatchUp> WaitAsync(
+        ExpectedTotals expected, Stopwatch clock, Action<long> inlineProgress, Action<long> asyncProgress, CancellationToken ct)
+    {
+        var tenants = expected.TenantIds;
+        var differences = new List<string>();
+
+        var (inlineRows, inlineAt) = await PollAsync(() => ledger.CountFactsAsync(tenants, ct), expected.Events, clock, inlineProgress, ct);
+        if (inlineAt is null) differences.Add($"usage_facts: {inlineRows:N0} rows after waiting, expected {expected.Events:N0} (stalled)");
+        differences.AddRange(CompareFacts(expected, await ledger.FactsByTenantModelAsync(tenants, ct)));
+
+        var (asyncEvents, asyncAt) = await PollAsync(() => ledger.SummaryEventsAsync(tenants, ct), expected.Events, clock, asyncProgress, ct);
+        if (asyncAt is null) differences.Add($"tenant summaries: {asyncEvents:N0} events after waiting, expected {expected.Events:N0} (stalled)");
+        differences.AddRange(CompareSummaries(expected, await ledger.SummariesAsync(tenants, ct)));
+
+        return new CatchUp(inlineAt, asyncAt, inlineRows, asyncEvents, differences);
+    }
+
+    /// <summary>Polls until the value reaches the target (returns the clock then), or stops changing for the stall limit.</summary>
+    private async Task<(long Value, TimeSpan? ReachedAt)> PollAsync(
+        Func<Task<long>> read, long target, Stopwatch clock, Action<long> progress, CancellationToken ct)
+    {
+        var last = -1L;
+        var lastChange = Stopwatch.StartNew();
+        while (true)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var value = await read();
+            var took = Stopwatch.GetElapsedTime(started);
+            progress(value);
+            if (value >= target) return (value, clock.Elapsed);
+            if (value != last)
+            {
+                last = value;
+                lastChange.Restart();
+            }
+            else if (lastChange.Elapsed > stallLimit)
+            {
+                return (value, null);
+            }
+            var wait = took * 3;
+            await Task.Delay(wait > MinPoll ? wait : MinPoll, ct);
+        }
+    }
+
+    private static IEnumerable<string> CompareFacts(ExpectedTotals totals, Dictionary<(string Tenant, string Model), TokenSums> actual)
+    {
+        var expected = totals.ByTenantModel;
+        foreach (var (key, want) in expected.OrderBy(p => p.Key.Tenant, StringComparer.Ordinal).ThenBy(p => p.Key.Model, StringComparer.Ordinal))
+        {
+            var got = actual.GetValueOrDefault(key);
+            if (got != want) yield return $"usage_facts {key.Tenant} / {key.Model}: expected {want}, found {got}";
+        }
+        foreach (var key in actual.Keys.Where(k => !expected.ContainsKey(k)))
+            yield return $"usage_facts {key.Tenant} / {key.Model}: not expected, found {actual[key]}";
+    }
+
+    private static IEnumerable<string> CompareSummaries(ExpectedTotals expected, Dictionary<string, (long Events, long TotalTokens)> actual)
+    {
+        foreach (var (tenant, want) in expected.ByTenant.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var got = actual.GetValueOrDefault(tenant);
+            if (got.Events != want.Events || got.TotalTokens != want.TotalTokens)
+                yield return $"tenant summary {tenant}: expected events={want.Events} totalTokens={want.TotalTokens}, " +
+                             $"found events={got.Events} totalTokens={got.TotalTokens}";
+        }
+    }
+}

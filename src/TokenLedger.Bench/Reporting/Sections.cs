@@ -1,0 +1,131 @@
+using Spectre.Console;
+using Spectre.Console.Rendering;
+using TokenLedger.Bench.Infrastructure;
+using TokenLedger.Bench.Phases;
+
+namespace TokenLedger.Bench.Reporting;
+
+/// <summary>One table per part of the report.</summary>
+public static class Sections
+{
+    private const string Missing = "-";
+
+    public static IRenderable EndToEnd(BenchReport r)
+    {
+        var table = Titled("1. End-to-end ingest: first publish → both projections show the exact expected totals");
+        table.AddColumn("");
+        foreach (var run in r.Ingest) table.AddColumn(new TableColumn(Markup.Escape(run.Workload.Label)).RightAligned());
+        void Row(string name, Func<IngestResult, string> value) => table.AddRow([Markup.Escape(name), .. r.Ingest.Select(i => Markup.Escape(value(i)))]);
+
+        Row("messages published", i => $"{i.Workload.Messages.Count:N0} ({i.Workload.Bytes / 1048576.0:0.0} MiB)");
+        Row("items (all kinds)", i => $"{i.Workload.Items:N0}");
+        Row("  unique valid events", i => $"{i.Workload.Expected.Events:N0} for {i.Workload.Expected.TenantIds.Length:N0} tenants");
+        Row("  exact re-sends", i => $"{i.Workload.Duplicates:N0}");
+        Row("  invalid", i => $"{i.Workload.Invalid:N0}");
+        Row("all published and confirmed after", i => Seconds(i.PublishTime));
+        Row("usage_facts caught up after (inline)", i => Seconds(i.CatchUp.InlineAt));
+        Row("tenant summaries caught up after (async)", i => Seconds(i.CatchUp.AsyncAt));
+        Row("END-TO-END items/s", i => Rate(i.ItemsPerSecond));
+        Row("  unique events recorded/s", i => Rate(i.EventsPerSecond));
+        Row("  messages/s", i => Rate(i.MessagesPerSecond));
+        Row("dead letters (expected = invalid)", i => $"{i.DeadLetters:N0} / {i.Workload.Invalid:N0} {(i.DeadLettersOk ? "ok" : "WRONG")}");
+        Row("totals", i => i.CatchUp.Ok ? "ok" : $"WRONG ({i.CatchUp.Differences.Count} differences)");
+        Row("queue backlog before the run", i => $"{i.BacklogAtStart:N0}");
+        return table;
+    }
+
+    public static IRenderable Limits(BenchReport r)
+    {
+        var table = Titled("2. Limits on the same box, same messages");
+        table.AddColumn("");
+        var runs = r.Ingest.Select(i => i.Workload.Label).ToList();
+        foreach (var label in runs) table.AddColumn(new TableColumn(Markup.Escape(label)).RightAligned());
+        void Row(string name, Func<string, string> value) => table.AddRow([Markup.Escape(name), .. runs.Select(l => Markup.Escape(value(l)))]);
+        PassThroughResult? Pass(string label) => r.PassThrough.FirstOrDefault(p => p.Label == label);
+        IngestResult Run(string label) => r.Ingest.First(i => i.Workload.Label == label);
+
+        Row("broker pass-through messages/s", l => Rate(Pass(l)?.MessagesPerSecond));
+        Row("broker pass-through items/s", l => Rate(Pass(l)?.ItemsPerSecond));
+        Row("end-to-end items/s", l => Rate(Run(l).ItemsPerSecond));
+        Row("  end-to-end / broker pass-through", l => Ratio(Run(l).ItemsPerSecond, Pass(l)?.ItemsPerSecond));
+        Row("PostgreSQL binary COPY rows/s (bare temp table)", _ => Rate(r.Copy?.RowsPerSecond));
+        Row("end-to-end unique events recorded/s", l => Rate(Run(l).EventsPerSecond));
+        Row("  end-to-end / COPY", l => Ratio(Run(l).EventsPerSecond, r.Copy?.RowsPerSecond));
+        return table;
+    }
+
+    public static IRenderable Latency(LatencyResult l)
+    {
+        var table = Titled("3. Latency: publish → visible in GET /api/tenants/{probe}/usage, under background load");
+        table.AddColumn("").AddColumn(new TableColumn("").RightAligned());
+        table.AddRow("background load (single-event messages)", $"{l.TargetRate:N0} events/s asked, {l.AchievedRate:N0} published");
+        table.AddRow("probes seen / sent", $"{l.Seen:N0} / {l.ProbesSent:N0}");
+        if (l.Errors.Count > 0) table.AddRow("probe errors", Markup.Escape($"{l.Errors.Count:N0}, first: {l.Errors[0]}"));
+        var lost = $"lost (not seen within {l.ProbeTimeoutSeconds} s)";
+        table.AddRow("p50", Ms(l.Percentile(50), lost));
+        table.AddRow("p95", Ms(l.Percentile(95), lost));
+        table.AddRow("p99", Ms(l.Percentile(99), lost));
+        table.AddRow("max", Ms(l.Max, lost));
+        table.AddRow("queue backlog when the probes ended", $"{l.BacklogAtEnd:N0} messages");
+        table.AddRow("service kept up with the background load",
+            l.KeptUp ? "yes" : "NO: the load outran the service, so these latencies are mostly time spent queued");
+        table.AddRow("background totals", l.Background.Ok ? "ok" : $"WRONG ({l.Background.Differences.Count} differences)");
+        return table;
+    }
+
+    public static IRenderable MemorySummary(BenchReport r)
+    {
+        var table = Titled("4. Service memory (/proc/PID/status)");
+        table.AddColumn("").AddColumn(new TableColumn("").RightAligned());
+        table.AddRow("RSS before the first run", Mb(r.RssAtStart?.RssMb));
+        table.AddRow("RSS at the end", Mb(r.RssAtEnd?.RssMb));
+        table.AddRow("PEAK RSS (VmHWM)", Mb(r.RssAtEnd?.PeakRssMb));
+        if (r.Steady is { } s)
+        {
+            var g = s.Growth;
+            var minutes = g.Window.TotalSeconds;
+            table.AddRow("steady run", Markup.Escape($"{s.TargetRate:N0} events/s asked in arrays of {s.EventsPerMessage}, {s.AchievedRate:N0} published, for {s.Seconds} s"));
+            table.AddRow(Markup.Escape($"average RSS 0–{minutes:0} s (warm-up)"), Mb(g.FirstAverageMb));
+            table.AddRow(Markup.Escape($"average RSS {minutes:0}–{2 * minutes:0} s (after warm-up)"), Mb(g.EarlyAverageMb));
+            table.AddRow(Markup.Escape($"average RSS, last {minutes:0} s"), Mb(g.LastAverageMb));
+            table.AddRow(Markup.Escape($"growth after warm-up ({minutes:0}–{2 * minutes:0} s to last {minutes:0} s)"), $"{g.Growth:+0.0%;-0.0%}");
+            table.AddRow("VERDICT", g.Flat ? "flat (growth < 10 %)" : "GROWING (growth >= 10 %)");
+            table.AddRow("steady totals", s.Check.Ok ? "ok" : $"WRONG ({s.Check.Differences.Count} differences)");
+        }
+        else
+        {
+            table.AddRow("steady run", "skipped");
+        }
+        return table;
+    }
+
+    public static IRenderable RssSamples(SteadyResult s)
+    {
+        var table = Titled("RSS samples during the steady run");
+        table.AddColumn(new TableColumn("t (s)").RightAligned()).AddColumn(new TableColumn("RSS (MiB)").RightAligned())
+            .AddColumn(new TableColumn("peak (MiB)").RightAligned()).AddColumn(new TableColumn("events published").RightAligned())
+            .AddColumn(new TableColumn("messages queued").RightAligned());
+        foreach (var sample in s.Samples)
+            table.AddRow($"{sample.At.TotalSeconds:0}", $"{sample.Memory.RssMb:0.0}", $"{sample.Memory.PeakRssMb:0.0}",
+                $"{sample.EventsPublished:N0}", $"{sample.Backlog:N0}");
+        return table;
+    }
+
+    public static IRenderable ServiceLog(ServiceLogSummary log)
+    {
+        var table = Titled($"Service log: {log.Errors:N0} errors, {log.Warnings:N0} warnings");
+        table.AddColumn(Markup.Escape(log.Path));
+        foreach (var line in log.Samples) table.AddRow(Markup.Escape(line));
+        if (log.Samples.Count == 0) table.AddRow("(nothing above info level)");
+        return table;
+    }
+
+    private static Table Titled(string title) =>
+        new Table { Title = new TableTitle(Markup.Escape(title), new Style(decoration: Decoration.Bold)), Border = TableBorder.Rounded };
+
+    private static string Seconds(TimeSpan? t) => t is { } v ? $"{v.TotalSeconds:0.00} s" : "never (stalled)";
+    private static string Rate(double? perSecond) => perSecond is { } v ? $"{v:N0}" : Missing;
+    private static string Ratio(double? a, double? b) => a is { } x && b is { } y && y > 0 ? $"{x / y:0.00} ({x / y:0%})" : Missing;
+    private static string Ms(double? ms, string otherwise) => ms is { } v ? $"{v:N0} ms" : otherwise;
+    private static string Mb(double? mb) => mb is { } v ? $"{v:N0} MiB" : Missing;
+}

@@ -11,6 +11,7 @@ public sealed record FaultOptions
     public IReadOnlyList<string> Scenarios { get; init; } = AllScenarios;
     public string Repo { get; init; } = "";
     public string Configuration { get; init; } = "Release";
+    public string? ApiDll { get; init; }
     public int RssLimitMb { get; init; } = 2048;
     public int Seed { get; init; } = 20260612;
 
@@ -23,6 +24,8 @@ public sealed record FaultOptions
                             (default: all, in that order)
           --repo PATH       repository root (default: found by walking up to TokenLedger.sln)
           --configuration C build configuration of the service to run (default Release)
+          --api-dll PATH    the service to run (default: src/TokenLedger.Api/bin/<configuration>/net10.0/TokenLedger.Api.dll;
+                            ops/faults passes a snapshot of that build, so concurrent rebuilds cannot swap it mid-run)
           --rss-limit-mb N  the hostile scenario fails if the service's peak RSS exceeds this (default 2048)
           --seed N          seed of the generated workload (default 20260612)
         """;
@@ -45,6 +48,7 @@ public sealed record FaultOptions
                     "--scenarios" => options with { Scenarios = ParseScenarios(Value()) },
                     "--repo" => options with { Repo = Value() },
                     "--configuration" => options with { Configuration = Value() },
+                    "--api-dll" => options with { ApiDll = Path.GetFullPath(Value()) },
                     "--rss-limit-mb" => options with { RssLimitMb = Number(64) },
                     "--seed" => options with { Seed = Number(0) },
                     "-h" or "--help" => throw new HelpRequested(),

@@ -1,5 +1,4 @@
 using JasperFx.Core;
-using Npgsql;
 using TokenLedger.Contracts.Usage;
 using TokenLedger.Pricing.RatingUnratedUsage;
 using TokenLedger.Usage.RecordingNativeUsage;
@@ -30,8 +29,10 @@ public static class MessagingSetup
             opts.PublishMessage<RateUnratedUsage>().ToLocalQueue("late-rating").Sequential();
             opts.PublishMessage<UsageDeadLetterV1>().ToRabbitQueue(UsageContract.DeadLetterQueueName).SendInline();
 
-            // The database or broker being away is not the message's fault: keep retrying, never dead-letter valid usage.
-            opts.OnException<NpgsqlException>().Or<TimeoutException>()
+            // Bad input never throws (it is refused and dead-lettered as data), so an exception here means the database or
+            // the broker is away, whatever type it surfaces as (Marten wraps NpgsqlException in MartenCommandException).
+            // Keep retrying with backoff and requeue; never move usage to an error queue, which may itself be unreachable.
+            opts.OnException<Exception>()
                 .RetryWithCooldown(100.Milliseconds(), 500.Milliseconds(), 2.Seconds())
                 .Then.PauseThenRequeue(5.Seconds());
         });

@@ -24,7 +24,7 @@ public sealed class HarnessContext : IAsyncDisposable
         LogDir = Path.Combine(stateDir, "logs", RunId);
         Directory.CreateDirectory(LogDir);
         AdminKey = "tl_admin_faults_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        ApiDll = Path.Combine(options.Repo, "src", "TokenLedger.Api", "bin", options.Configuration, "net10.0", "TokenLedger.Api.dll");
+        ApiDll = options.ApiDll ?? Path.Combine(options.Repo, "src", "TokenLedger.Api", "bin", options.Configuration, "net10.0", "TokenLedger.Api.dll");
         PidFile = Path.Combine(stateDir, "service.pids");
     }
 

@@ -11,6 +11,9 @@ namespace TokenLedger.Faults.Harness;
 public sealed class IngestRun : IAsyncDisposable
 {
     private static readonly TimeSpan StallLimit = TimeSpan.FromMinutes(3);
+
+    /// <summary>No progress for this long with an empty queue: nothing is left that could still be recorded.</summary>
+    private static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(30);
     private readonly HarnessContext _context;
     private readonly LedgerProbe _probe;
     private readonly BrokerAdmin _broker;
@@ -43,6 +46,9 @@ public sealed class IngestRun : IAsyncDisposable
     public ReliablePublisher Publisher { get; }
     public IReadOnlyList<OutgoingMessage> Messages { get; }
     public long Recorded => Interlocked.Read(ref _recorded);
+
+    /// <summary>Harness seconds when <see cref="WaitCompleteAsync"/> saw the ingest complete.</summary>
+    public double? CompletedAt { get; private set; }
     public double Seconds => _watch.Elapsed.TotalSeconds;
 
     /// <summary>Events in confirmed messages, duplicates and re-sends included.</summary>
@@ -97,6 +103,7 @@ public sealed class IngestRun : IAsyncDisposable
             emptyPolls = recorded >= _workload.UniqueExpected && queue is { Messages: 0 } ? emptyPolls + 1 : 0;
             if (emptyPolls >= 3)
             {
+                CompletedAt = _context.Now;
                 await _stopProgress.CancelAsync();
                 return true;
             }
@@ -106,9 +113,11 @@ public sealed class IngestRun : IAsyncDisposable
                 lastState = state;
                 lastChange.Restart();
             }
-            else if (lastChange.Elapsed > StallLimit)
+            else if (lastChange.Elapsed > StallLimit || (queue is { Messages: 0 } && lastChange.Elapsed > IdleLimit))
             {
-                _context.Log($"  [{_name}] NO PROGRESS for {StallLimit.TotalMinutes} minutes: recorded {recorded} of {_workload.UniqueExpected}, queue {queue}");
+                _context.Log($"  [{_name}] NO PROGRESS for {lastChange.Elapsed.TotalSeconds:F0} s: recorded {recorded} of {_workload.UniqueExpected}, " +
+                             $"queue {queue}{(queue is { Messages: 0 } ? " (nothing left to deliver)" : "")}");
+                await _stopProgress.CancelAsync();
                 return false;
             }
             await Task.Delay(700, ct);

@@ -5,7 +5,8 @@ namespace TokenLedger.Faults.Harness;
 /// <summary>Counts error lines (<c>fail:</c>, <c>crit:</c>, unhandled exceptions) in service logs and names the distinct ones.</summary>
 public static partial class LogScanner
 {
-    public sealed record Findings(int ErrorLines, int HealthCheckLines, IReadOnlyList<(string Message, int Count)> Distinct)
+    public sealed record Findings(int ErrorLines, int HealthCheckLines, IReadOnlyList<(string Message, int Count)> Distinct,
+        IReadOnlyList<string> UnretriedUsageFailures)
     {
         public string Summary(int top = 5) =>
             (ErrorLines == 0
@@ -19,6 +20,7 @@ public static partial class LogScanner
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var total = 0;
         var health = 0;
+        var unretried = new List<string>();
         foreach (var file in logFiles.Where(File.Exists))
         {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
@@ -33,13 +35,23 @@ public static partial class LogScanner
                     continue;
                 }
                 total++;
+                if (UsageFailure().Match(line) is { Success: true } failure && !RetriedException().IsMatch(failure.Groups["exception"].Value))
+                    unretried.Add($"{Path.GetFileName(file)}: {line[..Math.Min(line.Length, 400)]}");
                 var message = Numbers().Replace(match.Groups["message"].Value, "#");
                 if (message.Length > 200) message = message[..200] + "…";
                 counts[message] = counts.GetValueOrDefault(message) + 1;
             }
         }
-        return new Findings(total, health, counts.OrderByDescending(c => c.Value).Select(c => (c.Key, c.Value)).ToList());
+        return new Findings(total, health, counts.OrderByDescending(c => c.Value).Select(c => (c.Key, c.Value)).ToList(), unretried);
     }
+
+    /// <summary>A usage delivery that failed, and the exception type it failed with.</summary>
+    [GeneratedRegex(@"Failed to process message tokenledger\.usage\.raw\S* from \S+ (?<exception>[\w.]+)")]
+    private static partial Regex UsageFailure();
+
+    /// <summary>The exception types the service's error policy retries (MessagingSetup: NpgsqlException, TimeoutException).</summary>
+    [GeneratedRegex(@"^(?:Npgsql\.NpgsqlException|Npgsql\.PostgresException|System\.TimeoutException)$")]
+    private static partial Regex RetriedException();
 
     [GeneratedRegex(@"(?:\b(?:fail|crit): |Unhandled exception\. )(?<message>.*)$")]
     private static partial Regex ErrorLine();

@@ -76,7 +76,7 @@ public abstract class Scenario(HarnessContext context, LedgerProbe probe, Broker
     {
         var complete = await ingest.WaitCompleteAsync(ct);
         context.Log($"  [{Name}] ingest {(complete ? "complete" : "INCOMPLETE")} after {ingest.Seconds:F1} s; verifying");
-        if (!complete) result.Fail("the ingest did not complete (no progress for minutes)");
+        if (!complete) result.Fail("the ingest did not complete: no progress, with events still missing");
         result.EventsPublished = ingest.EventsPublished;
         await Verification.VerifyAsync(context, probe, workload, api, result, ct);
         result.Notes.AddRange(ingest.Publisher.Outages);
@@ -109,6 +109,9 @@ public abstract class Scenario(HarnessContext context, LedgerProbe probe, Broker
             result.PeakRssBytes = Math.Max(result.PeakRssBytes, _services.Max(s => s.PeakRssBytes));
             var findings = LogScanner.Scan(_services.Select(s => s.LogPath));
             result.Notes.Add(findings.Summary());
+            // Evidence for a loss: a delivery that failed with an exception the error policy does not retry.
+            foreach (var line in findings.UnretriedUsageFailures.Take(3))
+                result.Notes.Add($"usage delivery failed with an exception the service does not retry: {line}");
         }
         foreach (var queue in new[] { UsageContract.QueueName, UsageContract.DeadLetterQueueName, "wolverine-dead-letter-queue" })
         {

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Text;
+using Shouldly;
+using Xunit.Abstractions;
+
+namespace TokenLedger.IntegrationTests.Faults;
+
+/// <summary>
+/// Runs the fault harness at reduced size (ops/faults: its own PostgreSQL and RabbitMQ, real service processes
+/// killed with SIGKILL and restarted, RabbitMQ and PostgreSQL restarted mid-ingest, two instances, hostile
+/// messages, a projection rebuild) and requires every scenario to end with exact totals.
+/// </summary>
+public sealed class fault_harness(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(20);
+
+    [Fact]
+    public async Task the_reduced_fault_harness_ends_with_exact_totals()
+    {
+        var root = RepositoryRoot();
+        var info = new ProcessStartInfo("/bin/bash")
+        {
+            ArgumentList = { Path.Combine(root, "ops", "faults"), "--events", "10000", "--hostile", "1000", "--kills", "3" },
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        // The nested builds must not inherit the test run's MSBuild or test-host settings.
+        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)
+                                                              || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
+            info.Environment.Remove(name);
+
+        var text = new StringBuilder();
+        using var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => Echo(e.Data);
+        process.ErrorDataReceived += (_, e) => Echo(e.Data);
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var timeout = new CancellationTokenSource(Limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await StopAsync(process);
+            throw new TimeoutException($"ops/faults did not finish within {Limit.TotalMinutes} minutes");
+        }
+        process.WaitForExit(); // drains the redirected output
+
+        string all;
+        lock (text) all = text.ToString();
+        all.ShouldContain("===== FAULT HARNESS RESULTS =====");
+        process.ExitCode.ShouldBe(0, "ops/faults reports a scenario that did not end with exact totals (see the output)");
+
+        void Echo(string? line)
+        {
+            if (line is null) return;
+            lock (text) text.AppendLine(line);
+            output.WriteLine(line);
+        }
+    }
+
+    /// <summary>SIGTERM first, so that ops/faults stops its servers and service processes; SIGKILL if it lingers.</summary>
+    private static async Task StopAsync(Process process)
+    {
+        using (var term = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", process.Id.ToString() } }))
+            if (term is not null) await term.WaitForExitAsync();
+        using var grace = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            await process.WaitForExitAsync(grace.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "TokenLedger.sln"))) return dir.FullName;
+        throw new InvalidOperationException($"TokenLedger.sln not found above {AppContext.BaseDirectory}");
+    }
+}

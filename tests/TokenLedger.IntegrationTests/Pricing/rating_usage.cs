@@ -102,6 +102,30 @@ public sealed class rating_usage(LedgerFixture fixture)
     }
 
     [Fact]
+    public async Task a_distributor_key_sees_cost_and_margin_of_the_usage_it_pays_for_and_nothing_of_other_tenants()
+    {
+        var retail = LedgerFixture.NewTenantId("dr");
+        var wholesale = LedgerFixture.NewTenantId("dw");
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book("2026-06-01T00:00:00+08:00", "2", "8"))).EnsureSuccessStatusCode();
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{wholesale}", Book("2026-06-01T00:00:00+08:00", "1.5", "6"))).EnsureSuccessStatusCode();
+        var (tenant, distributor) = await PricedTenantAsync(retail, wholesale);
+        var other = await fixture.RegisterTenantAsync(LedgerFixture.NewTenantId("other"));
+        await PostAsync(
+            new UsageEventV1($"{tenant}-paid", June1.AddDays(3), tenant, "deepseek-v4-pro", 1_000_000, 0, 0, DistributorId: distributor),
+            new UsageEventV1($"{tenant}-house", June1.AddDays(3), tenant, "deepseek-v4-pro", 5_000_000, 0, 0));
+        var client = await fixture.ClientWithNewKeyAsync("/api/keys", new { role = "distributor", distributorId = distributor });
+
+        var report = await ReportAsync(client, tenant, June1, June1.AddMonths(1));
+
+        var model = report.GetProperty("models")[0];
+        model.GetProperty("events").GetInt64().ShouldBe(1);
+        decimal.Parse(model.GetProperty("charge").GetProperty("amount").GetString()!).ShouldBe(2m);
+        decimal.Parse(model.GetProperty("cost").GetProperty("amount").GetString()!).ShouldBe(1.5m);
+        decimal.Parse(model.GetProperty("margin").GetProperty("amount").GetString()!).ShouldBe(0.5m);
+        (await client.GetAsync($"/api/tenants/{other}/usage")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task usage_of_an_unpriced_model_is_held_unrated_and_rated_once_a_price_appears()
     {
         var retail = LedgerFixture.NewTenantId("late");

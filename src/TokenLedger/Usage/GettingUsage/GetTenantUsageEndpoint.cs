@@ -38,7 +38,10 @@ public static class GetTenantUsageEndpoint
         string tenantId, string? from, string? to, ClaimsPrincipal user,
         IQuerySession session, NpgsqlDataSource db, IClock clock, CancellationToken ct)
     {
-        if (!user.MayReadTenant(tenantId)) return Problems.NotFound($"Tenant '{tenantId}' was not found");
+        // A distributor sees the tenants whose usage it pays for upstream, and only that usage, with cost and margin.
+        var payer = user.IsInRole(Roles.Distributor) ? user.FindFirstValue(LedgerClaims.DistributorId) : null;
+        var allowed = user.MayReadTenant(tenantId) || (payer is not null && await UsageTotals.PaysForAnyUsageOfAsync(db, payer, tenantId, ct));
+        if (!allowed) return Problems.NotFound($"Tenant '{tenantId}' was not found");
 
         var tenant = await session.LoadAsync<Tenant>(TenantStreams.For(tenantId), ct);
         var zone = tenant?.Zone ?? DateTimeZoneProviders.Tzdb[Tenant.DefaultTimeZone];
@@ -50,9 +53,9 @@ public static class GetTenantUsageEndpoint
             end ?? month.PlusMonths(1).OnDayOfMonth(1).AtStartOfDayInZone(zone).ToOffsetDateTime());
         if (interval.From.ToInstant() >= interval.To.ToInstant()) return Problems.BadRequest("to", "to must be later than from");
 
-        var rows = await UsageTotals.ByModelAsync(db, tenantId, interval, ct);
+        var rows = await UsageTotals.ByModelAsync(db, tenantId, interval, user.MayReadTenant(tenantId) ? null : payer, ct);
         var currency = tenant?.Currency ?? Tenant.DefaultCurrency;
-        return Results.Ok(UsageReport.Build(tenantId, interval, rows, currency, showCost: user.IsInRole(Roles.Operator)));
+        return Results.Ok(UsageReport.Build(tenantId, interval, rows, currency, showCost: user.IsInRole(Roles.Operator) || payer is not null));
     }
 
     private static bool TryParse(string? text, string name, out OffsetDateTime? value, out IResult? problem)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using TokenLedger.Distributors;
 using TokenLedger.Infrastructure;
 using TokenLedger.Pricing.RatingUsage;
 using TokenLedger.Pricing.ReRatingUsage;
@@ -23,7 +24,9 @@ public sealed record ModelTotalsRow(
 
 public static class UsageTotals
 {
-    public static async Task<IReadOnlyList<ModelTotalsRow>> ByModelAsync(NpgsqlDataSource db, string tenantId, UsageInterval interval, CancellationToken ct)
+    /// <summary>With a <paramref name="payer"/>, only usage that distributor (or "house") pays for upstream is summed.</summary>
+    public static async Task<IReadOnlyList<ModelTotalsRow>> ByModelAsync(
+        NpgsqlDataSource db, string tenantId, UsageInterval interval, string? payer, CancellationToken ct)
     {
         await using var command = db.CreateCommand(
             "select f.model, count(*), coalesce(sum(f.input_tokens),0)::bigint, coalesce(sum(f.cached_input_tokens),0)::bigint, " +
@@ -38,10 +41,12 @@ public static class UsageTotals
             "left join (select event_id, sum(delta) filter (where side = 'retail') as retail_delta, " +
             "sum(delta) filter (where side = 'wholesale') as wholesale_delta " +
             $"from {LedgerSchema.Name}.{UsageAdjustmentsProjection.TableName} group by event_id) a on a.event_id = f.event_id " +
-            "where f.tenant_id = $1 and f.occurred_at >= $2 and f.occurred_at < $3 group by f.model order by f.model");
+            "where f.tenant_id = $1 and f.occurred_at >= $2 and f.occurred_at < $3 " +
+            $"and ($4::text is null or coalesce(f.distributor_id, '{Distributor.House}') = $4) group by f.model order by f.model");
         command.Parameters.AddWithValue(tenantId);
         command.Parameters.AddWithValue(interval.From.ToInstant().ToDateTimeOffset());
         command.Parameters.AddWithValue(interval.To.ToInstant().ToDateTimeOffset());
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)payer ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
 
         var rows = new List<ModelTotalsRow>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -50,5 +55,15 @@ public static class UsageTotals
                 reader.GetInt64(5), reader.GetInt64(6), reader.GetDecimal(7), reader.IsDBNull(8) ? null : reader.GetString(8),
                 reader.GetInt64(9), reader.GetDecimal(10), reader.IsDBNull(11) ? null : reader.GetString(11), reader.GetInt32(12)));
         return rows;
+    }
+
+    public static async Task<bool> PaysForAnyUsageOfAsync(NpgsqlDataSource db, string distributorId, string tenantId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            $"select exists (select 1 from {LedgerSchema.Name}.{UsageFactsProjection.TableName} " +
+            $"where tenant_id = $1 and coalesce(distributor_id, '{Distributor.House}') = $2)");
+        command.Parameters.AddWithValue(tenantId);
+        command.Parameters.AddWithValue(distributorId);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 }

@@ -46,6 +46,7 @@ public static class MessagingSetup
             .DisableDeadLetterQueueing()
             .PreFetchCount(settings.Ingest.PrefetchCount)
             .ConsumerDispatchConcurrency(settings.Ingest.ConcurrentDeliveries)
+            .ListenerCount(settings.Ingest.Listeners)
             // Inline: the delivery is acked only after the handler returns, i.e. after the group commit.
             .ProcessInline();
 }

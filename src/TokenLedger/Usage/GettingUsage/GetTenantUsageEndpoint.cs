@@ -40,8 +40,8 @@ public static class GetTenantUsageEndpoint
     {
         // A distributor sees the tenants whose usage it pays for upstream, and only that usage, with cost and margin.
         var payer = user.IsInRole(Roles.Distributor) ? user.FindFirstValue(LedgerClaims.DistributorId) : null;
-        var allowed = user.MayReadTenant(tenantId) || (payer is not null && await UsageTotals.PaysForAnyUsageOfAsync(db, payer, tenantId, ct));
-        if (!allowed) return Problems.NotFound($"Tenant '{tenantId}' was not found");
+        var readsWholeTenant = user.MayReadTenant(tenantId);
+        if (!readsWholeTenant && (payer is null || !await UsageTotals.PaysForAnyUsageOfAsync(db, payer, tenantId, ct))) return Problems.NotFound($"Tenant '{tenantId}' was not found");
 
         var tenant = await session.LoadAsync<Tenant>(TenantStreams.For(tenantId), ct);
         var zone = tenant?.Zone ?? DateTimeZoneProviders.Tzdb[Tenant.DefaultTimeZone];
@@ -53,7 +53,7 @@ public static class GetTenantUsageEndpoint
             end ?? month.PlusMonths(1).OnDayOfMonth(1).AtStartOfDayInZone(zone).ToOffsetDateTime());
         if (interval.From.ToInstant() >= interval.To.ToInstant()) return Problems.BadRequest("to", "to must be later than from");
 
-        var rows = await UsageTotals.ByModelAsync(db, tenantId, interval, user.MayReadTenant(tenantId) ? null : payer, ct);
+        var rows = await UsageTotals.ByModelAsync(db, tenantId, interval, readsWholeTenant ? null : payer, ct);
         var currency = tenant?.Currency ?? Tenant.DefaultCurrency;
         return Results.Ok(UsageReport.Build(tenantId, interval, rows, currency, showCost: user.IsInRole(Roles.Operator) || payer is not null));
     }

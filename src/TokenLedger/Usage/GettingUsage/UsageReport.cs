@@ -9,13 +9,15 @@ public static class UsageReport
             Money.Of(r.RetailAmount, r.RetailCurrency ?? currency), r.RetailUnrated, showCost ? r.WholesaleUnrated : null,
             showCost ? Cost(r, currency) : null, showCost ? Margin(r, currency) : null)).ToList();
 
-        var total = Money.Of(rows.Sum(r => r.RetailAmount), currency);
+        var retail = rows.Sum(r => r.RetailAmount);
+        var wholesale = rows.Sum(r => r.WholesaleAmount);
+        var total = Money.Of(retail, currency);
         var costCurrencies = rows.Where(r => r.WholesaleCurrency is not null).Select(r => r.WholesaleCurrency).Distinct().ToList();
         var totalCost = showCost && costCurrencies.Count <= 1 && rows.All(r => r.WholesaleCurrencies <= 1)
-            ? Money.Of(rows.Sum(r => r.WholesaleAmount), costCurrencies.SingleOrDefault() ?? currency)
+            ? Money.Of(wholesale, costCurrencies.SingleOrDefault() ?? currency)
             : null;
         var totalMargin = totalCost is not null && totalCost.Currency == currency && rows.All(FullyRated)
-            ? Money.Of(rows.Sum(r => r.RetailAmount) - rows.Sum(r => r.WholesaleAmount), currency)
+            ? Money.Of(retail - wholesale, currency)
             : null;
         return new TenantUsageResponse(tenantId, interval.From, interval.To, models, total, totalCost, totalMargin);
     }

@@ -51,28 +51,19 @@ public static class UsageMessage
         using (document)
         {
             var root = document.RootElement;
-            var validator = new ItemValidation(now);
             return root.ValueKind switch
             {
-                JsonValueKind.Object => [ReadItem(root, null, validator, readDraft)],
+                JsonValueKind.Object => [ReadItem(root, null, now, readDraft)],
                 JsonValueKind.Array when root.GetArrayLength() == 0 => [Whole(body, "message", "message is an empty array")],
                 JsonValueKind.Array when root.GetArrayLength() > UsageContract.MaxItemsPerMessage =>
                     [Whole(body, "message", $"message holds {root.GetArrayLength()} items; the limit is {UsageContract.MaxItemsPerMessage}")],
-                JsonValueKind.Array => root.EnumerateArray().Select((item, i) => ReadItem(item, i, validator, readDraft)).ToList(),
+                JsonValueKind.Array => root.EnumerateArray().Select((item, i) => ReadItem(item, i, now, readDraft)).ToList(),
                 _ => [Whole(body, "message", "message must be a usage event object or an array of them")],
             };
         }
     }
 
-    public static UsageItem ReadItem(JsonElement item, int? index, Instant now) =>
-        ReadItem(item, index, new ItemValidation(now), UsageItemDraft.Read);
-
-    private readonly record struct ItemValidation(Instant Now)
-    {
-        public FluentValidation.Results.ValidationResult Validate(UsageItemDraft draft) => UsageItemDraft.Validator.Shared.Validate(draft, Now);
-    }
-
-    private static UsageItem ReadItem(JsonElement item, int? index, ItemValidation validator, Func<JsonElement, UsageItemDraft> readDraft)
+    private static UsageItem ReadItem(JsonElement item, int? index, Instant now, Func<JsonElement, UsageItemDraft> readDraft)
     {
         var raw = Truncate(item.GetRawText());
         if (item.ValueKind != JsonValueKind.Object)
@@ -89,7 +80,7 @@ public static class UsageMessage
             return new UsageItem(index, null, null, [new("item", "item contains a property name that is not valid Unicode text")], raw);
         }
         var errors = draft.TypeErrors
-            .Concat(validator.Validate(draft).Errors.Select(f => new UsageFieldError(f.PropertyName, f.ErrorMessage)))
+            .Concat(UsageItemDraft.Validator.Shared.Validate(draft, now).Errors.Select(f => new UsageFieldError(f.PropertyName, f.ErrorMessage)))
             .ToList();
         return errors.Count == 0
             ? new UsageItem(index, draft.EventId, draft.ToRecord(), [], raw)

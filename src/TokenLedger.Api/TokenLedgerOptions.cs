@@ -10,6 +10,9 @@ public sealed class TokenLedgerOptions
     public string? AdminKey { get; set; }
     public IngestOptions Ingest { get; set; } = new();
 
+    /// <summary>How often accounts with an expiry, renewal or window roll due are ticked.</summary>
+    public TimeSpan AccountClockInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     public sealed class IngestOptions
     {
         /// <summary>Unacknowledged deliveries the broker may push to one instance.</summary>

@@ -2,6 +2,12 @@ using Microsoft.AspNetCore.Authentication;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 using TokenLedger.Access;
+using TokenLedger.Balances;
+using TokenLedger.Balances.GettingBalance;
+using TokenLedger.Balances.Recording;
+using TokenLedger.Plans.DefiningPlans;
+using TokenLedger.Plans.GettingEconomics;
+using TokenLedger.Plans.Subscribing;
 using TokenLedger.Access.IssuingKeys;
 using TokenLedger.Distributors.RegisteringDistributor;
 using TokenLedger.Pricing.ImportingLiteLlm;
@@ -28,6 +34,9 @@ public static class HttpSetup
         services.AddSingleton<UsageCommitter>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageCommitter>());
         services.AddSingleton<UsageMetrics>();
+        services.AddSingleton<AccountCommands>();
+        services.Configure<AccountClockOptions>(o => o.Interval = settings.AccountClockInterval);
+        services.AddHostedService<AccountClock>();
         services.AddMemoryCache();
         services.Configure<AccessOptions>(o => o.AdminKey = settings.AdminKey);
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
@@ -57,5 +66,15 @@ public static class HttpSetup
         app.MapImportLiteLlm();
         app.MapReRateUsage();
         app.MapUnratedUsage();
+        app.MapPlans();
+        SubscriptionEndpoints.Map(app);
+        GetPlanEconomics.Map(app);
+        GetBalance.Map(app);
+        TopUp.Map(app);
+        GrantCredit.Map(app);
+        Refund.Map(app);
+        Adjust.Map(app);
+        BuyPackage.Map(app);
+        SetCreditTerms.Map(app);
     }
 }

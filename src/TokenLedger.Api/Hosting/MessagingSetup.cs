@@ -1,4 +1,5 @@
 using JasperFx.Core;
+using TokenLedger.Contracts.Signals;
 using TokenLedger.Contracts.Usage;
 using TokenLedger.Pricing.RatingUnratedUsage;
 using TokenLedger.Usage.RecordingNativeUsage;
@@ -27,6 +28,7 @@ public static class MessagingSetup
             ListenForRawUsage<RawNativeUsageMessage>(opts, RawNativeUsageMessage.QueueName, RawNativeUsageMessage.MessageTypeName, settings);
 
             opts.PublishMessage<RateUnratedUsage>().ToLocalQueue("late-rating").Sequential();
+            opts.PublishMessagesToRabbitMqExchange<GatewaySignalV1>(GatewaySignals.ExchangeName, s => s.RoutingKey);
             opts.PublishMessage<UsageDeadLetterV1>().ToRabbitQueue(UsageContract.DeadLetterQueueName).SendInline();
 
             // Bad input never throws (it is refused and dead-lettered as data), so an exception here means the database or

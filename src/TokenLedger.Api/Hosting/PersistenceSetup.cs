@@ -1,6 +1,8 @@
 using JasperFx.Events.Daemon;
 using Marten;
 using Npgsql;
+using TokenLedger.Balances;
+using TokenLedger.Balances.Funding;
 using TokenLedger.Infrastructure;
 using Wolverine.Marten;
 
@@ -17,7 +19,11 @@ public static class PersistenceSetup
             .ApplyAllDatabaseChangesOnStartup()
             // HotCold needs a DistributedLock type our shim lacks; Wolverine elects the node that runs projections instead.
             .AddAsyncDaemon(DaemonMode.Disabled)
-            .IntegrateWithWolverine(w => w.UseWolverineManagedEventSubscriptionDistribution = true);
+            .IntegrateWithWolverine(w => w.UseWolverineManagedEventSubscriptionDistribution = true)
+            .AddSubscriptionWithServices<FundingSubscription>(ServiceLifetime.Singleton)
+            .PublishEventsToWolverine("GatewaySignals", relay =>
+                relay.PublishEvent<GatewaySignalRaised>((e, bus) => bus.PublishAsync(e.Data.Signal)));
+        builder.Services.AddSingleton<RatedUsageSource>();
     }
 
     private static void AddNpgsqlDataSource(this IServiceCollection services, string connectionString) =>

@@ -17,3 +17,8 @@ public static class Caller
         user.IsInRole(Roles.Operator) || user.IsInRole(Roles.Finance)
         || (user.IsInRole(Roles.Tenant) && user.FindFirstValue(LedgerClaims.TenantId) == tenantId);
 }
+
+public static class CallerIdentity
+{
+    public static string KeyId(this ClaimsPrincipal user) => user.FindFirstValue(LedgerClaims.KeyId) ?? "admin";
+}

@@ -4,6 +4,8 @@ using Marten;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 using TokenLedger.Access;
+using TokenLedger.Balances;
+using TokenLedger.Plans;
 using TokenLedger.Distributors;
 using TokenLedger.Pricing.PriceBooks;
 using TokenLedger.Pricing.RatingUsage;
@@ -34,5 +36,7 @@ public static class LedgerStoreConfiguration
         opts.Projections.Snapshot<ApiKey>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<PriceBook>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<Distributor>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<Plan>(SnapshotLifecycle.Inline);
+        opts.Schema.For<TenantAccount>().Index(a => a.NextDueAtUnixMs!);
     }
 }

@@ -15,6 +15,8 @@ namespace TokenLedger.Pricing.RatingUsage;
 public partial class UsageChargesProjection : EventProjection
 {
     public const string TableName = "usage_charges";
+    /// <summary>The ledger event whose rating set the retail side; the funding subscription pays each retail charge once, for that event.</summary>
+    public const string RetailRatedBy = "retail_rated_by";
     private static readonly string[] Sides = ["retail", "wholesale"];
     private static readonly string[] SideColumns =
         ["status", "reason", "price_book", "version", "currency", "model", "tier", "discount", "input", "cached_input", "cache_write", "output", "amount"];
@@ -33,7 +35,11 @@ public partial class UsageChargesProjection : EventProjection
     public void Project(IEvent<UsageBatchRated> e, IDocumentOperations ops)
     {
         var ratings = e.Data.Ratings;
-        var values = new List<object> { e.Data.BatchId, e.Id, ratings.Select(r => r.EventId).ToArray(), ratings.Select(r => r.Payer).ToArray() };
+        var values = new List<object>
+        {
+            e.Data.BatchId, e.Id, ratings.Select(r => r.EventId).ToArray(), ratings.Select(r => r.Payer).ToArray(),
+            ratings.Select(r => r.Retail.IsRated ? e.Id : (Guid?)null).ToArray(),
+        };
         foreach (var side in new Func<UsageRating, SideRating>[] { r => r.Retail, r => r.Wholesale })
         {
             var sides = ratings.Select(side).ToArray();
@@ -58,10 +64,11 @@ public partial class UsageChargesProjection : EventProjection
     {
         var sideColumns = Sides.SelectMany(side => SideColumns.Select(c => $"{side}_{c}")).ToList();
         var types = Sides.SelectMany(_ => new[] { "text", "text", "text", "int", "text", "text", "int", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric" });
-        var unnest = string.Join(", ", new[] { "text", "text" }.Concat(types).Select(t => $"?::{t}[]"));
+        var unnest = string.Join(", ", new[] { "text", "text", "uuid" }.Concat(types).Select(t => $"?::{t}[]"));
         var keepRated = Sides.SelectMany(side => SideColumns.Select(c =>
-            $"{side}_{c} = case when {TableName}.{side}_status = 'unrated' then excluded.{side}_{c} else {TableName}.{side}_{c} end"));
-        return $"insert into {_table} (batch_id, ledger_event_id, event_id, payer, {string.Join(", ", sideColumns)}) " +
+            $"{side}_{c} = case when {TableName}.{side}_status = 'unrated' then excluded.{side}_{c} else {TableName}.{side}_{c} end")).ToList();
+        keepRated.Add($"{RetailRatedBy} = case when {TableName}.retail_status = 'unrated' then excluded.{RetailRatedBy} else {TableName}.{RetailRatedBy} end");
+        return $"insert into {_table} (batch_id, ledger_event_id, event_id, payer, {RetailRatedBy}, {string.Join(", ", sideColumns)}) " +
                $"select ?, ?, u.* from unnest({unnest}) as u " +
                $"on conflict (event_id) do update set {string.Join(", ", keepRated)}";
     }
@@ -73,6 +80,7 @@ public partial class UsageChargesProjection : EventProjection
         table.AddColumn<string>("payer").NotNull();
         table.AddColumn<string>("batch_id").NotNull();
         table.AddColumn<Guid>("ledger_event_id").NotNull();
+        table.AddColumn<Guid>(RetailRatedBy);
         foreach (var side in Sides)
         {
             table.AddColumn($"{side}_status", "text").NotNull();

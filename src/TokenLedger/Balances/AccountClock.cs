@@ -1,0 +1,59 @@
+using Marten;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace TokenLedger.Balances;
+
+public sealed class AccountClockOptions
+{
+    /// <summary>How often accounts with something due (expiry, renewal, a window rolling) are looked for.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// Appends <see cref="AccountClockTicked"/> to accounts whose next due instant has passed, so expiries, renewals and
+/// window recoveries are decided even when no usage arrives. A tick is a fact about time: two instances ticking the same
+/// account decide nothing twice, because the decider only acts on what is still due.
+/// </summary>
+public sealed class AccountClock(IDocumentStore store, IClock clock, IOptions<AccountClockOptions> options, ILogger<AccountClock> logger) : BackgroundService
+{
+    private readonly Dictionary<string, Instant> _ticked = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await TickAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "The account clock could not tick; trying again in {Interval}", options.Value.Interval);
+            }
+        }
+    }
+
+    public async Task<int> TickAsync(CancellationToken ct)
+    {
+        var now = clock.GetCurrentInstant();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        await using var session = store.LightweightSession();
+        var due = await session.Query<TenantAccount>().Where(a => a.NextDueAtUnixMs != null && a.NextDueAtUnixMs <= nowMs)
+            .Select(a => a.Id).Take(1000).ToListAsync(ct);
+        var ticks = 0;
+        foreach (var tenantId in due)
+        {
+            // Not again while the previous tick is still being decided.
+            if (_ticked.TryGetValue(tenantId, out var last) && now - last < Duration.FromSeconds(30)) continue;
+            _ticked[tenantId] = now;
+            session.Events.Append(AccountStreams.For(tenantId), new AccountClockTicked(tenantId, now));
+            ticks++;
+        }
+        if (ticks > 0) await session.SaveChangesAsync(ct);
+        return ticks;
+    }
+}

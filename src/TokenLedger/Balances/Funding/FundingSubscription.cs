@@ -1,0 +1,90 @@
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Subscriptions;
+using TokenLedger.Plans;
+using TokenLedger.Pricing.RatingUsage;
+using TokenLedger.Tenants;
+
+namespace TokenLedger.Balances.Funding;
+
+/// <summary>
+/// Reads rated usage and account commands in ledger order and records, per tenant, what each decided
+/// (<see cref="AccountDecider"/>): the events go to the tenant's account stream and the account document is stored,
+/// both in the transaction that advances this subscription's progress, so each input is decided exactly once.
+/// Run by the Wolverine-managed daemon on one node at a time.
+/// </summary>
+public sealed class FundingSubscription : SubscriptionBase
+{
+    public const string Key = "Funding";
+    private readonly RatedUsageSource _usage;
+
+    public FundingSubscription(RatedUsageSource usage)
+    {
+        _usage = usage;
+        Name = Key;
+        IncludeType<UsageBatchRated>();
+        IncludeType<FundsToppedUp>();
+        IncludeType<CreditGranted>();
+        IncludeType<RefundRequested>();
+        IncludeType<BalanceAdjusted>();
+        IncludeType<TokenPackagePurchased>();
+        IncludeType<CreditTermsSet>();
+        IncludeType<PlanSubscriptionRequested>();
+        IncludeType<PlanChangeRequested>();
+        IncludeType<PlanCancellationRequested>();
+        IncludeType<AccountClockTicked>();
+    }
+
+    public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
+    {
+        var inputs = await InputsAsync(page.Events, ct);
+        if (inputs.Count == 0) return NullChangeListener.Instance;
+
+        var tenantIds = inputs.Select(i => i.TenantId).Distinct(StringComparer.Ordinal).ToList();
+        var accounts = (await operations.LoadManyAsync<TenantAccount>(ct, tenantIds)).ToDictionary(a => a.Id, StringComparer.Ordinal);
+        var tenants = (await operations.LoadManyAsync<Tenant>(ct, tenantIds.Select(TenantStreams.For))).ToDictionary(t => t.TenantId, StringComparer.Ordinal);
+        var plans = (await operations.Query<Plan>().ToListAsync(ct)).ToDictionary(p => p.PlanId, StringComparer.Ordinal);
+
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (tenantId, sequence, input) in inputs)
+        {
+            if (!tenants.TryGetValue(tenantId, out var tenant)) continue;
+            var account = accounts.TryGetValue(tenantId, out var a) ? a : accounts[tenantId] = new TenantAccount();
+            if (sequence <= account.LastSequence) continue;
+            var context = new FundingContext(tenantId, tenant.Currency, tenant.TimeZone, plans, sequence);
+            var decided = AccountDecider.Handle(account, input, context);
+            account.LastSequence = sequence;
+            touched.Add(tenantId);
+            if (decided.Count == 0) continue;
+            operations.Events.Append(AccountStreams.For(tenantId), decided.ToArray());
+        }
+        foreach (var id in touched) operations.Store(accounts[id]);
+        return NullChangeListener.Instance;
+    }
+
+    private async Task<List<(string TenantId, long Sequence, object Input)>> InputsAsync(IReadOnlyList<IEvent> events, CancellationToken ct)
+    {
+        var ratings = events.Where(e => e.Data is UsageBatchRated).ToList();
+        var eventIds = ratings.SelectMany(e => ((UsageBatchRated)e.Data).Ratings.Where(r => r.Retail.IsRated).Select(r => r.EventId)).ToList();
+        var rated = await _usage.ReadAsync(eventIds, ratings.Select(e => e.Id).ToList(), ct);
+
+        var inputs = new List<(string, long, object)>();
+        foreach (var e in events)
+        {
+            if (e.Data is UsageBatchRated batch)
+            {
+                var mine = batch.Ratings.Where(r => r.Retail.IsRated && rated.TryGetValue(r.EventId, out var u) && u.RatedBy == e.Id)
+                    .Select(r => rated[r.EventId]);
+                foreach (var group in mine.GroupBy(u => u.TenantId, StringComparer.Ordinal))
+                    inputs.Add((group.Key, e.Sequence, new RatedUsageBatch(group.Key, batch.BatchId, group.Select(u => u.Usage).ToList())));
+            }
+            else if (e.StreamKey is { } key && key.StartsWith(AccountStreams.Prefix, StringComparison.Ordinal))
+            {
+                inputs.Add((key[AccountStreams.Prefix.Length..], e.Sequence, e.Data));
+            }
+        }
+        return inputs;
+    }
+}

@@ -1,0 +1,41 @@
+using Npgsql;
+using NodaTime;
+using TokenLedger.Infrastructure;
+using TokenLedger.Pricing;
+using TokenLedger.Pricing.RatingUsage;
+using TokenLedger.Usage.GettingUsage;
+
+namespace TokenLedger.Balances.Funding;
+
+/// <summary>Reads, for rating events, the usage whose retail side each of them rated (each retail charge belongs to exactly one).</summary>
+public sealed class RatedUsageSource(NpgsqlDataSource db)
+{
+    private static readonly string Sql =
+        $"select c.{UsageChargesProjection.RetailRatedBy}, f.event_id, f.tenant_id, f.model, f.occurred_at, f.input_tokens, f.cached_input_tokens, " +
+        "f.cache_write_tokens, f.output_tokens, f.plan_id, c.retail_price_book, c.retail_version, c.retail_currency, c.retail_model, c.retail_tier, " +
+        "c.retail_discount, c.retail_input, c.retail_cached_input, c.retail_cache_write, c.retail_output, c.wholesale_amount " +
+        $"from {LedgerSchema.Name}.{UsageChargesProjection.TableName} c join {LedgerSchema.Name}.{UsageFactsProjection.TableName} f using (event_id) " +
+        $"where c.event_id = any(@ids) and c.{UsageChargesProjection.RetailRatedBy} = any(@ratedBy)";
+
+    public async Task<Dictionary<string, (Guid RatedBy, string TenantId, RatedUsage Usage)>> ReadAsync(
+        IReadOnlyCollection<string> eventIds, IReadOnlyCollection<Guid> ratedBy, CancellationToken ct)
+    {
+        var found = new Dictionary<string, (Guid, string, RatedUsage)>(StringComparer.Ordinal);
+        if (eventIds.Count == 0) return found;
+        await using var command = db.CreateCommand(Sql);
+        command.Parameters.AddWithValue("ids", eventIds.ToArray());
+        command.Parameters.AddWithValue("ratedBy", ratedBy.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var eventId = reader.GetString(1);
+            var tokens = new TokenCounts(reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8));
+            var charge = new Charge(reader.GetString(10), reader.GetInt32(11), reader.GetString(12), reader.GetString(13), reader.GetInt32(14),
+                reader.GetDecimal(15), reader.GetDecimal(16), reader.GetDecimal(17), reader.GetDecimal(18), reader.GetDecimal(19));
+            var usage = new RatedUsage(eventId, Instant.FromDateTimeUtc(reader.GetDateTime(4)), reader.GetString(3),
+                reader.IsDBNull(9) ? null : reader.GetString(9), tokens, charge, reader.IsDBNull(20) ? null : reader.GetDecimal(20));
+            found[eventId] = (reader.GetGuid(0), reader.GetString(2), usage);
+        }
+        return found;
+    }
+}

@@ -1,0 +1,36 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using NodaTime;
+using System.Security.Claims;
+using TokenLedger.Access;
+using TokenLedger.Infrastructure;
+
+namespace TokenLedger.Balances.Recording;
+
+/// <summary>A manual wallet correction, positive or negative, always with a reason and the key that made it.</summary>
+public sealed record Adjust(decimal Amount, string? Currency, string? Reason, string? RequestId)
+{
+    public sealed class Validator : AbstractValidator<Adjust>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.Amount).NotEqual(0).WithMessage("amount must not be 0").PrecisionScale(20, 6, true).WithMessage("amount has at most 6 decimals");
+            RuleFor(x => x.Currency).Currency();
+            RuleFor(x => x.Reason).NotEmpty().WithMessage("reason is required").MaximumLength(500);
+            RuleFor(x => x.RequestId).Matches(LedgerIds.Pattern).When(x => x.RequestId is not null).WithMessage(LedgerIds.Rule("requestId"));
+        }
+    }
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/api/tenants/{tenantId}/adjustments", Handle).RequireAuthorization(Policies.Finance).WithTags("Balances")
+            .WithSummary("Correct the wallet by a positive or negative amount, with a reason");
+
+    public static Task<IResult> Handle(string tenantId, Adjust body, ClaimsPrincipal user, AccountCommands accounts, IClock clock, CancellationToken ct)
+    {
+        var id = body.RequestId ?? AccountEndpoint.NewId("adjust");
+        return AccountEndpoint.RecordAsync(body, new Validator(), tenantId, id, body.Currency,
+            now => new BalanceAdjusted(tenantId, id, body.Amount, body.Currency!, body.Reason!, now, user.KeyId()), accounts, clock, ct);
+    }
+}

@@ -1,0 +1,38 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using NodaTime;
+using System.Security.Claims;
+using TokenLedger.Access;
+using TokenLedger.Infrastructure;
+
+namespace TokenLedger.Balances.Recording;
+
+/// <summary>Promotional credit: pays before the wallet, soonest expiry first (higher priority first on equal expiry), and leaves at its expiry.</summary>
+public sealed record GrantCredit(decimal Amount, string? Currency, Instant? ExpiresAt, int Priority, string? Reason, string? RequestId)
+{
+    public sealed class Validator : AbstractValidator<GrantCredit>
+    {
+        public Validator(Instant now)
+        {
+            RuleFor(x => x.Amount).PositiveMoney("amount");
+            RuleFor(x => x.Currency).Currency();
+            RuleFor(x => x.ExpiresAt).NotNull().WithMessage("expiresAt is required (RFC 3339 instant)")
+                .Must(e => e > now).WithMessage("expiresAt must be in the future");
+            RuleFor(x => x.Reason).NotEmpty().WithMessage("reason is required").MaximumLength(500);
+            RuleFor(x => x.RequestId).Matches(LedgerIds.Pattern).When(x => x.RequestId is not null).WithMessage(LedgerIds.Rule("requestId"));
+        }
+    }
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/api/tenants/{tenantId}/credits", Handle).RequireAuthorization(Policies.Finance).WithTags("Balances")
+            .WithSummary("Grant promotional credit with an expiry and a priority");
+
+    public static Task<IResult> Handle(string tenantId, GrantCredit body, AccountCommands accounts, IClock clock, CancellationToken ct)
+    {
+        var id = body.RequestId ?? AccountEndpoint.NewId("credit");
+        return AccountEndpoint.RecordAsync(body, new Validator(clock.GetCurrentInstant()), tenantId, id, body.Currency,
+            now => new CreditGranted(tenantId, id, body.Amount, body.Currency!, body.ExpiresAt!.Value, body.Priority, body.Reason!, now), accounts, clock, ct);
+    }
+}

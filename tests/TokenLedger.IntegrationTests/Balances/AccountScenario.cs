@@ -1,0 +1,56 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Shouldly;
+using TokenLedger.Contracts.Usage;
+using TokenLedger.IntegrationTests.Fixtures;
+
+namespace TokenLedger.IntegrationTests.Balances;
+
+/// <summary>Helpers for balance tests: a price book where one token of each class costs exactly 1 CNY, tenants on it, usage.</summary>
+public static class AccountScenario
+{
+    public const string Model = "unit-model";
+
+    public static async Task<string> UnitPriceBookAsync(LedgerFixture fixture)
+    {
+        var id = LedgerFixture.NewTenantId("unit");
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", new
+        {
+            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            prices = new[] { new { model = Model, inputPerMillion = "1000000", cachedInputPerMillion = "1000000", cacheWritePerMillion = "1000000", outputPerMillion = "1000000" } },
+        })).EnsureSuccessStatusCode();
+        return id;
+    }
+
+    public static async Task<string> TenantAsync(LedgerFixture fixture, string book, string prefix = "acct", string? timeZone = null)
+    {
+        var tenant = LedgerFixture.NewTenantId(prefix);
+        (await fixture.Operator.PutAsJsonAsync($"/api/tenants/{tenant}", new { name = $"Tenant {tenant}", retailPriceBookId = book, timeZone })).EnsureSuccessStatusCode();
+        return tenant;
+    }
+
+    public static UsageEventV1 UsageOf(string tenant, long input, DateTimeOffset? at = null, long output = 0, string? planId = null) =>
+        new($"{tenant}-{Guid.NewGuid():N}", at ?? DateTimeOffset.UtcNow.AddSeconds(-1), tenant, Model, input, 0, output, PlanId: planId);
+
+    public static async Task PostUsageAsync(LedgerFixture fixture, IReadOnlyCollection<UsageEventV1> events)
+    {
+        var response = await fixture.Operator.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(events), Encoding.UTF8, "application/json"));
+        response.EnsureSuccessStatusCode();
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32().ShouldBe(events.Count);
+    }
+
+    public static async Task<JsonElement> BalanceAsync(LedgerFixture fixture, string tenant) =>
+        await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/balance");
+
+    /// <summary>Waits until the balance has funded <paramref name="events"/> usage events.</summary>
+    public static Task<JsonElement> FundedAsync(LedgerFixture fixture, string tenant, long events) =>
+        Eventually.Until(() => BalanceAsync(fixture, tenant), b => b.GetProperty("totals").GetProperty("fundedEvents").GetInt64() >= events,
+            TimeSpan.FromSeconds(60), $"{tenant} funded {events} events");
+
+    public static decimal Dec(this JsonElement e, string path)
+    {
+        foreach (var part in path.Split('.')) e = e.GetProperty(part);
+        return e.GetDecimal();
+    }
+}

@@ -42,6 +42,15 @@ public sealed class Broker : IAsyncDisposable
         return taken;
     }
 
+    /// <summary>A gateway's view of the signals: an exclusive queue bound to the signals exchange for one routing pattern.</summary>
+    public async Task<string> BindSignalQueueAsync(string routingPattern)
+    {
+        await _channel.ExchangeDeclareAsync(TokenLedger.Contracts.Signals.GatewaySignals.ExchangeName, ExchangeType.Topic, durable: true);
+        var queue = (await _channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        await _channel.QueueBindAsync(queue, TokenLedger.Contracts.Signals.GatewaySignals.ExchangeName, routingPattern);
+        return queue;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _channel.DisposeAsync();

@@ -15,6 +15,7 @@ namespace TokenLedger.Invoicing.Rendering;
 /// </summary>
 public sealed class InvoicePdfRenderer : IDisposable
 {
+    private const int MaxLoggedCodePoints = 64;
     private readonly SKTypeface _typeface;
     private readonly ILogger _logger;
 
@@ -68,12 +69,12 @@ public sealed class InvoicePdfRenderer : IDisposable
     private void LogMissing(InvoiceDocument doc, IReadOnlyCollection<int> codePoints)
     {
         var list = new StringBuilder();
-        foreach (var cp in codePoints.Take(20))
+        foreach (var cp in codePoints.Take(MaxLoggedCodePoints))
         {
             list.Append(list.Length == 0 ? "" : " ").Append("U+").Append(cp.ToString("X4", CultureInfo.InvariantCulture));
         }
 
-        if (codePoints.Count > 20) list.Append(" …");
+        if (codePoints.Count > MaxLoggedCodePoints) list.Append(" …");
         _logger.LogWarning(
             "Invoice {Number}: {Count} distinct characters are not in the invoice font and were drawn as '?': {CodePoints}",
             doc.Number, codePoints.Count, list.ToString());

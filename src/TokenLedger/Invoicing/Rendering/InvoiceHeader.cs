@@ -101,7 +101,7 @@ internal static class InvoiceHeader
     {
         yield return (doc.Kind switch { InvoiceKind.CreditNote => "Credit note no.", InvoiceKind.DebitNote => "Debit note no.", _ => "Invoice no." }, doc.Number);
         yield return ("Issue date", InvoiceFormat.Date(doc.IssueDate));
-        yield return ("Due date", InvoiceFormat.Date(doc.DueDate));
+        if (doc.Kind != InvoiceKind.CreditNote) yield return ("Due date", InvoiceFormat.Date(doc.DueDate));
         yield return ("Billing period", InvoiceFormat.Period(doc.Period));
         yield return ("Currency", doc.Currency);
     }

@@ -79,7 +79,10 @@ internal static class InvoiceSummary
         Row(b, "Subtotal", doc.Subtotal, doc.Currency, ref y);
         Row(b, "Tax", doc.TaxTotal, doc.Currency, ref y);
         Row(b, "Total", doc.Total, doc.Currency, ref y);
-        Row(b, "Prepaid applied", -doc.PrepaidApplied, doc.Currency, ref y);
+        if (doc.PrepaidApplied != 0m || doc.Kind != InvoiceKind.CreditNote)
+        {
+            Row(b, "Prepaid applied", -doc.PrepaidApplied, doc.Currency, ref y);
+        }
         b.Rule(LabelX, Right, y - 6f, Ink);
         y += 10f;
         var accent = Accent(doc.Kind);

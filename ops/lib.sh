@@ -224,6 +224,28 @@ tl_apt_install() {
   tl_step_done "done"
 }
 
+# ------------------------------------------------------------ invoice PDFs ---
+
+# The font the invoice PDF renderer loads (InvoiceFonts.DefaultPath) and
+# pdftoppm, which turns a PDF into a PNG to look at (ops/render-sample-invoice).
+TL_INVOICE_FONT=/usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+
+tl_invoice_font_installed() { [[ -f $TL_INVOICE_FONT ]]; }
+tl_pdftoppm_installed() { command -v pdftoppm >/dev/null 2>&1; }
+
+# Installs fonts-wqy-microhei and poppler-utils, only those that are missing.
+tl_ensure_invoice_fonts() {
+  local -a missing=()
+  tl_invoice_font_installed || missing+=(fonts-wqy-microhei)
+  tl_pdftoppm_installed || missing+=(poppler-utils)
+  if ((${#missing[@]} == 0)); then
+    return 0
+  fi
+  tl_apt_install "${missing[@]}"
+  tl_invoice_font_installed || tl_die "the invoice font $TL_INVOICE_FONT is still missing after install"
+  tl_pdftoppm_installed || tl_die "pdftoppm is still missing after installing poppler-utils"
+}
+
 tl_pg_installed() { [[ -x $TL_PG_BIN/postgres && -x $TL_PG_BIN/initdb && -x $TL_PG_BIN/pg_ctl ]]; }
 tl_rabbit_installed() { [[ -x $TL_RABBIT_BIN/rabbitmq-server && -x $TL_RABBIT_BIN/rabbitmqctl ]]; }
 

@@ -13,7 +13,7 @@ public static class Drawdown
 {
     public static readonly string[] TokenClasses = ["input", "cachedInput", "cacheWrite", "output"];
 
-    public static FundedUsage Fund(TenantAccount account, RatedUsage usage, IReadOnlyDictionary<string, Plan> plans)
+    public static FundedUsage Fund(TenantAccount account, ChargedUsage usage, IReadOnlyDictionary<string, Plan> plans)
     {
         var amount = usage.Retail.Amount;
         var flags = new List<string>();
@@ -24,7 +24,7 @@ public static class Drawdown
         return new FundedUsage(usage.EventId, usage.OccurredAt, usage.Model, amount, usage.Tokens.Total, countedPlan, allocations, flags, usage.WholesaleCost);
     }
 
-    private static (string? CountedPlan, bool PlanPays) PlanCoverage(TenantAccount account, RatedUsage usage, IReadOnlyDictionary<string, Plan> plans, List<string> flags)
+    private static (string? CountedPlan, bool PlanPays) PlanCoverage(TenantAccount account, ChargedUsage usage, IReadOnlyDictionary<string, Plan> plans, List<string> flags)
     {
         var subscription = account.Subscription;
         var plan = subscription is null ? null : plans.GetValueOrDefault(subscription.PlanId);
@@ -43,7 +43,7 @@ public static class Drawdown
         }
     }
 
-    private static List<Allocation> Sources(TenantAccount account, RatedUsage usage, decimal amount, List<string> flags)
+    private static List<Allocation> Sources(TenantAccount account, ChargedUsage usage, decimal amount, List<string> flags)
     {
         var allocations = new List<Allocation>();
         var rest = amount;
@@ -67,7 +67,7 @@ public static class Drawdown
         return allocations;
     }
 
-    private static decimal FromPackages(TenantAccount account, RatedUsage usage, decimal rest, Dictionary<string, decimal> unpaidShare, List<Allocation> allocations)
+    private static decimal FromPackages(TenantAccount account, ChargedUsage usage, decimal rest, Dictionary<string, decimal> unpaidShare, List<Allocation> allocations)
     {
         var paid = 0m;
         var packages = account.Packages.Where(p => p.UsableAt(usage.OccurredAt) && p.CoversModel(usage.Model))
@@ -112,7 +112,7 @@ public static class Drawdown
         return part;
     }
 
-    private static decimal Tokens(RatedUsage u, string tokenClass) => tokenClass switch
+    private static decimal Tokens(ChargedUsage u, string tokenClass) => tokenClass switch
     {
         "input" => u.Tokens.Input,
         "cachedInput" => u.Tokens.CachedInput,
@@ -120,7 +120,7 @@ public static class Drawdown
         _ => u.Tokens.Output,
     };
 
-    private static decimal Money(RatedUsage u, string tokenClass) => tokenClass switch
+    private static decimal Money(ChargedUsage u, string tokenClass) => tokenClass switch
     {
         "input" => u.Retail.Input,
         "cachedInput" => u.Retail.CachedInput,

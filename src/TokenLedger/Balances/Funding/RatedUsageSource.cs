@@ -17,10 +17,10 @@ public sealed class RatedUsageSource(NpgsqlDataSource db)
         $"from {LedgerSchema.Name}.{UsageChargesProjection.TableName} c join {LedgerSchema.Name}.{UsageFactsProjection.TableName} f using (event_id) " +
         $"where c.event_id = any(@ids) and c.{UsageChargesProjection.RetailRatedBy} = any(@ratedBy)";
 
-    public async Task<Dictionary<string, (Guid RatedBy, string TenantId, RatedUsage Usage)>> ReadAsync(
+    public async Task<Dictionary<string, (Guid RatedBy, string TenantId, ChargedUsage Usage)>> ReadAsync(
         IReadOnlyCollection<string> eventIds, IReadOnlyCollection<Guid> ratedBy, CancellationToken ct)
     {
-        var found = new Dictionary<string, (Guid, string, RatedUsage)>(StringComparer.Ordinal);
+        var found = new Dictionary<string, (Guid, string, ChargedUsage)>(StringComparer.Ordinal);
         if (eventIds.Count == 0) return found;
         await using var command = db.CreateCommand(Sql);
         command.Parameters.AddWithValue("ids", eventIds.ToArray());
@@ -32,7 +32,7 @@ public sealed class RatedUsageSource(NpgsqlDataSource db)
             var tokens = new TokenCounts(reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8));
             var charge = new Charge(reader.GetString(10), reader.GetInt32(11), reader.GetString(12), reader.GetString(13), reader.GetInt32(14),
                 reader.GetDecimal(15), reader.GetDecimal(16), reader.GetDecimal(17), reader.GetDecimal(18), reader.GetDecimal(19));
-            var usage = new RatedUsage(eventId, Instant.FromDateTimeUtc(reader.GetDateTime(4)), reader.GetString(3),
+            var usage = new ChargedUsage(eventId, Instant.FromDateTimeUtc(reader.GetDateTime(4)), reader.GetString(3),
                 reader.IsDBNull(9) ? null : reader.GetString(9), tokens, charge, reader.IsDBNull(20) ? null : reader.GetDecimal(20));
             found[eventId] = (reader.GetGuid(0), reader.GetString(2), usage);
         }

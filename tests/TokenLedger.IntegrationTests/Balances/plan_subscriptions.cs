@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Shouldly;
+using TokenLedger.IntegrationTests.Fixtures;
+using static TokenLedger.IntegrationTests.Balances.AccountScenario;
+
+namespace TokenLedger.IntegrationTests.Balances;
+
+[Collection(LedgerCollection.Name)]
+public sealed class plan_subscriptions(LedgerFixture fixture)
+{
+    [Fact]
+    public async Task plan_economics_show_fee_revenue_against_wholesale_cost_and_breakage()
+    {
+        var book = await UnitPriceBookAsync(fixture);
+        var plan = LedgerFixture.NewTenantId("econ");
+        (await fixture.Operator.PutAsJsonAsync($"/api/plans/{plan}", new
+        {
+            name = "Economics", currency = "CNY", monthlyFee = 40, models = new[] { Model },
+            caps = new object[] { new { window = "month", unit = "tokens", limit = 1000 } }, overagePolicy = "payg",
+        })).EnsureSuccessStatusCode();
+        var heavy = await TenantAsync(fixture, book, "heavy");
+        var light = await TenantAsync(fixture, book, "light");
+        foreach (var tenant in new[] { heavy, light })
+            (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/subscription", new { planId = plan })).EnsureSuccessStatusCode();
+
+        await PostUsageAsync(fixture, [UsageOf(heavy, 500), UsageOf(heavy, 300), UsageOf(light, 100)]);
+        await FundedAsync(fixture, heavy, 2);
+        await FundedAsync(fixture, light, 1);
+        var month = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM");
+
+        var economics = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/plans/{plan}/economics?month={month}");
+
+        economics.GetProperty("subscribers").GetInt32().ShouldBe(2);
+        economics.Dec("feeRevenue").ShouldBe(80m);
+        economics.Dec("retailValueCovered").ShouldBe(900m);
+        // The unit book's wholesale side is unrated here (no house book), so the cost is 0 and the margin is the fees.
+        economics.Dec("margin").ShouldBe(80m - economics.Dec("wholesaleCost"));
+        economics.Dec("meanUtilisationPercent").ShouldBe(45m);
+        economics.Dec("breakagePercent").ShouldBe(55m);
+        economics.GetProperty("utilisation").EnumerateArray().Single(b => b.GetProperty("range").GetString() == "80-100%").GetProperty("subscribers").GetInt32().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task subscribing_twice_is_a_409_and_a_tenant_key_manages_only_its_own_subscription()
+    {
+        var book = await UnitPriceBookAsync(fixture);
+        var plan = LedgerFixture.NewTenantId("own");
+        (await fixture.Operator.PutAsJsonAsync($"/api/plans/{plan}", new
+        {
+            name = "Own", currency = "CNY", monthlyFee = 10, models = new[] { "*" },
+            caps = new object[] { new { window = "rolling-5h", unit = "requests", limit = 5 } }, overagePolicy = "throttle",
+        })).EnsureSuccessStatusCode();
+        var tenant = await TenantAsync(fixture, book, "own");
+        var other = await TenantAsync(fixture, book, "other");
+        var key = await fixture.TenantClientAsync(tenant);
+
+        (await key.PostAsJsonAsync($"/api/tenants/{tenant}/subscription", new { planId = plan })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await key.PostAsJsonAsync($"/api/tenants/{tenant}/subscription", new { planId = plan })).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await key.PostAsJsonAsync($"/api/tenants/{other}/subscription", new { planId = plan })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await key.GetAsync($"/api/tenants/{other}/balance")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await key.PostAsJsonAsync($"/api/tenants/{tenant}/top-ups", new { amount = 5, currency = "CNY" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await key.PostAsJsonAsync($"/api/tenants/{other}/subscription", new { planId = "nope" })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        var balance = await key.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/balance");
+        balance.GetProperty("plan").GetProperty("planId").GetString().ShouldBe(plan);
+        balance.Dec("postpaid.unbilled").ShouldBe(10m);
+        (await key.DeleteAsync($"/api/tenants/{tenant}/subscription")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/balance")).GetProperty("plan").GetProperty("endsAt").ValueKind.ShouldBe(JsonValueKind.String);
+    }
+}

@@ -24,6 +24,11 @@ public sealed class BenchOptions
     public int ProbeIntervalMs { get; private set; } = 50;
     public int ProbeTimeoutSeconds { get; private set; } = 10;
 
+    public bool SkipSignals { get; private set; }
+    public int SignalProbes { get; private set; } = 100;
+    public int SignalRate { get; private set; } = 5_000;
+    public int SignalIntervalMs { get; private set; } = 200;
+
     public bool SkipSteady { get; private set; }
     public int SteadySeconds { get; private set; } = 300;
     public int SteadyRate { get; private set; } = 3_000;
@@ -61,6 +66,11 @@ public sealed class BenchOptions
           --probe-interval-ms M time between probes (default 50)
           --probe-timeout-seconds S  a probe not visible after S s is lost (default 10)
           --skip-latency        skip the latency phase
+        Cap signals (usage crossing a Coding Plan cap -> cap-reached on tokenledger.signals.v1):
+          --signal-probes P     Coding Plan tenants, each sent 10 requests against a 10-request cap (default 100)
+          --signal-rate R       background load in events/s, priced tenants, arrays of --batch-size (default 5000)
+          --signal-interval-ms M time between probes (default 200)
+          --skip-signals        skip the signal phase
         Steady run (RSS growth):
           --steady-seconds S    duration (default 300)
           --steady-rate R       events/s (default 3000)
@@ -108,6 +118,10 @@ public sealed class BenchOptions
                 case "--probe-interval-ms": o.ProbeIntervalMs = Int(1, 60_000); break;
                 case "--probe-timeout-seconds": o.ProbeTimeoutSeconds = Int(1, 3600); break;
                 case "--skip-latency": o.SkipLatency = true; break;
+                case "--signal-probes": o.SignalProbes = Int(1, 100_000); break;
+                case "--signal-rate": o.SignalRate = Int(1, 1_000_000); break;
+                case "--signal-interval-ms": o.SignalIntervalMs = Int(1, 60_000); break;
+                case "--skip-signals": o.SkipSignals = true; break;
                 case "--steady-seconds": o.SteadySeconds = Int(10, 86_400); break;
                 case "--steady-rate": o.SteadyRate = Int(1, 1_000_000); break;
                 case "--steady-batch": o.SteadyBatch = Int(1, 1000); break;
@@ -126,6 +140,7 @@ public sealed class BenchOptions
         if (o.DuplicateFraction + o.InvalidFraction >= 0.5) throw new BenchUsageException("--duplicates plus --invalid must stay below 0.5");
         if (o.Postgres.Length == 0) throw new BenchUsageException("no PostgreSQL: give --postgres or set TOKENLEDGER_POSTGRES");
         if (o.RabbitMq.Length == 0) throw new BenchUsageException("no RabbitMQ: give --rabbitmq or set TOKENLEDGER_RABBITMQ");
+        if (!o.SkipSignals && o.AdminKey.Length == 0) throw new BenchUsageException("the signal phase needs --admin-key (or --skip-signals)");
         if (!o.SkipLatency && o.AdminKey.Length == 0) throw new BenchUsageException("the latency phase needs --admin-key (or --skip-latency)");
         return o;
     }

@@ -61,6 +61,12 @@ public static class BenchRun
             report.Latency = await new Latency(broker, ledger, options).RunAsync(runTag, ct);
         }
 
+        if (!options.SkipSignals)
+        {
+            Live.Heading("3b. Cap-signal latency under load");
+            report.Signals = await new SignalLatency(broker, options).RunAsync(runTag, ct);
+        }
+
         if (service is null)
         {
             Live.Warn("no --service-pid: RSS not measured, steady run skipped");

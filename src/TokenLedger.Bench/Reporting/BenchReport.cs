@@ -16,6 +16,7 @@ public sealed class BenchReport
     public List<PassThroughResult> PassThrough { get; } = [];
     public CopyResult? Copy { get; set; }
     public LatencyResult? Latency { get; set; }
+    public SignalLatencyResult? Signals { get; set; }
     public SteadyResult? Steady { get; set; }
     public ServiceLogSummary? ServiceLog { get; set; }
     public TimeSpan Duration { get; set; }

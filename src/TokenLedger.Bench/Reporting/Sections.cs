@@ -73,6 +73,19 @@ public static class Sections
         return table;
     }
 
+    public static IRenderable Signals(SignalLatencyResult l)
+    {
+        var table = Titled("3b. Cap signals: publish of the crossing usage → cap-reached received on tokenledger.signals.v1, under load");
+        table.AddColumn("").AddColumn(new TableColumn("").RightAligned());
+        table.AddRow("background load (priced tenants, rated and funded)", $"{l.BackgroundRate:N0} events/s asked in arrays of {l.EventsPerMessage}, {l.AchievedRate:N0} published");
+        table.AddRow("signals received / probes", $"{l.Seen:N0} / {l.ProbesSent:N0}");
+        var lost = $"lost (no signal within {l.TimeoutSeconds} s)";
+        table.AddRow("p50", Ms(l.Percentile(50), lost));
+        table.AddRow("p95", Ms(l.Percentile(95), lost));
+        table.AddRow("p99", Ms(l.Percentile(99), lost));
+        return table;
+    }
+
     public static IRenderable MemorySummary(BenchReport r)
     {
         var table = Titled("4. Service memory (/proc/PID/status)");

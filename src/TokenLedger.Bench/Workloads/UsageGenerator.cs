@@ -37,6 +37,10 @@ public sealed class UsageGenerator
 
     public string RunTag { get; }
 
+    public IReadOnlyList<string> TenantIds => _tenantIds;
+
+    public static IEnumerable<string> ModelNames => Models.Select(m => m.Model);
+
     /// <summary>A new valid event of a Zipf-drawn tenant that occurred at <paramref name="occurredAt"/>.</summary>
     public GeneratedEvent Next(DateTimeOffset occurredAt) => NextFor(_tenantIds[_tenants.Next(_random)], occurredAt);
 

@@ -72,12 +72,11 @@ public sealed class SignalLatency(Broker broker, BenchOptions options)
                 await publisher.PublishAsync("tokenledger.usage.v1", body, ct);
                 bar.Increment(1);
             }
-            var elapsed = clock.Elapsed;
             var deadline = Stopwatch.StartNew();
             while (!started.IsEmpty && deadline.Elapsed < TimeSpan.FromSeconds(options.ProbeTimeoutSeconds)) await Task.Delay(50, ct);
             await stop.CancelAsync();
-            var published = await backgroundTask;
-            return (probes.Count, published / elapsed.TotalSeconds);
+            var rate = await backgroundTask;
+            return (probes.Count, (double)rate);
         });
         return new SignalLatencyResult(sent, latencies.Order().ToList(), options.SignalRate, achieved, options.BatchSize, options.ProbeTimeoutSeconds);
     }
@@ -128,6 +127,7 @@ public sealed class SignalLatency(Broker broker, BenchOptions options)
         await using var publisher = await Publisher.OpenAsync(broker.Connection, options.ConfirmWindow, CancellationToken.None);
         var pacer = new Pacer(options.SignalRate / (double)options.BatchSize);
         long events = 0;
+        var clock = Stopwatch.StartNew();
         try
         {
             while (!stop.IsCancellationRequested)
@@ -146,6 +146,6 @@ public sealed class SignalLatency(Broker broker, BenchOptions options)
         {
         }
         await publisher.FlushAsync();
-        return events;
+        return (long)(events / clock.Elapsed.TotalSeconds);
     }
 }

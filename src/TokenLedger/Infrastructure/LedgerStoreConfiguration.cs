@@ -25,6 +25,9 @@ public static class LedgerStoreConfiguration
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
             json => json.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
         opts.Events.StreamIdentity = StreamIdentity.AsString;
+        // Gateway signals cross two subscriptions (Funding, then the signal relay); poll the high-water mark often.
+        opts.Projections.FastPollingTime = TimeSpan.FromMilliseconds(50);
+        opts.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(250);
 
         opts.Storage.ExtendedSchemaObjects.Add(UsageEventIds.Table(LedgerSchema.Name));
         opts.Storage.ExtendedSchemaObjects.Add(RatingCatalogRevision.Table(LedgerSchema.Name));

@@ -110,3 +110,25 @@ public sealed class funding_usage(LedgerFixture fixture)
         balance.Dec("wallet").ShouldBe(60m);
     }
 }
+
+[Collection(LedgerCollection.Name)]
+public sealed class expiring_credit(LedgerFixture fixture)
+{
+    [Fact]
+    public async Task an_unused_credit_leaves_the_balance_at_its_expiry_with_an_event_without_any_usage()
+    {
+        var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "expiry");
+        // Once a first command is decided the funding subscription is running, so the grant is decided before it expires.
+        await Eventually.Until(async () => (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/top-ups", new { amount = 1, currency = "CNY", requestId = "warm" })).StatusCode,
+            code => code == HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(3);
+        (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/credits", new { amount = 12.5, currency = "CNY", expiresAt, reason = "trial" })).EnsureSuccessStatusCode();
+        (await BalanceAsync(fixture, tenant)).GetProperty("credits").GetArrayLength().ShouldBe(1);
+
+        var expired = await Eventually.Until(() => BalanceAsync(fixture, tenant), b => b.Dec("totals.creditsExpired") > 0, TimeSpan.FromSeconds(30), "the credit to expire");
+
+        expired.Dec("totals.creditsExpired").ShouldBe(12.5m);
+        expired.GetProperty("credits").GetArrayLength().ShouldBe(0);
+        expired.Dec("availablePrepaid").ShouldBe(1m);
+    }
+}

@@ -15,7 +15,7 @@ namespace TokenLedger.Balances.Recording;
 /// </summary>
 public sealed record BuyPackage(
     string? Name, decimal SizeTokens, IReadOnlyList<string>? Models, IReadOnlyDictionary<string, decimal>? Weights,
-    decimal PricePaid, string? Currency, Instant? ValidFrom, Instant? ValidTo, string? RequestId)
+    decimal PricePaid, string? Currency, DateTimeOffset? ValidFrom, DateTimeOffset? ValidTo, string? RequestId)
 {
     public IReadOnlyDictionary<string, decimal> ClassWeights => Weights ?? Funding.Drawdown.TokenClasses.ToDictionary(c => c, _ => 1m);
 
@@ -45,6 +45,6 @@ public sealed record BuyPackage(
         var id = body.RequestId ?? AccountEndpoint.NewId("package");
         return AccountEndpoint.RecordAsync(body, new Validator(), tenantId, id, body.Currency,
             now => new TokenPackagePurchased(tenantId, id, body.Name!, body.SizeTokens, body.Models ?? [], body.ClassWeights,
-                body.PricePaid, body.Currency!, body.ValidFrom!.Value, body.ValidTo!.Value, now), accounts, clock, ct);
+                body.PricePaid, body.Currency!, Instant.FromDateTimeOffset(body.ValidFrom!.Value), Instant.FromDateTimeOffset(body.ValidTo!.Value), now), accounts, clock, ct);
     }
 }

@@ -10,7 +10,7 @@ using TokenLedger.Infrastructure;
 namespace TokenLedger.Balances.Recording;
 
 /// <summary>Promotional credit: pays before the wallet, soonest expiry first (higher priority first on equal expiry), and leaves at its expiry.</summary>
-public sealed record GrantCredit(decimal Amount, string? Currency, Instant? ExpiresAt, int Priority, string? Reason, string? RequestId)
+public sealed record GrantCredit(decimal Amount, string? Currency, DateTimeOffset? ExpiresAt, int Priority, string? Reason, string? RequestId)
 {
     public sealed class Validator : AbstractValidator<GrantCredit>
     {
@@ -18,8 +18,8 @@ public sealed record GrantCredit(decimal Amount, string? Currency, Instant? Expi
         {
             RuleFor(x => x.Amount).PositiveMoney("amount");
             RuleFor(x => x.Currency).Currency();
-            RuleFor(x => x.ExpiresAt).NotNull().WithMessage("expiresAt is required (RFC 3339 instant)")
-                .Must(e => e > now).WithMessage("expiresAt must be in the future");
+            RuleFor(x => x.ExpiresAt).NotNull().WithMessage("expiresAt is required (RFC 3339 timestamp with an offset)")
+                .Must(e => e is null || Instant.FromDateTimeOffset(e.Value) > now).WithMessage("expiresAt must be in the future");
             RuleFor(x => x.Reason).NotEmpty().WithMessage("reason is required").MaximumLength(500);
             RuleFor(x => x.RequestId).Matches(LedgerIds.Pattern).When(x => x.RequestId is not null).WithMessage(LedgerIds.Rule("requestId"));
         }
@@ -33,6 +33,6 @@ public sealed record GrantCredit(decimal Amount, string? Currency, Instant? Expi
     {
         var id = body.RequestId ?? AccountEndpoint.NewId("credit");
         return AccountEndpoint.RecordAsync(body, new Validator(clock.GetCurrentInstant()), tenantId, id, body.Currency,
-            now => new CreditGranted(tenantId, id, body.Amount, body.Currency!, body.ExpiresAt!.Value, body.Priority, body.Reason!, now), accounts, clock, ct);
+            now => new CreditGranted(tenantId, id, body.Amount, body.Currency!, Instant.FromDateTimeOffset(body.ExpiresAt!.Value), body.Priority, body.Reason!, now), accounts, clock, ct);
     }
 }

@@ -37,4 +37,8 @@ public static class MoneyRules
     public static IRuleBuilderOptions<T, string?> Currency<T>(this IRuleBuilder<T, string?> rule) =>
         rule.NotEmpty().WithMessage("currency is required").Matches(@"^[A-Z]{3}\z").WithMessage("currency must be an ISO 4217 code such as CNY");
 
+    /// <summary>An optional idempotency key: a retried request with the same id records nothing new.</summary>
+    public static IRuleBuilderOptions<T, string?> OptionalRequestId<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(id => id is null || LedgerIds.IsValid(id)).WithMessage(LedgerIds.Rule("requestId"));
+
 }

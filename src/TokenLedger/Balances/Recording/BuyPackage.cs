@@ -32,7 +32,7 @@ public sealed record BuyPackage(
                 .Must((x, to) => x.ValidFrom is null || to > x.ValidFrom).WithMessage("validTo must be later than validFrom (the interval is empty)");
             RuleFor(x => x.Weights).Must(w => w is null || (w.Count > 0 && w.Keys.All(Funding.Drawdown.TokenClasses.Contains) && w.Values.All(v => v > 0)))
                 .WithMessage("weights maps input, cachedInput, cacheWrite or output to a number of package tokens greater than 0");
-            RuleFor(x => x.RequestId).Matches(LedgerIds.Pattern).When(x => x.RequestId is not null).WithMessage(LedgerIds.Rule("requestId"));
+            RuleFor(x => x.RequestId).OptionalRequestId();
         }
     }
 

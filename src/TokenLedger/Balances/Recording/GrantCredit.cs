@@ -21,7 +21,7 @@ public sealed record GrantCredit(decimal Amount, string? Currency, DateTimeOffse
             RuleFor(x => x.ExpiresAt).NotNull().WithMessage("expiresAt is required (RFC 3339 timestamp with an offset)")
                 .Must(e => e is null || Instant.FromDateTimeOffset(e.Value) > now).WithMessage("expiresAt must be in the future");
             RuleFor(x => x.Reason).NotEmpty().WithMessage("reason is required").MaximumLength(500);
-            RuleFor(x => x.RequestId).Matches(LedgerIds.Pattern).When(x => x.RequestId is not null).WithMessage(LedgerIds.Rule("requestId"));
+            RuleFor(x => x.RequestId).OptionalRequestId();
         }
     }
 

@@ -19,7 +19,7 @@ public sealed record Refund(decimal Amount, string? Currency, string? Reason, st
             RuleFor(x => x.Amount).PositiveMoney("amount");
             RuleFor(x => x.Currency).Currency();
             RuleFor(x => x.Reason).NotEmpty().WithMessage("reason is required").MaximumLength(500);
-            RuleFor(x => x.RequestId).Matches(LedgerIds.Pattern).When(x => x.RequestId is not null).WithMessage(LedgerIds.Rule("requestId"));
+            RuleFor(x => x.RequestId).OptionalRequestId();
         }
     }
 

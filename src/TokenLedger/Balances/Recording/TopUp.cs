@@ -18,7 +18,7 @@ public sealed record TopUp(decimal Amount, string? Currency, string? Reference, 
         {
             RuleFor(x => x.Amount).PositiveMoney("amount");
             RuleFor(x => x.Currency).Currency();
-            RuleFor(x => x.RequestId).Matches(LedgerIds.Pattern).When(x => x.RequestId is not null).WithMessage(LedgerIds.Rule("requestId"));
+            RuleFor(x => x.RequestId).OptionalRequestId();
         }
     }
 

@@ -28,6 +28,8 @@ public static class LedgerStoreConfiguration
         // Gateway signals cross two subscriptions (Funding, then the signal relay); poll the high-water mark often.
         opts.Projections.FastPollingTime = TimeSpan.FromMilliseconds(50);
         opts.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(250);
+        // Never skip an event that fails in projection or subscription code: funding would silently miss it.
+        opts.Projections.Errors.SkipApplyErrors = false;
 
         opts.Storage.ExtendedSchemaObjects.Add(UsageEventIds.Table(LedgerSchema.Name));
         opts.Storage.ExtendedSchemaObjects.Add(RatingCatalogRevision.Table(LedgerSchema.Name));

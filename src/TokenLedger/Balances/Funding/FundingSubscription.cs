@@ -39,13 +39,18 @@ public sealed class FundingSubscription : SubscriptionBase
 
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
     {
-        var inputs = await InputsAsync(page.Events, ct);
+        // A failed read (the database restarting) is retried here rather than thrown: the daemon could otherwise
+        // dead-letter the page, and usage would go unfunded. Only a bug in the decider stops the subscription.
+        var (inputs, accounts, tenants, plans) = await WhileTransientAsync(async () =>
+        {
+            var inputs = await InputsAsync(page.Events, ct);
+            var tenantIds = inputs.Select(i => i.TenantId).Distinct(StringComparer.Ordinal).ToList();
+            var accounts = (await operations.LoadManyAsync<TenantAccount>(ct, tenantIds)).ToDictionary(a => a.Id, StringComparer.Ordinal);
+            var tenants = (await operations.LoadManyAsync<Tenant>(ct, tenantIds.Select(TenantStreams.For))).ToDictionary(t => t.TenantId, StringComparer.Ordinal);
+            var plans = (await operations.Query<Plan>().ToListAsync(ct)).ToDictionary(p => p.PlanId, StringComparer.Ordinal);
+            return (inputs, accounts, tenants, plans);
+        }, ct);
         if (inputs.Count == 0) return NullChangeListener.Instance;
-
-        var tenantIds = inputs.Select(i => i.TenantId).Distinct(StringComparer.Ordinal).ToList();
-        var accounts = (await operations.LoadManyAsync<TenantAccount>(ct, tenantIds)).ToDictionary(a => a.Id, StringComparer.Ordinal);
-        var tenants = (await operations.LoadManyAsync<Tenant>(ct, tenantIds.Select(TenantStreams.For))).ToDictionary(t => t.TenantId, StringComparer.Ordinal);
-        var plans = (await operations.Query<Plan>().ToListAsync(ct)).ToDictionary(p => p.PlanId, StringComparer.Ordinal);
 
         var touched = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (tenantId, sequence, input) in inputs)
@@ -62,6 +67,21 @@ public sealed class FundingSubscription : SubscriptionBase
         }
         foreach (var id in touched) operations.Store(accounts[id]);
         return NullChangeListener.Instance;
+    }
+
+    private static async Task<T> WhileTransientAsync<T>(Func<Task<T>> read, CancellationToken ct)
+    {
+        for (var delay = 100; ; delay = Math.Min(delay * 2, 5000))
+        {
+            try
+            {
+                return await read();
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is Npgsql.NpgsqlException or TimeoutException or Marten.Exceptions.MartenCommandException)
+            {
+                await Task.Delay(delay, ct);
+            }
+        }
     }
 
     private async Task<List<(string TenantId, long Sequence, object Input)>> InputsAsync(IReadOnlyList<IEvent> events, CancellationToken ct)

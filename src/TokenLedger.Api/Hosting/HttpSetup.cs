@@ -9,6 +9,7 @@ using TokenLedger.Plans.DefiningPlans;
 using TokenLedger.Plans.GettingEconomics;
 using TokenLedger.Plans.Subscribing;
 using TokenLedger.Access.IssuingKeys;
+using TokenLedger.Distributors.GettingMargins;
 using TokenLedger.Distributors.RegisteringDistributor;
 using TokenLedger.Pricing.ImportingLiteLlm;
 using TokenLedger.Pricing.PuttingPriceBook;
@@ -70,6 +71,7 @@ public static class HttpSetup
         SubscriptionEndpoints.Map(app);
         GetPlanEconomics.Map(app);
         GetBalance.Map(app);
+        GetMargins.Map(app);
         TopUp.Map(app);
         GrantCredit.Map(app);
         Refund.Map(app);

@@ -1,0 +1,60 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Npgsql;
+using NodaTime;
+using NodaTime.Text;
+using TokenLedger.Access;
+using TokenLedger.Infrastructure;
+using TokenLedger.Tenants;
+
+namespace TokenLedger.Distributors.GettingMargins;
+
+/// <summary>One group's revenue (retail), cost (wholesale) and margin; percent is of revenue, 2 decimals; negative margins are flagged.</summary>
+public sealed record MarginLine(
+    string Group, long Events, long Tokens, decimal Revenue, decimal Cost, decimal? Margin, decimal? MarginPercent, bool NegativeMargin, long UnratedEvents);
+
+public sealed record MarginReport(
+    string DistributorId, string Period, string TimeZone, string GroupBy, string? RevenueCurrency, string? CostCurrency,
+    IReadOnlyList<MarginLine> Groups, decimal Revenue, decimal Cost, decimal? Margin, decimal? MarginPercent, long UnratedEvents);
+
+public static class GetMargins
+{
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapGet("/api/distributors/{distributorId}/margins", Handle).Produces<MarginReport>().WithTags("Distributors")
+            .WithSummary("Revenue (retail), cost (wholesale) and margin of the usage a distributor pays for upstream, per model, tenant or day of a month");
+
+    public static async Task<IResult> Handle(string distributorId, string? period, string? groupBy, string? timeZone, ClaimsPrincipal user,
+        NpgsqlDataSource db, CancellationToken ct)
+    {
+        var mayRead = user.IsInRole(Roles.Operator) || user.IsInRole(Roles.Finance)
+            || (user.IsInRole(Roles.Distributor) && user.FindFirstValue(LedgerClaims.DistributorId) == distributorId);
+        if (!mayRead) return Problems.NotFound($"Distributor '{distributorId}' was not found");
+        var month = YearMonthPattern.Iso.Parse(period ?? "");
+        if (!month.Success) return Problems.BadRequest("period", "period must be a month, yyyy-MM, such as 2026-06");
+        var grouping = groupBy ?? "model";
+        if (!MarginRows.Groupings.Contains(grouping)) return Problems.BadRequest("groupBy", "groupBy must be model, tenant or day");
+        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(timeZone ?? Tenant.DefaultTimeZone);
+        if (zone is null) return Problems.BadRequest("timeZone", $"timeZone '{timeZone}' is not an IANA time zone id");
+
+        var from = month.Value.OnDayOfMonth(1).AtStartOfDayInZone(zone).ToInstant();
+        var to = month.Value.PlusMonths(1).OnDayOfMonth(1).AtStartOfDayInZone(zone).ToInstant();
+        var rows = await MarginRows.ReadAsync(db, distributorId, from, to, grouping, zone, ct);
+        var comparable = rows.Select(r => r.RevenueCurrency).Concat(rows.Select(r => r.CostCurrency)).Where(c => c is not null).Distinct().Count() <= 1;
+        var lines = rows.Select(r => Line(r, comparable)).ToList();
+        var revenue = rows.Sum(r => r.Revenue);
+        var cost = rows.Sum(r => r.Cost);
+        return Results.Ok(new MarginReport(distributorId, period!, zone.Id, grouping,
+            rows.Select(r => r.RevenueCurrency).FirstOrDefault(c => c is not null), rows.Select(r => r.CostCurrency).FirstOrDefault(c => c is not null),
+            lines, revenue, cost, comparable ? revenue - cost : null, comparable ? Percent(revenue - cost, revenue) : null, rows.Sum(r => r.UnratedEvents)));
+    }
+
+    private static MarginLine Line(MarginRow r, bool comparable)
+    {
+        decimal? margin = comparable ? r.Revenue - r.Cost : null;
+        return new MarginLine(r.Group, r.Events, r.Tokens, r.Revenue, r.Cost, margin, margin is { } m ? Percent(m, r.Revenue) : null, margin < 0, r.UnratedEvents);
+    }
+
+    private static decimal? Percent(decimal margin, decimal revenue) => revenue == 0 ? null : Math.Round(margin * 100m / revenue, 2, MidpointRounding.AwayFromZero);
+}

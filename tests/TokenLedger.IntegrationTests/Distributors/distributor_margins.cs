@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Shouldly;
+using TokenLedger.Contracts.Usage;
+using TokenLedger.IntegrationTests.Balances;
+using TokenLedger.IntegrationTests.Fixtures;
+
+namespace TokenLedger.IntegrationTests.Distributors;
+
+[Collection(LedgerCollection.Name)]
+public sealed class distributor_margins(LedgerFixture fixture)
+{
+    private async Task<string> BookAsync(string a, string b)
+    {
+        var id = LedgerFixture.NewTenantId("mbook");
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", new
+        {
+            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            prices = new[]
+            {
+                new { model = "model-a", inputPerMillion = a, cachedInputPerMillion = a, cacheWritePerMillion = a, outputPerMillion = a },
+                new { model = "model-b", inputPerMillion = b, cachedInputPerMillion = b, cacheWritePerMillion = b, outputPerMillion = b },
+            },
+        })).EnsureSuccessStatusCode();
+        return id;
+    }
+
+    [Fact]
+    public async Task margins_by_model_tenant_and_day_flag_selling_below_cost_and_are_private_to_the_distributor()
+    {
+        var distributor = LedgerFixture.NewTenantId("dist");
+        (await fixture.Operator.PutAsJsonAsync($"/api/distributors/{distributor}", new { name = "Reseller", wholesalePriceBookId = await BookAsync("500000", "1500000") })).EnsureSuccessStatusCode();
+        var retail = await BookAsync("1000000", "1000000");
+        var t1 = await AccountScenario.TenantAsync(fixture, retail, "m1");
+        var t2 = await AccountScenario.TenantAsync(fixture, retail, "m2");
+        // 2026-06-30T23:30+08:00 is June 30 in Shanghai; 2026-07-01T00:00+08:00 is July.
+        var june30 = new DateTimeOffset(2026, 6, 30, 23, 30, 0, TimeSpan.FromHours(8));
+        UsageEventV1 E(string tenant, string model, long tokens, DateTimeOffset at) =>
+            new($"{tenant}-{Guid.NewGuid():N}", at, tenant, model, tokens, 0, 0, DistributorId: distributor);
+        var events = new[]
+        {
+            E(t1, "model-a", 100, june30), E(t2, "model-a", 300, june30.AddDays(-10)), E(t1, "model-b", 40, june30.AddDays(-1)),
+            E(t1, "model-a", 999, june30.AddMinutes(30)),
+        };
+        (await fixture.Operator.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(events), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+
+        var byModel = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/margins?period=2026-06&groupBy=model");
+        var a = byModel.GetProperty("groups")[0];
+        a.GetProperty("group").GetString().ShouldBe("model-a");
+        (a.Dec("revenue"), a.Dec("cost"), a.Dec("margin"), a.Dec("marginPercent")).ShouldBe((400m, 200m, 200m, 50m));
+        var b = byModel.GetProperty("groups")[1];
+        (b.Dec("revenue"), b.Dec("cost"), b.Dec("margin"), b.GetProperty("negativeMargin").GetBoolean()).ShouldBe((40m, 60m, -20m, true));
+        byModel.Dec("margin").ShouldBe(180m);
+
+        var byTenant = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/margins?period=2026-06&groupBy=tenant");
+        byTenant.GetProperty("groups").EnumerateArray().Single(g => g.GetProperty("group").GetString() == t1).Dec("revenue").ShouldBe(140m);
+        var byDay = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/margins?period=2026-06&groupBy=day");
+        byDay.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("group").GetString()).ShouldBe(["2026-06-20", "2026-06-29", "2026-06-30"]);
+
+        var own = await fixture.ClientWithNewKeyAsync("/api/keys", new { role = "distributor", distributorId = distributor });
+        (await own.GetAsync($"/api/distributors/{distributor}/margins?period=2026-06")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await own.GetAsync("/api/distributors/house/margins?period=2026-06")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await fixture.Operator.GetAsync($"/api/distributors/{distributor}/margins?period=June")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+}

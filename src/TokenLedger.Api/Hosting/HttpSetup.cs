@@ -11,6 +11,7 @@ using TokenLedger.Plans.Subscribing;
 using TokenLedger.Access.IssuingKeys;
 using TokenLedger.Distributors.GettingMargins;
 using TokenLedger.Distributors.RegisteringDistributor;
+using TokenLedger.Distributors.SettingBreakEven;
 using TokenLedger.Pricing.ImportingLiteLlm;
 using TokenLedger.Pricing.PuttingPriceBook;
 using TokenLedger.Pricing.RatingUnratedUsage;
@@ -72,6 +73,7 @@ public static class HttpSetup
         GetPlanEconomics.Map(app);
         GetBalance.Map(app);
         GetMargins.Map(app);
+        SetBreakEven.Map(app);
         TopUp.Map(app);
         GrantCredit.Map(app);
         Refund.Map(app);

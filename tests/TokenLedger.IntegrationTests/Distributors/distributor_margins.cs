@@ -60,6 +60,11 @@ public sealed class distributor_margins(LedgerFixture fixture)
         byDay.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("group").GetString()).ShouldBe(["2026-06-20", "2026-06-29", "2026-06-30"]);
 
         var own = await fixture.ClientWithNewKeyAsync("/api/keys", new { role = "distributor", distributorId = distributor });
+        // Self-hosted model-a costs the distributor 0.9 per token of its own: revenue 400 against 360.
+        (await own.PutAsJsonAsync($"/api/distributors/{distributor}/break-even/model-a", new { inputPerMillion = 900000, cachedInputPerMillion = 0, cacheWritePerMillion = 0, outputPerMillion = 0 })).EnsureSuccessStatusCode();
+        var withBreakEven = (await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/margins?period=2026-06&groupBy=model")).GetProperty("groups")[0].GetProperty("breakEven");
+        (withBreakEven.Dec("cost"), withBreakEven.Dec("marginOverBreakEven"), withBreakEven.GetProperty("belowBreakEven").GetBoolean()).ShouldBe((360m, 40m, false));
+        (await own.PutAsJsonAsync("/api/distributors/house/break-even/model-a", new { inputPerMillion = 1 })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await own.GetAsync($"/api/distributors/{distributor}/margins?period=2026-06")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await own.GetAsync("/api/distributors/house/margins?period=2026-06")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await fixture.Operator.GetAsync($"/api/distributors/{distributor}/margins?period=June")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);

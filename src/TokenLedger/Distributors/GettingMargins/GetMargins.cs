@@ -2,7 +2,10 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using System.Text.Json.Serialization;
+using Marten;
 using Npgsql;
+using TokenLedger.Pricing;
 using NodaTime;
 using NodaTime.Text;
 using TokenLedger.Access;
@@ -13,7 +16,11 @@ namespace TokenLedger.Distributors.GettingMargins;
 
 /// <summary>One group's revenue (retail), cost (wholesale) and margin; percent is of revenue, 2 decimals; negative margins are flagged.</summary>
 public sealed record MarginLine(
-    string Group, long Events, long Tokens, decimal Revenue, decimal Cost, decimal? Margin, decimal? MarginPercent, bool NegativeMargin, long UnratedEvents);
+    string Group, long Events, long Tokens, decimal Revenue, decimal Cost, decimal? Margin, decimal? MarginPercent, bool NegativeMargin, long UnratedEvents,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BreakEvenLine? BreakEven = null);
+
+/// <summary>Grouped by model with a recorded cost basis: what the tokens cost the distributor itself, and revenue against it.</summary>
+public sealed record BreakEvenLine(TokenPrices CostPerMillion, decimal Cost, decimal MarginOverBreakEven, bool BelowBreakEven);
 
 public sealed record MarginReport(
     string DistributorId, string Period, string TimeZone, string GroupBy, string? RevenueCurrency, string? CostCurrency,
@@ -26,7 +33,7 @@ public static class GetMargins
             .WithSummary("Revenue (retail), cost (wholesale) and margin of the usage a distributor pays for upstream, per model, tenant or day of a month");
 
     public static async Task<IResult> Handle(string distributorId, string? period, string? groupBy, string? timeZone, ClaimsPrincipal user,
-        NpgsqlDataSource db, CancellationToken ct)
+        NpgsqlDataSource db, IQuerySession session, CancellationToken ct)
     {
         var mayRead = user.IsInRole(Roles.Operator) || user.IsInRole(Roles.Finance)
             || (user.IsInRole(Roles.Distributor) && user.FindFirstValue(LedgerClaims.DistributorId) == distributorId);
@@ -42,7 +49,8 @@ public static class GetMargins
         var to = month.Value.PlusMonths(1).OnDayOfMonth(1).AtStartOfDayInZone(zone).ToInstant();
         var rows = await MarginRows.ReadAsync(db, distributorId, from, to, grouping, zone, ct);
         var comparable = rows.Select(r => r.RevenueCurrency).Concat(rows.Select(r => r.CostCurrency)).Where(c => c is not null).Distinct().Count() <= 1;
-        var lines = rows.Select(r => Line(r, comparable)).ToList();
+        var breakEven = grouping == "model" ? (await session.LoadAsync<Distributor>(DistributorStreams.For(distributorId), ct))?.BreakEven : null;
+        var lines = rows.Select(r => Line(r, comparable, breakEven?.GetValueOrDefault(r.Group))).ToList();
         var revenue = rows.Sum(r => r.Revenue);
         var cost = rows.Sum(r => r.Cost);
         return Results.Ok(new MarginReport(distributorId, period!, zone.Id, grouping,
@@ -50,10 +58,18 @@ public static class GetMargins
             lines, revenue, cost, comparable ? revenue - cost : null, comparable ? Percent(revenue - cost, revenue) : null, rows.Sum(r => r.UnratedEvents)));
     }
 
-    private static MarginLine Line(MarginRow r, bool comparable)
+    private static MarginLine Line(MarginRow r, bool comparable, TokenPrices? breakEven)
     {
         decimal? margin = comparable ? r.Revenue - r.Cost : null;
-        return new MarginLine(r.Group, r.Events, r.Tokens, r.Revenue, r.Cost, margin, margin is { } m ? Percent(m, r.Revenue) : null, margin < 0, r.UnratedEvents);
+        return new MarginLine(r.Group, r.Events, r.Tokens, r.Revenue, r.Cost, margin, margin is { } m ? Percent(m, r.Revenue) : null, margin < 0, r.UnratedEvents,
+            breakEven is null ? null : BreakEven(r, breakEven));
+    }
+
+    private static BreakEvenLine BreakEven(MarginRow r, TokenPrices p)
+    {
+        var t = r.ClassTokens;
+        var cost = (t.Input * p.InputPerMillion + t.CachedInput * p.CachedInputPerMillion + t.CacheWrite * p.CacheWritePerMillion + t.Output * p.OutputPerMillion) / 1_000_000m;
+        return new BreakEvenLine(p, cost, r.Revenue - cost, r.Revenue < cost);
     }
 
     private static decimal? Percent(decimal margin, decimal revenue) => revenue == 0 ? null : Math.Round(margin * 100m / revenue, 2, MidpointRounding.AwayFromZero);

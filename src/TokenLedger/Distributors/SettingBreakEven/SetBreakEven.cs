@@ -1,0 +1,45 @@
+using System.Security.Claims;
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using NodaTime;
+using TokenLedger.Access;
+using TokenLedger.Infrastructure;
+using TokenLedger.Pricing;
+
+namespace TokenLedger.Distributors.SettingBreakEven;
+
+/// <summary>A distributor's cost basis per million tokens of one model, per token class.</summary>
+public sealed record SetBreakEven(decimal InputPerMillion, decimal CachedInputPerMillion, decimal CacheWritePerMillion, decimal OutputPerMillion)
+{
+    public sealed class Validator : AbstractValidator<SetBreakEven>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.InputPerMillion).GreaterThanOrEqualTo(0).WithMessage("inputPerMillion must be 0 or more");
+            RuleFor(x => x.CachedInputPerMillion).GreaterThanOrEqualTo(0).WithMessage("cachedInputPerMillion must be 0 or more");
+            RuleFor(x => x.CacheWritePerMillion).GreaterThanOrEqualTo(0).WithMessage("cacheWritePerMillion must be 0 or more");
+            RuleFor(x => x.OutputPerMillion).GreaterThanOrEqualTo(0).WithMessage("outputPerMillion must be 0 or more");
+        }
+    }
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPut("/api/distributors/{distributorId}/break-even/{model}", Handle).WithTags("Distributors")
+            .WithSummary("Record the distributor's own cost per million tokens of a model; margin reports by model show price against it");
+
+    public static async Task<IResult> Handle(string distributorId, string model, SetBreakEven body, ClaimsPrincipal user, IDocumentSession session, IClock clock, CancellationToken ct)
+    {
+        var mayWrite = user.IsInRole(Roles.Operator) || user.IsInRole(Roles.Finance)
+            || (user.IsInRole(Roles.Distributor) && user.FindFirstValue(LedgerClaims.DistributorId) == distributorId);
+        var key = DistributorStreams.For(distributorId);
+        if (!mayWrite || await session.LoadAsync<Distributor>(key, ct) is null) return Problems.NotFound($"Distributor '{distributorId}' was not found");
+        var validation = new Validator().Validate(body);
+        if (!validation.IsValid) return Problems.Validation(validation);
+        var prices = new TokenPrices(body.InputPerMillion, body.CachedInputPerMillion, body.CacheWritePerMillion, body.OutputPerMillion);
+        session.Events.Append(key, new BreakEvenCostSet(distributorId, model, prices, clock.GetCurrentInstant()));
+        await session.SaveChangesAsync(ct);
+        return Results.Ok(await session.LoadAsync<Distributor>(key, ct));
+    }
+}

@@ -44,6 +44,7 @@ public sealed class AccountClock(IDocumentStore store, IClock clock, IOptions<Ac
         await using var session = store.LightweightSession();
         var due = await session.Query<TenantAccount>().Where(a => a.NextDueAtUnixMs != null && a.NextDueAtUnixMs <= nowMs)
             .Select(a => a.Id).Take(1000).ToListAsync(ct);
+        foreach (var stale in _ticked.Where(kv => now - kv.Value > Duration.FromMinutes(1)).Select(kv => kv.Key).ToList()) _ticked.Remove(stale);
         var ticks = 0;
         foreach (var tenantId in due)
         {

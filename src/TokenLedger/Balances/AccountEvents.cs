@@ -37,8 +37,13 @@ public sealed record PlanCancellationRequested(string TenantId, Instant Requeste
 /// <summary>Time passed for an account with something due (expiry, renewal, a window rolling); appended by the account clock.</summary>
 public sealed record AccountClockTicked(string TenantId, Instant At);
 
+/// <summary>
+/// Commands append their facts to <c>account:{tenantId}</c>; the funding subscription, the only writer of
+/// <c>funding:{tenantId}</c>, appends what it decided there. Two streams, so the two writers never race for a version.
+/// </summary>
 public static class AccountStreams
 {
     public const string Prefix = "account:";
     public static string For(string tenantId) => $"{Prefix}{tenantId}";
+    public static string Decisions(string tenantId) => $"funding:{tenantId}";
 }

@@ -3,7 +3,7 @@ using TokenLedger.Contracts.Signals;
 
 namespace TokenLedger.Balances;
 
-// What the funding subscription decided, appended to the tenant's account stream in the same transaction as its progress.
+// What the funding subscription decided, appended to the tenant's decision stream funding:{tenantId} in the same transaction as its progress.
 
 public static class FundingSources
 {

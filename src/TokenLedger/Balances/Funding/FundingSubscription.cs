@@ -11,7 +11,7 @@ namespace TokenLedger.Balances.Funding;
 
 /// <summary>
 /// Reads rated usage and account commands in ledger order and records, per tenant, what each decided
-/// (<see cref="AccountDecider"/>): the events go to the tenant's account stream and the account document is stored,
+/// (<see cref="AccountDecider"/>): the events go to the tenant's decision stream and the account document is stored,
 /// both in the transaction that advances this subscription's progress, so each input is decided exactly once.
 /// Run by the Wolverine-managed daemon on one node at a time.
 /// </summary>
@@ -63,7 +63,7 @@ public sealed class FundingSubscription : SubscriptionBase
             account.LastSequence = sequence;
             touched.Add(tenantId);
             if (decided.Count == 0) continue;
-            operations.Events.Append(AccountStreams.For(tenantId), decided.ToArray());
+            operations.Events.Append(AccountStreams.Decisions(tenantId), decided.ToArray());
         }
         foreach (var id in touched) operations.Store(accounts[id]);
         return NullChangeListener.Instance;

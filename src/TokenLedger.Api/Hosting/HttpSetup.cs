@@ -10,6 +10,11 @@ using TokenLedger.Plans.GettingEconomics;
 using TokenLedger.Plans.Subscribing;
 using TokenLedger.Access.IssuingKeys;
 using TokenLedger.Distributors.RegisteringDistributor;
+using TokenLedger.Invoicing;
+using TokenLedger.Invoicing.ClosingPeriod;
+using TokenLedger.Invoicing.GettingInvoices;
+using TokenLedger.Invoicing.Rendering;
+using TokenLedger.Invoicing.SettingTerms;
 using TokenLedger.Pricing.ImportingLiteLlm;
 using TokenLedger.Pricing.PuttingPriceBook;
 using TokenLedger.Pricing.RatingUnratedUsage;
@@ -37,6 +42,8 @@ public static class HttpSetup
         services.AddSingleton<AccountCommands>();
         services.Configure<AccountClockOptions>(o => o.Interval = settings.AccountClockInterval);
         services.AddHostedService<AccountClock>();
+        services.AddOptions<InvoicingOptions>().BindConfiguration(InvoicingOptions.Section);
+        services.AddSingleton(sp => new InvoicePdfRenderer(InvoiceFonts.Default, sp.GetService<ILogger<InvoicePdfRenderer>>()));
         services.AddMemoryCache();
         services.Configure<AccessOptions>(o => o.AdminKey = settings.AdminKey);
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
@@ -76,5 +83,9 @@ public static class HttpSetup
         Adjust.Map(app);
         BuyPackage.Map(app);
         SetCreditTerms.Map(app);
+        SetInvoiceTerms.Map(app);
+        ClosePeriod.Map(app);
+        GetInvoices.Map(app);
+        GetLineEvents.Map(app);
     }
 }

@@ -1,0 +1,82 @@
+using NodaTime;
+using Npgsql;
+using TokenLedger.Pricing.RatingUsage;
+using TokenLedger.Usage.GettingUsage;
+
+namespace TokenLedger.Invoicing;
+
+/// <summary>One usage event behind a usage line: its tokens of the line's class and their unrounded retail amount.</summary>
+public sealed record LineEvent(string EventId, Instant OccurredAt, long Quantity, decimal Amount);
+
+/// <summary>Retail-rated usage of a tenant that occurred in a period, from <c>usage_facts</c> joined with <c>usage_charges</c>.</summary>
+public static class InvoiceUsage
+{
+    private static readonly Dictionary<string, (string Tokens, string Amount)> Columns = new(StringComparer.Ordinal)
+    {
+        ["input"] = ("input_tokens", "retail_input"),
+        ["cachedInput"] = ("cached_input_tokens", "retail_cached_input"),
+        ["cacheWrite"] = ("cache_write_tokens", "retail_cache_write"),
+        ["output"] = ("output_tokens", "retail_output"),
+    };
+
+    private static string From(string schema) =>
+        $"from {schema}.{UsageFactsProjection.TableName} f join {schema}.{UsageChargesProjection.TableName} c on c.event_id = f.event_id " +
+        "where f.tenant_id = @tenant and f.occurred_at >= @from and f.occurred_at < @to and c.retail_status = 'rated' ";
+
+    public static async Task<IReadOnlyList<UsageGroup>> GroupsAsync(NpgsqlDataSource db, string schema, string tenantId, Interval period, CancellationToken ct)
+    {
+        var sums = string.Join(", ", InvoiceBuilder.TokenClasses.Select(c => $"sum(f.{Columns[c].Tokens})::bigint, coalesce(sum(c.{Columns[c].Amount}), 0)"));
+        await using var command = db.CreateCommand(
+            $"select c.retail_model, c.retail_price_book, c.retail_version, c.retail_tier, c.retail_discount, {sums} {From(schema)}" +
+            "group by 1, 2, 3, 4, 5");
+        Bind(command, tenantId, period);
+        var groups = new List<UsageGroup>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            for (var i = 0; i < InvoiceBuilder.TokenClasses.Length; i++)
+            {
+                var key = new UsageLineKey(reader.GetString(0), InvoiceBuilder.TokenClasses[i], reader.GetString(1), reader.GetInt32(2),
+                    reader.IsDBNull(3) ? 0 : reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetDecimal(4));
+                groups.Add(new UsageGroup(key, reader.GetInt64(5 + 2 * i), reader.GetDecimal(6 + 2 * i)));
+            }
+        }
+        return groups;
+    }
+
+    public static async Task<(long Total, IReadOnlyList<LineEvent> Events)> EventsAsync(
+        NpgsqlDataSource db, string schema, string tenantId, Interval period, UsageLineKey key, int page, int pageSize, CancellationToken ct)
+    {
+        var (tokens, amount) = Columns[key.TokenClass];
+        await using var command = db.CreateCommand(
+            $"select f.event_id, f.occurred_at, f.{tokens}, c.{amount}, count(*) over () {From(schema)}" +
+            $"and c.retail_model = @model and c.retail_price_book = @book and c.retail_version = @version " +
+            $"and coalesce(c.retail_tier, 0) = @tier and c.retail_discount is not distinct from @discount and f.{tokens} <> 0 " +
+            "order by f.event_id collate \"C\" limit @limit offset @offset");
+        Bind(command, tenantId, period);
+        command.Parameters.AddWithValue("model", key.Model);
+        command.Parameters.AddWithValue("book", key.PriceBook);
+        command.Parameters.AddWithValue("version", key.Version);
+        command.Parameters.AddWithValue("tier", key.Tier);
+        command.Parameters.Add(new NpgsqlParameter<decimal?>("discount", NpgsqlTypes.NpgsqlDbType.Numeric) { TypedValue = key.Discount });
+        command.Parameters.AddWithValue("limit", pageSize);
+        command.Parameters.AddWithValue("offset", (long)(page - 1) * pageSize);
+        var events = new List<LineEvent>();
+        long total = 0;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            events.Add(new LineEvent(reader.GetString(0), Instant.FromDateTimeOffset(reader.GetFieldValue<DateTimeOffset>(1)),
+                reader.GetInt64(2), reader.IsDBNull(3) ? 0m : reader.GetDecimal(3)));
+            total = reader.GetInt64(4);
+        }
+        return (total, events);
+    }
+
+    private static void Bind(NpgsqlCommand command, string tenantId, Interval period)
+    {
+        command.Parameters.AddWithValue("tenant", tenantId);
+        command.Parameters.AddWithValue("from", period.Start.ToDateTimeOffset());
+        command.Parameters.AddWithValue("to", period.End.ToDateTimeOffset());
+    }
+}

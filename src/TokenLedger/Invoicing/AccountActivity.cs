@@ -10,6 +10,10 @@ namespace TokenLedger.Invoicing;
 /// </summary>
 public static class AccountActivity
 {
+    /// <summary>How many usage events that occurred in the period the funding subscription has decided for the account.</summary>
+    public static int FundedEvents(IEnumerable<object> events, Interval period) =>
+        events.OfType<UsageFunded>().SelectMany(f => f.Items).Where(i => period.Contains(i.OccurredAt)).Select(i => i.EventId).Distinct(StringComparer.Ordinal).Count();
+
     public static (IReadOnlyList<AccountCharge> Charges, decimal Prepaid) In(IEnumerable<object> events, Interval period)
     {
         var charges = new List<AccountCharge>();

@@ -23,25 +23,28 @@ public static class InvoiceUsage
         $"from {schema}.{UsageFactsProjection.TableName} f join {schema}.{UsageChargesProjection.TableName} c on c.event_id = f.event_id " +
         "where f.tenant_id = @tenant and f.occurred_at >= @from and f.occurred_at < @to and c.retail_status = 'rated' ";
 
-    public static async Task<IReadOnlyList<UsageGroup>> GroupsAsync(NpgsqlDataSource db, string schema, string tenantId, Interval period, CancellationToken ct)
+    /// <summary>The usage groups of the period and how many rated usage events they hold.</summary>
+    public static async Task<(IReadOnlyList<UsageGroup> Groups, long Events)> GroupsAsync(NpgsqlDataSource db, string schema, string tenantId, Interval period, CancellationToken ct)
     {
         var sums = string.Join(", ", InvoiceBuilder.TokenClasses.Select(c => $"sum(f.{Columns[c].Tokens})::bigint, coalesce(sum(c.{Columns[c].Amount}), 0)"));
         await using var command = db.CreateCommand(
-            $"select c.retail_model, c.retail_price_book, c.retail_version, c.retail_tier, c.retail_discount, {sums} {From(schema)}" +
+            $"select c.retail_model, c.retail_price_book, c.retail_version, c.retail_tier, c.retail_discount, count(*), {sums} {From(schema)}" +
             "group by 1, 2, 3, 4, 5");
         Bind(command, tenantId, period);
         var groups = new List<UsageGroup>();
+        long events = 0;
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
+            events += reader.GetInt64(5);
             for (var i = 0; i < InvoiceBuilder.TokenClasses.Length; i++)
             {
                 var key = new UsageLineKey(reader.GetString(0), InvoiceBuilder.TokenClasses[i], reader.GetString(1), reader.GetInt32(2),
                     reader.IsDBNull(3) ? 0 : reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetDecimal(4));
-                groups.Add(new UsageGroup(key, reader.GetInt64(5 + 2 * i), reader.GetDecimal(6 + 2 * i)));
+                groups.Add(new UsageGroup(key, reader.GetInt64(6 + 2 * i), reader.GetDecimal(7 + 2 * i)));
             }
         }
-        return groups;
+        return (groups, events);
     }
 
     public static async Task<(long Total, IReadOnlyList<LineEvent> Events)> EventsAsync(

@@ -108,6 +108,7 @@ public sealed class closing_periods(LedgerFixture fixture)
         var tenants = new List<string>();
         for (var i = 0; i < 10; i++) tenants.Add(await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "inv"));
         await PostUsageAsync(fixture, [.. tenants.Select(t => UsageOf(t, 7, MidJune))]);
+        foreach (var tenant in tenants) await FundedAsync(fixture, tenant, 1);
 
         var clock = Stopwatch.StartNew();
         var responses = await Task.WhenAll(tenants.Concat(tenants).Select(t => CloseAsync(t)));

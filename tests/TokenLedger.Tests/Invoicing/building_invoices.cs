@@ -85,6 +85,7 @@ public class building_invoices
             (InvoiceLineKinds.Credits, "Promotional credits applied", -3m),
         ]);
         prepaid.ShouldBe(11.4m);
+        AccountActivity.FundedEvents(events, June).ShouldBe(2);
     }
 
     [Fact]

@@ -47,9 +47,14 @@ public sealed record ClosePeriod(string? Period)
         if (interval.End > now) return Problems.BadRequest("period", $"period {period} has not ended yet in {tenant.TimeZone} (it ends at {interval.End})");
 
         var terms = await session.LoadAsync<InvoiceTerms>(tenantId, ct) ?? InvoiceTerms.DefaultFor(tenantId);
-        var usage = await InvoiceUsage.GroupsAsync(db, store.Options.DatabaseSchemaName, tenantId, interval, ct);
-        var account = await session.Events.FetchStreamAsync(AccountStreams.For(tenantId), token: ct);
-        var (charges, prepaid) = AccountActivity.In(account.Select(e => e.Data), interval);
+        var (usage, usageEvents) = await InvoiceUsage.GroupsAsync(db, store.Options.DatabaseSchemaName, tenantId, interval, ct);
+        var account = (await session.Events.FetchStreamAsync(AccountStreams.For(tenantId), token: ct)).Select(e => e.Data).ToList();
+        // Plan, package and credit deductions come from the funding decisions: an invoice must not be issued before them.
+        var funded = AccountActivity.FundedEvents(account, interval);
+        if (funded < usageEvents)
+            return Results.Problem($"{usageEvents - funded} of the period's {usageEvents} rated usage events are not funded yet; retry in a few seconds",
+                statusCode: StatusCodes.Status409Conflict, title: "Funding has not caught up");
+        var (charges, prepaid) = AccountActivity.In(account, interval);
         var figures = InvoiceBuilder.Build(new PeriodActivity(usage, charges, prepaid), tenant.Currency, terms.TaxRatePercent);
 
         var issuer = options.Value;

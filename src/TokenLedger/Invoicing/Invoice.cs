@@ -4,11 +4,11 @@ namespace TokenLedger.Invoicing;
 
 /// <summary>
 /// One line of an issued invoice. Usage lines carry their token quantity, the display unit price and the
-/// <see cref="UsageLineKey"/> that finds the usage events behind them; account lines (fees, packages, deductions) do not.
+/// <see cref="UsageLineKey"/> that finds the usage events behind them and how many there were; account lines (fees, packages, deductions) do not.
 /// </summary>
 public sealed record InvoiceItem(
     int Number, string Kind, string Description, string Model, string TokenClass, long? Quantity, decimal? UnitPricePerMillion,
-    decimal Unrounded, decimal Amount, decimal TaxAmount, UsageLineKey? Usage = null);
+    decimal Unrounded, decimal Amount, decimal TaxAmount, UsageLineKey? Usage = null, long? Events = null);
 
 /// <summary>What a usage line groups: the priced model and class at one price book version, tier and discount.</summary>
 public sealed record UsageLineKey(string Model, string TokenClass, string PriceBook, int Version, int Tier, decimal? Discount);

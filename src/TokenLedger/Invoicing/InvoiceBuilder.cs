@@ -4,7 +4,7 @@ using TokenLedger.Pricing;
 namespace TokenLedger.Invoicing;
 
 /// <summary>The unrounded usage of one <see cref="UsageLineKey"/> in the period: its tokens and their retail amount.</summary>
-public sealed record UsageGroup(UsageLineKey Key, long Quantity, decimal Unrounded);
+public sealed record UsageGroup(UsageLineKey Key, long Quantity, decimal Unrounded, long Events = 0);
 
 /// <summary>A fee, purchase or deduction from the tenant's account in the period, unrounded (deductions are negative).</summary>
 public sealed record AccountCharge(string Kind, string Description, decimal Unrounded);
@@ -31,7 +31,7 @@ public static class InvoiceBuilder
             .ThenBy(u => Array.IndexOf(TokenClasses, u.Key.TokenClass))
             .ThenBy(u => u.Key.PriceBook, StringComparer.Ordinal).ThenBy(u => u.Key.Version).ThenBy(u => u.Key.Tier).ThenBy(u => u.Key.Discount)
             .Select(u => Line(InvoiceLineKinds.Usage, Describe(u.Key), u.Key.Model, ClassName(u.Key.TokenClass), u.Quantity,
-                Math.Round(u.Unrounded * 1_000_000m / u.Quantity, 6, MidpointRounding.AwayFromZero), u.Unrounded, u.Key));
+                Math.Round(u.Unrounded * 1_000_000m / u.Quantity, 6, MidpointRounding.AwayFromZero), u.Unrounded, u.Key) with { Events = u.Events });
         var charges = activity.Charges.Select(c => Line(c.Kind, c.Description, "", "", null, null, c.Unrounded, null));
         var lines = usage.Concat(charges)
             .Select((line, i) => Taxed(line with { Number = i + 1 }, currency, taxRatePercent))

@@ -182,6 +182,27 @@ public sealed class closing_periods(LedgerFixture fixture)
         all.GetProperty("totalEvents").GetInt64().ShouldBe(2);
         secondPage.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("eventId").GetString()).ShouldBe([expected[1]]);
         output.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("eventId").GetString()).ShouldBe([june[0].EventId]);
+        all.GetProperty("invoicedEvents").GetInt64().ShouldBe(2);
         (await fixture.Operator.GetAsync($"/api/invoices/{number}/lines/3/events")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task usage_of_a_closed_period_that_arrives_late_leaves_the_invoice_unchanged_and_shows_in_the_drill_down()
+    {
+        var (tenant, _) = await JuneUsageAsync();
+        var issued = await IssuedAsync(tenant);
+        var number = issued.GetProperty("number").GetString();
+
+        await PostUsageAsync(fixture, [UsageOf(tenant, 20, MidJune)]);
+        await FundedAsync(fixture, tenant, 4);
+        var again = await CloseAsync(tenant);
+        var stored = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/invoices/{number}");
+        var drill = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/invoices/{number}/lines/1/events");
+
+        again.StatusCode.ShouldBe(HttpStatusCode.OK);
+        stored.GetRawText().ShouldBe(issued.GetRawText());
+        stored.GetProperty("lines")[0].GetProperty("events").GetInt64().ShouldBe(2);
+        drill.GetProperty("invoicedEvents").GetInt64().ShouldBe(2);
+        drill.GetProperty("totalEvents").GetInt64().ShouldBe(3);
     }
 }

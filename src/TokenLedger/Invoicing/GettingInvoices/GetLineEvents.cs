@@ -9,7 +9,9 @@ using TokenLedger.Infrastructure;
 
 namespace TokenLedger.Invoicing.GettingInvoices;
 
-public sealed record LineEventsResponse(string InvoiceId, int Line, string Model, string TokenClass, int Page, int PageSize, long TotalEvents, IReadOnlyList<LineEvent> Events);
+/// <summary>TotalEvents is what the ledger holds now; more than InvoicedEvents means usage of the period arrived after the close (on no invoice yet).</summary>
+public sealed record LineEventsResponse(
+    string InvoiceId, int Line, string Model, string TokenClass, int Page, int PageSize, long InvoicedEvents, long TotalEvents, IReadOnlyList<LineEvent> Events);
 
 /// <summary>Drill-down: the usage events behind a usage line, ordered by event id, with their tokens and unrounded amounts of the line's class.</summary>
 public static class GetLineEvents
@@ -33,6 +35,6 @@ public static class GetLineEvents
         var (p, size) = (page ?? 1, pageSize ?? 100);
         var (total, events) = await InvoiceUsage.EventsAsync(
             db, session.DocumentStore.Options.DatabaseSchemaName, invoice.TenantId, new Interval(invoice.PeriodStart, invoice.PeriodEnd), key, p, size, ct);
-        return Results.Ok(new LineEventsResponse(invoice.Number, line, key.Model, key.TokenClass, p, size, total, events));
+        return Results.Ok(new LineEventsResponse(invoice.Number, line, key.Model, key.TokenClass, p, size, item.Events ?? 0, total, events));
     }
 }

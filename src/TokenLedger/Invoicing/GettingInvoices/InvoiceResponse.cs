@@ -4,7 +4,7 @@ namespace TokenLedger.Invoicing.GettingInvoices;
 
 public sealed record InvoiceLineResponse(
     int Number, string Kind, string Description, string Model, string TokenClass, long? Quantity, decimal? UnitPricePerMillion,
-    decimal Amount, decimal TaxAmount);
+    decimal Amount, decimal TaxAmount, long? Events);
 
 /// <summary>An issued invoice as JSON; <see cref="InvoiceId"/> is its number, the id of every invoice URL.</summary>
 public sealed record InvoiceResponse(
@@ -14,7 +14,7 @@ public sealed record InvoiceResponse(
 {
     public static InvoiceResponse From(Invoice i) => new(
         i.Number, i.Number, i.TenantId, i.Period, i.PeriodStart, i.PeriodEnd, i.Issuer, i.Customer, i.IssueDate, i.DueDate, i.Currency, i.TaxRatePercent,
-        [.. i.Lines.Select(l => new InvoiceLineResponse(l.Number, l.Kind, l.Description, l.Model, l.TokenClass, l.Quantity, l.UnitPricePerMillion, l.Amount, l.TaxAmount))],
+        [.. i.Lines.Select(l => new InvoiceLineResponse(l.Number, l.Kind, l.Description, l.Model, l.TokenClass, l.Quantity, l.UnitPricePerMillion, l.Amount, l.TaxAmount, l.Events))],
         i.Subtotal, i.TaxTotal, i.Total, i.PrepaidApplied, i.AmountDue, i.PaymentInstructions, i.IssuedAt);
 }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using NodaTime;
 using NodaTime.Text;
 
@@ -23,6 +22,4 @@ public static class BillingPeriod
         period.PlusMonths(1).OnDayOfMonth(1).AtStartOfDayInZone(zone).ToInstant());
 
     public static YearMonth Of(Instant instant, DateTimeZone zone) => instant.InZone(zone).Date.ToYearMonth();
-
-    public static string Year(LocalDate date) => date.Year.ToString("0000", CultureInfo.InvariantCulture);
 }

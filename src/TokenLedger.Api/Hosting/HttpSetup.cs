@@ -12,6 +12,11 @@ using TokenLedger.Access.IssuingKeys;
 using TokenLedger.Distributors.GettingMargins;
 using TokenLedger.Distributors.RegisteringDistributor;
 using TokenLedger.Distributors.SettingBreakEven;
+using TokenLedger.Invoicing;
+using TokenLedger.Invoicing.ClosingPeriod;
+using TokenLedger.Invoicing.GettingInvoices;
+using TokenLedger.Invoicing.Rendering;
+using TokenLedger.Invoicing.SettingTerms;
 using TokenLedger.Pricing.ImportingLiteLlm;
 using TokenLedger.Pricing.PuttingPriceBook;
 using TokenLedger.Pricing.RatingUnratedUsage;
@@ -39,6 +44,8 @@ public static class HttpSetup
         services.AddSingleton<AccountCommands>();
         services.Configure<AccountClockOptions>(o => o.Interval = settings.AccountClockInterval);
         services.AddHostedService<AccountClock>();
+        services.AddOptions<InvoicingOptions>().BindConfiguration(InvoicingOptions.Section);
+        services.AddSingleton(sp => new InvoicePdfRenderer(InvoiceFonts.Default, sp.GetService<ILogger<InvoicePdfRenderer>>()));
         services.AddMemoryCache();
         services.Configure<AccessOptions>(o => o.AdminKey = settings.AdminKey);
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
@@ -80,5 +87,9 @@ public static class HttpSetup
         Adjust.Map(app);
         BuyPackage.Map(app);
         SetCreditTerms.Map(app);
+        SetInvoiceTerms.Map(app);
+        ClosePeriod.Map(app);
+        GetInvoices.Map(app);
+        GetLineEvents.Map(app);
     }
 }

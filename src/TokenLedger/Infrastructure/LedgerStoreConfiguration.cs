@@ -7,6 +7,7 @@ using TokenLedger.Access;
 using TokenLedger.Balances;
 using TokenLedger.Plans;
 using TokenLedger.Distributors;
+using TokenLedger.Invoicing;
 using TokenLedger.Pricing.PriceBooks;
 using TokenLedger.Pricing.RatingUsage;
 using TokenLedger.Pricing.ReRatingUsage;
@@ -42,6 +43,7 @@ public static class LedgerStoreConfiguration
         opts.Projections.Snapshot<PriceBook>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<Distributor>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<Plan>(SnapshotLifecycle.Inline);
+        opts.ConfigureInvoicing(LedgerSchema.Name);
         opts.Schema.For<TenantAccount>().Index(a => a.NextDueAtUnixMs!);
     }
 }

@@ -1,0 +1,15 @@
+using JasperFx.Events.Projections;
+using Marten;
+
+namespace TokenLedger.Invoicing;
+
+public static class InvoicingConfiguration
+{
+    public static void ConfigureInvoicing(this StoreOptions opts, string schema)
+    {
+        opts.Storage.ExtendedSchemaObjects.Add(InvoiceNumbers.Table(schema));
+        opts.Projections.Snapshot<Invoice>(SnapshotLifecycle.Inline);
+        opts.Schema.For<Invoice>().UniqueIndex(i => i.Number).Index(i => i.TenantId);
+        opts.Schema.For<InvoiceTerms>();
+    }
+}

@@ -1,0 +1,38 @@
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using TokenLedger.Access;
+using TokenLedger.Infrastructure;
+using TokenLedger.Tenants;
+
+namespace TokenLedger.Invoicing.SettingTerms;
+
+/// <summary>The tax rate (percent, default 6) and payment term (days after the issue date, default 30) of the tenant's future invoices.</summary>
+public sealed record SetInvoiceTerms(decimal? TaxRatePercent, int? NetDays)
+{
+    public sealed class Validator : AbstractValidator<SetInvoiceTerms>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.TaxRatePercent).InclusiveBetween(0m, 100m).PrecisionScale(7, 4, true).WithMessage("taxRatePercent must be 0 to 100 with at most 4 decimals");
+            RuleFor(x => x.NetDays).InclusiveBetween(0, 365).WithMessage("netDays must be 0 to 365");
+        }
+    }
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPut("/api/tenants/{tenantId}/invoice-terms", Handle).RequireAuthorization(Policies.Finance).WithTags("Invoices")
+            .Produces<InvoiceTerms>().WithSummary("Set the tax rate and payment term used by the tenant's next invoices");
+
+    public static async Task<IResult> Handle(string tenantId, SetInvoiceTerms body, IDocumentSession session, CancellationToken ct)
+    {
+        var validation = new Validator().Validate(body);
+        if (!validation.IsValid) return Problems.Validation(validation);
+        if (await session.LoadAsync<Tenant>(TenantStreams.For(tenantId), ct) is null) return Problems.NotFound($"Tenant '{tenantId}' was not found");
+        var terms = new InvoiceTerms(tenantId, body.TaxRatePercent ?? InvoiceTerms.DefaultTaxRatePercent, body.NetDays ?? InvoiceTerms.DefaultNetDays);
+        session.Store(terms);
+        await session.SaveChangesAsync(ct);
+        return Results.Ok(terms);
+    }
+}

@@ -45,6 +45,8 @@ public static class HttpSetup
         services.Configure<AccountClockOptions>(o => o.Interval = settings.AccountClockInterval);
         services.AddHostedService<AccountClock>();
         services.AddOptions<InvoicingOptions>().BindConfiguration(InvoicingOptions.Section);
+        services.AddSingleton<PeriodCloser>();
+        services.AddHostedService<AutomaticClose>();
         services.AddSingleton(sp => new InvoicePdfRenderer(InvoiceFonts.Default, sp.GetService<ILogger<InvoicePdfRenderer>>()));
         services.AddMemoryCache();
         services.Configure<AccessOptions>(o => o.AdminKey = settings.AdminKey);

@@ -1,0 +1,58 @@
+using Marten;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using TokenLedger.Tenants;
+
+namespace TokenLedger.Invoicing.ClosingPeriod;
+
+/// <summary>
+/// Closes every tenant's previous month once it has been over for <see cref="InvoicingOptions.AutoCloseDelay"/> in the
+/// tenant's zone, skipping tenants with nothing to bill. Every instance may run it: a period is issued once whoever
+/// closes it (see <see cref="PeriodCloser"/>); a period whose funding lags is tried again on the next round.
+/// </summary>
+public sealed class AutomaticClose(IDocumentStore store, PeriodCloser closer, IClock clock, IOptions<InvoicingOptions> options, ILogger<AutomaticClose> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = options.Value.AutoCloseInterval;
+        if (interval <= TimeSpan.Zero) return;
+        using var timer = new PeriodicTimer(interval);
+        do
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Automatic period close failed; trying again in {Interval}", interval);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var tenants = await session.Query<Tenant>().ToListAsync(ct);
+        var issued = 0;
+        foreach (var tenant in tenants)
+        {
+            var month = DueMonth(tenant, clock.GetCurrentInstant(), options.Value.AutoCloseDelay);
+            if (await session.LoadAsync<Invoice>(InvoiceStreams.For(tenant.TenantId, BillingPeriod.Format(month)), ct) is not null) continue;
+            if (await closer.CloseAsync(tenant.TenantId, month, ct, skipEmpty: true) is CloseOutcome.Issued done)
+            {
+                issued++;
+                logger.LogInformation("Closed {Period} for {TenantId}: invoice {Number}", done.Invoice.Period, tenant.TenantId, done.Invoice.Number);
+            }
+        }
+        return issued;
+    }
+
+    /// <summary>The last month that had ended at least <paramref name="delay"/> ago in the tenant's zone.</summary>
+    public static YearMonth DueMonth(Tenant tenant, Instant now, TimeSpan delay) =>
+        (now - Duration.FromTimeSpan(delay)).InZone(tenant.Zone).Date.ToYearMonth().PlusMonths(-1);
+}

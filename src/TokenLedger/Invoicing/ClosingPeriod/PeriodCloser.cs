@@ -1,0 +1,73 @@
+using Marten;
+using Marten.Exceptions;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Npgsql;
+using TokenLedger.Balances;
+using TokenLedger.Tenants;
+
+namespace TokenLedger.Invoicing.ClosingPeriod;
+
+public abstract record CloseOutcome
+{
+    public sealed record Issued(Invoice Invoice) : CloseOutcome;
+    public sealed record AlreadyIssued(Invoice Invoice) : CloseOutcome;
+    public sealed record TenantNotFound : CloseOutcome;
+    public sealed record NotEnded(string Detail) : CloseOutcome;
+    public sealed record NotFunded(string Detail) : CloseOutcome;
+    public sealed record NothingToBill : CloseOutcome;
+}
+
+/// <summary>
+/// Issues a tenant's invoice for a month, once: the invoice stream key is the tenant and period, so a second close (another
+/// request, another instance, the automatic closer) collides and gets the first one, and its number's transaction rolls back.
+/// </summary>
+public sealed class PeriodCloser(IDocumentStore store, NpgsqlDataSource db, IOptions<InvoicingOptions> options, IClock clock)
+{
+    public async Task<CloseOutcome> CloseAsync(string tenantId, YearMonth month, CancellationToken ct, bool skipEmpty = false)
+    {
+        var period = BillingPeriod.Format(month);
+        var streamKey = InvoiceStreams.For(tenantId, period);
+
+        await using var session = store.LightweightSession();
+        if (await session.LoadAsync<Invoice>(streamKey, ct) is { } existing) return new CloseOutcome.AlreadyIssued(existing);
+        var tenant = await session.LoadAsync<Tenant>(TenantStreams.For(tenantId), ct);
+        if (tenant is null) return new CloseOutcome.TenantNotFound();
+        var now = clock.GetCurrentInstant();
+        var interval = BillingPeriod.In(month, tenant.Zone);
+        if (interval.End > now) return new CloseOutcome.NotEnded($"period {period} has not ended yet in {tenant.TimeZone} (it ends at {interval.End})");
+
+        var terms = await session.LoadAsync<InvoiceTerms>(tenantId, ct) ?? InvoiceTerms.DefaultFor(tenantId);
+        var (usage, usageEvents) = await InvoiceUsage.GroupsAsync(db, store.Options.DatabaseSchemaName, tenantId, interval, ct);
+        var account = (await session.Events.FetchStreamAsync(AccountStreams.For(tenantId), token: ct))
+            .Concat(await session.Events.FetchStreamAsync(AccountStreams.Decisions(tenantId), token: ct))
+            .OrderBy(e => e.Sequence).Select(e => e.Data).ToList();
+        // Plan, package and credit deductions come from the funding decisions: an invoice must not be issued before them.
+        var funded = AccountActivity.FundedEvents(account, interval);
+        if (funded < usageEvents)
+            return new CloseOutcome.NotFunded($"{usageEvents - funded} of the period's {usageEvents} rated usage events are not funded yet; retry in a few seconds");
+        var (charges, prepaid) = AccountActivity.In(account, interval);
+        var figures = InvoiceBuilder.Build(new PeriodActivity(usage, charges, prepaid), tenant.Currency, terms.TaxRatePercent);
+        if (skipEmpty && figures.Lines.Count == 0) return new CloseOutcome.NothingToBill();
+
+        var issuer = options.Value;
+        var issueDate = now.InZone(tenant.Zone).Date;
+        await session.BeginTransactionAsync(ct);
+        var number = await InvoiceNumbers.NextAsync(session, issuer.IssuerId, issueDate.Year, ct);
+        var issued = new InvoiceIssued(streamKey, number, issuer.IssuerId, tenantId, period, interval.Start, interval.End,
+            new InvoiceParty(issuer.IssuerName, issuer.IssuerAddressLines, issuer.IssuerTaxId), new InvoiceParty(tenant.Name, [], null),
+            issuer.PaymentInstructions, issueDate, issueDate.PlusDays(terms.NetDays), tenant.Currency, terms.TaxRatePercent, figures.Lines,
+            figures.Subtotal, figures.TaxTotal, figures.Total, figures.PrepaidApplied, figures.AmountDue, now);
+        session.Events.StartStream<Invoice>(streamKey, issued);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (ExistingStreamIdCollisionException)
+        {
+            await using var reader = store.QuerySession();
+            return new CloseOutcome.AlreadyIssued((await reader.LoadAsync<Invoice>(streamKey, ct))!);
+        }
+        return new CloseOutcome.Issued(Invoice.Create(issued));
+    }
+}

@@ -29,6 +29,10 @@ public sealed class BenchOptions
     public int SignalRate { get; private set; } = 5_000;
     public int SignalIntervalMs { get; private set; } = 200;
 
+    public bool SkipClose { get; private set; }
+    public int CloseTenants { get; private set; } = 1_000;
+    public int CloseEventsPerTenant { get; private set; } = 20;
+
     public bool SkipSteady { get; private set; }
     public int SteadySeconds { get; private set; } = 300;
     public int SteadyRate { get; private set; } = 3_000;
@@ -71,6 +75,10 @@ public sealed class BenchOptions
           --signal-rate R       background load in events/s, priced tenants, arrays of --batch-size (default 5000)
           --signal-interval-ms M time between probes (default 200)
           --skip-signals        skip the signal phase
+        Period close (invoices and PDFs):
+          --close-tenants N     tenants with usage in the month before last, each closed and its PDF fetched (default 1000)
+          --close-events N      usage events per tenant (default 20)
+          --skip-close          skip the period-close phase
         Steady run (RSS growth):
           --steady-seconds S    duration (default 300)
           --steady-rate R       events/s (default 3000)
@@ -122,6 +130,9 @@ public sealed class BenchOptions
                 case "--signal-rate": o.SignalRate = Int(1, 1_000_000); break;
                 case "--signal-interval-ms": o.SignalIntervalMs = Int(1, 60_000); break;
                 case "--skip-signals": o.SkipSignals = true; break;
+                case "--close-tenants": o.CloseTenants = Int(1, 1_000_000); break;
+                case "--close-events": o.CloseEventsPerTenant = Int(1, 1000); break;
+                case "--skip-close": o.SkipClose = true; break;
                 case "--steady-seconds": o.SteadySeconds = Int(10, 86_400); break;
                 case "--steady-rate": o.SteadyRate = Int(1, 1_000_000); break;
                 case "--steady-batch": o.SteadyBatch = Int(1, 1000); break;

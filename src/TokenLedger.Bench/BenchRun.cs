@@ -67,6 +67,12 @@ public static class BenchRun
             report.Signals = await new SignalLatency(broker, options).RunAsync(runTag, ct);
         }
 
+        if (!options.SkipClose)
+        {
+            Live.Heading("5. Period close: invoices and PDFs");
+            report.Close = await new PeriodClose(broker, options).RunAsync(runTag, ct);
+        }
+
         if (service is null)
         {
             Live.Warn("no --service-pid: RSS not measured, steady run skipped");

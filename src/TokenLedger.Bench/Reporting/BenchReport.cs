@@ -17,6 +17,7 @@ public sealed class BenchReport
     public CopyResult? Copy { get; set; }
     public LatencyResult? Latency { get; set; }
     public SignalLatencyResult? Signals { get; set; }
+    public PeriodCloseResult? Close { get; set; }
     public SteadyResult? Steady { get; set; }
     public ServiceLogSummary? ServiceLog { get; set; }
     public TimeSpan Duration { get; set; }

@@ -39,6 +39,7 @@ public static class Report
         if (r.PassThrough.Count > 0 || r.Copy is not null) yield return Sections.Limits(r);
         if (r.Latency is not null) yield return Sections.Latency(r.Latency);
         if (r.Signals is not null) yield return Sections.Signals(r.Signals);
+        if (r.Close is not null) yield return Sections.Close(r.Close);
         yield return Sections.MemorySummary(r);
         if (r.Steady is not null) yield return Sections.RssSamples(r.Steady);
         if (r.ServiceLog is not null) yield return Sections.ServiceLog(r.ServiceLog);

@@ -86,6 +86,18 @@ public static class Sections
         return table;
     }
 
+    public static IRenderable Close(PeriodCloseResult c)
+    {
+        var table = Titled($"5. Period close {c.Period}: POST /api/tenants/{{id}}/invoices, then GET /api/invoices/{{n}}/pdf (8 at a time)");
+        table.AddColumn("").AddColumn(new TableColumn("").RightAligned());
+        table.AddRow("tenants closed (usage events each)", $"{c.Tenants:N0} ({c.EventsPerTenant})");
+        table.AddRow("all closes", $"{c.CloseSeconds:N1} s ({c.Tenants / c.CloseSeconds:N0} invoices/s; {c.Retries:N0} retries while funding caught up)");
+        table.AddRow("all PDFs", $"{c.PdfSeconds:N1} s, {c.AveragePdfKb:N0} KB each on average");
+        table.AddRow("PDF request p50 / p95", $"{c.PdfPercentile(50):N1} ms / {c.PdfPercentile(95):N1} ms");
+        table.AddRow("CLOSE INCLUDING PDFs", $"{c.TotalSeconds:N1} s (target < 60 s for 1,000 tenants)");
+        return table;
+    }
+
     public static IRenderable MemorySummary(BenchReport r)
     {
         var table = Titled("4. Service memory (/proc/PID/status)");

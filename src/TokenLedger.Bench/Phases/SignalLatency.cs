@@ -11,7 +11,8 @@ using TokenLedger.Bench.Workloads;
 
 namespace TokenLedger.Bench.Phases;
 
-public sealed record SignalLatencyResult(int ProbesSent, IReadOnlyList<double> LatenciesMs, int BackgroundRate, double AchievedRate, int EventsPerMessage, int TimeoutSeconds)
+public sealed record SignalLatencyResult(
+    int ProbesSent, IReadOnlyList<double> LatenciesMs, int BackgroundRate, double AchievedRate, int EventsPerMessage, int TimeoutSeconds, uint UsageBacklog, long FundingLag)
 {
     public int Seen => LatenciesMs.Count;
     public double? Percentile(double p) => Percentiles.Of(LatenciesMs, ProbesSent, p);
@@ -51,6 +52,7 @@ public sealed class SignalLatency(Broker broker, BenchOptions options)
         };
         await channel.BasicConsumeAsync(queue, autoAck: true, consumer, ct);
 
+        var backlog = 0u;
         var (sent, achieved) = await Live.ProgressAsync(async progress =>
         {
             var bar = progress.AddTask($"signals: {options.SignalRate:N0} events/s background in arrays of {options.BatchSize}, a probe every {options.SignalIntervalMs} ms", maxValue: probes.Count);
@@ -72,16 +74,27 @@ public sealed class SignalLatency(Broker broker, BenchOptions options)
                 await publisher.PublishAsync("tokenledger.usage.v1", body, ct);
                 bar.Increment(1);
             }
+            backlog = await broker.ReadyMessagesAsync(Queues.Usage, ct);
             var deadline = Stopwatch.StartNew();
             while (!started.IsEmpty && deadline.Elapsed < TimeSpan.FromSeconds(options.ProbeTimeoutSeconds)) await Task.Delay(50, ct);
             await stop.CancelAsync();
             var rate = await backgroundTask;
             return (probes.Count, (double)rate);
         });
-        return new SignalLatencyResult(sent, latencies.Order().ToList(), options.SignalRate, achieved, options.BatchSize, options.ProbeTimeoutSeconds);
+        return new SignalLatencyResult(sent, latencies.Order().ToList(), options.SignalRate, achieved, options.BatchSize, options.ProbeTimeoutSeconds,
+            backlog, await FundingLagAsync(ct));
     }
 
     /// <summary>A price book for every model, the plan, the probe tenants subscribed, and the background tenants priced so their usage is rated and funded too.</summary>
+    /// <summary>Events the Funding subscription had still to read when the probes ended (0: it kept up).</summary>
+    private async Task<long> FundingLagAsync(CancellationToken ct)
+    {
+        await using var db = Npgsql.NpgsqlDataSource.Create(options.Postgres);
+        await using var command = db.CreateCommand(
+            "select (select coalesce(max(seq_id), 0) from tokenledger.mt_events) - coalesce((select last_seq_id from tokenledger.mt_event_progression where name like 'Funding%' limit 1), 0)");
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     private async Task SetUpAsync(HttpClient http, string runTag, IReadOnlyList<string> probes, IReadOnlyList<string> backgroundTenants, CancellationToken ct)
     {
         var book = $"{runTag}-sig-book";

@@ -83,6 +83,8 @@ public static class Sections
         table.AddRow("p50", Ms(l.Percentile(50), lost));
         table.AddRow("p95", Ms(l.Percentile(95), lost));
         table.AddRow("p99", Ms(l.Percentile(99), lost));
+        table.AddRow("usage queue backlog when the probes ended", $"{l.UsageBacklog:N0} messages");
+        table.AddRow("ledger events the Funding subscription had not read (after the wait)", $"{l.FundingLag:N0}");
         return table;
     }
 

@@ -10,11 +10,12 @@ namespace TokenLedger.Invoicing;
 /// </summary>
 public static class AccountActivity
 {
-    /// <summary>How many usage events that occurred in the period the funding subscription has decided for the account.</summary>
-    public static int FundedEvents(IEnumerable<object> events, Interval period) =>
-        events.OfType<UsageFunded>().SelectMany(f => f.Items).Where(i => period.Contains(i.OccurredAt)).Select(i => i.EventId).Distinct(StringComparer.Ordinal).Count();
+    /// <summary>How many of the invoice's usage events the funding subscription has decided for the account.</summary>
+    public static int FundedEvents(IEnumerable<object> events, IReadOnlySet<string> billed) =>
+        events.OfType<UsageFunded>().SelectMany(f => f.Items).Where(i => billed.Contains(i.EventId)).Select(i => i.EventId).Distinct(StringComparer.Ordinal).Count();
 
-    public static (IReadOnlyList<AccountCharge> Charges, decimal Prepaid) In(IEnumerable<object> events, Interval period)
+    /// <summary>Fees and packages of the period; plan, package, credit and wallet parts of the usage the invoice bills.</summary>
+    public static (IReadOnlyList<AccountCharge> Charges, decimal Prepaid) In(IEnumerable<object> events, Interval period, IReadOnlySet<string> billed)
     {
         var charges = new List<AccountCharge>();
         var allocations = new List<Allocation>();
@@ -30,7 +31,7 @@ public static class AccountActivity
                     charges.Add(new AccountCharge(InvoiceLineKinds.TokenPackage, $"Token package {package.Name} ({package.PackageId})", package.PricePaid));
                     break;
                 case UsageFunded funded:
-                    allocations.AddRange(funded.Items.Where(i => period.Contains(i.OccurredAt)).SelectMany(i => i.Allocations));
+                    allocations.AddRange(funded.Items.Where(i => billed.Contains(i.EventId)).SelectMany(i => i.Allocations));
                     break;
             }
         }

@@ -11,7 +11,8 @@ public sealed record InvoiceItem(
     decimal Unrounded, decimal Amount, decimal TaxAmount, UsageLineKey? Usage = null, long? Events = null);
 
 /// <summary>What a usage line groups: the priced model and class at one price book version, tier and discount.</summary>
-public sealed record UsageLineKey(string Model, string TokenClass, string PriceBook, int Version, int Tier, decimal? Discount);
+/// <summary>LateFrom is the month (yyyy-MM) of usage from an earlier, already closed period billed on this invoice; null for the period's own.</summary>
+public sealed record UsageLineKey(string Model, string TokenClass, string PriceBook, int Version, int Tier, decimal? Discount, string? LateFrom = null);
 
 public sealed record InvoiceParty(string Name, IReadOnlyList<string> AddressLines, string? TaxId);
 

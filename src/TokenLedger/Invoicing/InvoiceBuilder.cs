@@ -27,7 +27,8 @@ public static class InvoiceBuilder
     {
         var usage = activity.Usage
             .Where(u => u.Quantity != 0)
-            .OrderBy(u => u.Key.Model, StringComparer.Ordinal)
+            .OrderBy(u => u.Key.LateFrom ?? "~", StringComparer.Ordinal)
+            .ThenBy(u => u.Key.Model, StringComparer.Ordinal)
             .ThenBy(u => Array.IndexOf(TokenClasses, u.Key.TokenClass))
             .ThenBy(u => u.Key.PriceBook, StringComparer.Ordinal).ThenBy(u => u.Key.Version).ThenBy(u => u.Key.Tier).ThenBy(u => u.Key.Discount)
             .Select(u => Line(InvoiceLineKinds.Usage, Describe(u.Key), u.Key.Model, ClassName(u.Key.TokenClass), u.Quantity,
@@ -68,6 +69,7 @@ public static class InvoiceBuilder
         var text = $"{key.Model} {ClassName(key.TokenClass).ToLowerInvariant()} tokens ({key.PriceBook} v{key.Version}";
         if (key.Tier > 0) text += $", tier {key.Tier}";
         if (key.Discount is { } d && d != 0) text += $", {d.ToString("0.####", CultureInfo.InvariantCulture)}% off";
+        if (key.LateFrom is { } late) text += $", late usage from {late}";
         return text + ")";
     }
 }

@@ -21,18 +21,24 @@ public static class InvoiceUsage
 
     private static string From(string schema) =>
         $"from {schema}.{UsageFactsProjection.TableName} f join {schema}.{UsageChargesProjection.TableName} c on c.event_id = f.event_id " +
-        "where f.tenant_id = @tenant and f.occurred_at >= @from and f.occurred_at < @to and c.retail_status = 'rated' ";
+        $"join {schema}.{InvoicedUsage.TableName} i on i.event_id = f.event_id " +
+        "where i.invoice_id = @invoice and c.retail_status = 'rated' ";
 
-    /// <summary>The usage groups of the period and how many rated usage events they hold.</summary>
-    public static async Task<(IReadOnlyList<UsageGroup> Groups, long Events)> GroupsAsync(NpgsqlDataSource db, string schema, string tenantId, Interval period, CancellationToken ct)
+    /// <summary>The month (in the tenant's zone) of usage that occurred before the invoice's period, or null for the period's own.</summary>
+    private const string LateFrom = "case when f.occurred_at < @from then to_char(f.occurred_at at time zone @zone, 'YYYY-MM') end";
+
+    /// <summary>The usage groups an invoice billed (see <see cref="InvoicedUsage"/>) and how many usage events they hold; run in the close's transaction.</summary>
+    public static async Task<(IReadOnlyList<UsageGroup> Groups, long Events)> GroupsAsync(
+        NpgsqlConnection connection, string schema, string invoiceId, Instant periodStart, string zone, CancellationToken ct)
     {
         var sums = string.Join(", ", InvoiceBuilder.TokenClasses.Select(c => $"sum(f.{Columns[c].Tokens})::bigint, coalesce(sum(c.{Columns[c].Amount}), 0), count(*) filter (where f.{Columns[c].Tokens} <> 0)"));
-        await using var command = db.CreateCommand(
-            $"select c.retail_model, c.retail_price_book, c.retail_version, c.retail_tier, c.retail_discount, count(*), {sums} {From(schema)}" +
-            "group by 1, 2, 3, 4, 5");
-        Bind(command, tenantId, period);
+        await using var command = new NpgsqlCommand(
+            $"select c.retail_model, c.retail_price_book, c.retail_version, c.retail_tier, c.retail_discount, count(*), {sums}, {LateFrom} {From(schema)}" +
+            "group by 1, 2, 3, 4, 5, " + (7 + 3 * InvoiceBuilder.TokenClasses.Length), connection);
+        Bind(command.Parameters, invoiceId, periodStart, zone);
         var groups = new List<UsageGroup>();
         long events = 0;
+        var late = 6 + 3 * InvoiceBuilder.TokenClasses.Length;
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -40,7 +46,7 @@ public static class InvoiceUsage
             for (var i = 0; i < InvoiceBuilder.TokenClasses.Length; i++)
             {
                 var key = new UsageLineKey(reader.GetString(0), InvoiceBuilder.TokenClasses[i], reader.GetString(1), reader.GetInt32(2),
-                    reader.IsDBNull(3) ? 0 : reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetDecimal(4));
+                    reader.IsDBNull(3) ? 0 : reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetDecimal(4), reader.IsDBNull(late) ? null : reader.GetString(late));
                 groups.Add(new UsageGroup(key, reader.GetInt64(6 + 3 * i), reader.GetDecimal(7 + 3 * i), reader.GetInt64(8 + 3 * i)));
             }
         }
@@ -48,15 +54,16 @@ public static class InvoiceUsage
     }
 
     public static async Task<(long Total, IReadOnlyList<LineEvent> Events)> EventsAsync(
-        NpgsqlDataSource db, string schema, string tenantId, Interval period, UsageLineKey key, int page, int pageSize, CancellationToken ct)
+        NpgsqlDataSource db, string schema, string invoiceId, Instant periodStart, string zone, UsageLineKey key, int page, int pageSize, CancellationToken ct)
     {
         var (tokens, amount) = Columns[key.TokenClass];
         var line = From(schema) +
             "and c.retail_model = @model and c.retail_price_book = @book and c.retail_version = @version " +
-            $"and c.retail_tier is not distinct from @tier and c.retail_discount is not distinct from @discount and f.{tokens} <> 0 ";
+            $"and c.retail_tier is not distinct from @tier and c.retail_discount is not distinct from @discount and f.{tokens} <> 0 " +
+            $"and ({LateFrom}) is not distinct from @late ";
         await using var batch = db.CreateBatch();
-        batch.BatchCommands.Add(LineCommand($"select count(*) {line}", tenantId, period, key));
-        var select = LineCommand($"select f.event_id, f.occurred_at, f.{tokens}, c.{amount} {line}order by f.event_id collate \"C\" limit @limit offset @offset", tenantId, period, key);
+        batch.BatchCommands.Add(LineCommand($"select count(*) {line}", invoiceId, periodStart, zone, key));
+        var select = LineCommand($"select f.event_id, f.occurred_at, f.{tokens}, c.{amount} {line}order by f.event_id collate \"C\" limit @limit offset @offset", invoiceId, periodStart, zone, key);
         select.Parameters.AddWithValue("limit", pageSize);
         select.Parameters.AddWithValue("offset", (long)(page - 1) * pageSize);
         batch.BatchCommands.Add(select);
@@ -72,24 +79,23 @@ public static class InvoiceUsage
         return (total, events);
     }
 
-    private static NpgsqlBatchCommand LineCommand(string sql, string tenantId, Interval period, UsageLineKey key)
+    private static NpgsqlBatchCommand LineCommand(string sql, string invoiceId, Instant periodStart, string zone, UsageLineKey key)
     {
         var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.AddWithValue("tenant", tenantId);
-        command.Parameters.AddWithValue("from", period.Start.ToDateTimeOffset());
-        command.Parameters.AddWithValue("to", period.End.ToDateTimeOffset());
+        Bind(command.Parameters, invoiceId, periodStart, zone);
         command.Parameters.AddWithValue("model", key.Model);
         command.Parameters.AddWithValue("book", key.PriceBook);
         command.Parameters.AddWithValue("version", key.Version);
         command.Parameters.Add(new NpgsqlParameter<int?>("tier", NpgsqlTypes.NpgsqlDbType.Integer) { TypedValue = key.Tier });
         command.Parameters.Add(new NpgsqlParameter<decimal?>("discount", NpgsqlTypes.NpgsqlDbType.Numeric) { TypedValue = key.Discount });
+        command.Parameters.Add(new NpgsqlParameter<string?>("late", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = key.LateFrom });
         return command;
     }
 
-    private static void Bind(NpgsqlCommand command, string tenantId, Interval period)
+    private static void Bind(NpgsqlParameterCollection parameters, string invoiceId, Instant periodStart, string zone)
     {
-        command.Parameters.AddWithValue("tenant", tenantId);
-        command.Parameters.AddWithValue("from", period.Start.ToDateTimeOffset());
-        command.Parameters.AddWithValue("to", period.End.ToDateTimeOffset());
+        parameters.AddWithValue("invoice", invoiceId);
+        parameters.AddWithValue("from", periodStart.ToDateTimeOffset());
+        parameters.AddWithValue("zone", zone);
     }
 }

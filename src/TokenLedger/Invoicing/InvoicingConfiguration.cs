@@ -8,6 +8,7 @@ public static class InvoicingConfiguration
     public static void ConfigureInvoicing(this StoreOptions opts, string schema)
     {
         opts.Storage.ExtendedSchemaObjects.Add(InvoiceNumbers.Table(schema));
+        opts.Storage.ExtendedSchemaObjects.Add(InvoicedUsage.Table(schema));
         opts.Projections.Snapshot<Invoice>(SnapshotLifecycle.Inline);
         opts.Schema.For<Invoice>().UniqueIndex(i => i.Number).Index(i => i.TenantId);
         opts.Schema.For<InvoiceTerms>();

@@ -187,7 +187,7 @@ public sealed class closing_periods(LedgerFixture fixture)
     }
 
     [Fact]
-    public async Task usage_of_a_closed_period_that_arrives_late_leaves_the_invoice_unchanged_and_shows_in_the_drill_down()
+    public async Task usage_of_a_closed_period_that_arrives_late_leaves_the_invoice_unchanged_and_is_billed_once_on_the_next_invoice()
     {
         var (tenant, _) = await JuneUsageAsync();
         var issued = await IssuedAsync(tenant);
@@ -198,11 +198,20 @@ public sealed class closing_periods(LedgerFixture fixture)
         var again = await CloseAsync(tenant);
         var stored = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/invoices/{number}");
         var drill = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/invoices/{number}/lines/1/events");
+        var july = await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = "2026-07" });
+        var august = await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = "2026-08" });
 
         again.StatusCode.ShouldBe(HttpStatusCode.OK);
         stored.GetRawText().ShouldBe(issued.GetRawText());
         stored.GetProperty("lines")[0].GetProperty("events").GetInt64().ShouldBe(2);
-        drill.GetProperty("invoicedEvents").GetInt64().ShouldBe(2);
-        drill.GetProperty("totalEvents").GetInt64().ShouldBe(3);
+        drill.GetProperty("totalEvents").GetInt64().ShouldBe(2);
+        var julyInvoice = await july.Content.ReadFromJsonAsync<JsonElement>();
+        var late = julyInvoice.GetProperty("lines").EnumerateArray()
+            .Where(l => l.GetProperty("description").GetString()!.Contains("late usage from 2026-06")).ToList();
+        late.ShouldHaveSingleItem().GetProperty("amount").GetDecimal().ShouldBe(20m);
+        var julyNumber = julyInvoice.GetProperty("number").GetString();
+        (await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/invoices/{julyNumber}/lines/{late[0].GetProperty("number").GetInt32()}/events"))
+            .GetProperty("events").GetArrayLength().ShouldBe(1);
+        (await august.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lines").GetArrayLength().ShouldBe(0);
     }
 }

@@ -56,7 +56,7 @@ public class building_invoices
     }
 
     [Fact]
-    public void account_activity_bills_fees_and_packages_and_deducts_what_plans_packages_and_credits_paid_in_the_period()
+    public void account_activity_bills_the_periods_fees_and_packages_and_deducts_what_plans_packages_and_credits_paid_for_the_billed_usage()
     {
         var inJune = Instant.FromUtc(2026, 6, 10, 0, 0);
         var inJuly = Instant.FromUtc(2026, 6, 30, 16, 0);
@@ -74,7 +74,8 @@ public class building_invoices
             ]),
         ];
 
-        var (charges, prepaid) = AccountActivity.In(events, June);
+        var billed = new HashSet<string> { "e1", "e2", "late-from-may" };
+        var (charges, prepaid) = AccountActivity.In(events, June, billed);
 
         charges.Select(c => (c.Kind, c.Description, c.Unrounded)).ShouldBe(
         [
@@ -85,7 +86,7 @@ public class building_invoices
             (InvoiceLineKinds.Credits, "Promotional credits applied", -3m),
         ]);
         prepaid.ShouldBe(11.4m);
-        AccountActivity.FundedEvents(events, June).ShouldBe(2);
+        AccountActivity.FundedEvents(events, billed).ShouldBe(2);
     }
 
     [Fact]

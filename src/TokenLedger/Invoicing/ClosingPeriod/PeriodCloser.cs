@@ -2,7 +2,6 @@ using Marten;
 using Marten.Exceptions;
 using Microsoft.Extensions.Options;
 using NodaTime;
-using Npgsql;
 using TokenLedger.Balances;
 using TokenLedger.Tenants;
 
@@ -22,7 +21,7 @@ public abstract record CloseOutcome
 /// Issues a tenant's invoice for a month, once: the invoice stream key is the tenant and period, so a second close (another
 /// request, another instance, the automatic closer) collides and gets the first one, and its number's transaction rolls back.
 /// </summary>
-public sealed class PeriodCloser(IDocumentStore store, NpgsqlDataSource db, IOptions<InvoicingOptions> options, IClock clock)
+public sealed class PeriodCloser(IDocumentStore store, IOptions<InvoicingOptions> options, IClock clock)
 {
     public async Task<CloseOutcome> CloseAsync(string tenantId, YearMonth month, CancellationToken ct, bool skipEmpty = false)
     {
@@ -38,21 +37,31 @@ public sealed class PeriodCloser(IDocumentStore store, NpgsqlDataSource db, IOpt
         if (interval.End > now) return new CloseOutcome.NotEnded($"period {period} has not ended yet in {tenant.TimeZone} (it ends at {interval.End})");
 
         var terms = await session.LoadAsync<InvoiceTerms>(tenantId, ct) ?? InvoiceTerms.DefaultFor(tenantId);
-        var (usage, usageEvents) = await InvoiceUsage.GroupsAsync(db, store.Options.DatabaseSchemaName, tenantId, interval, ct);
         var account = (await session.Events.FetchStreamAsync(AccountStreams.For(tenantId), token: ct))
             .Concat(await session.Events.FetchStreamAsync(AccountStreams.Decisions(tenantId), token: ct))
             .OrderBy(e => e.Sequence).Select(e => e.Data).ToList();
+        // From here on everything happens in one transaction: marking the usage billed, the number and the invoice stream.
+        // Returning without SaveChanges rolls all of it back.
+        await session.BeginTransactionAsync(ct);
+        var schema = store.Options.DatabaseSchemaName;
+        await InvoicedUsage.LockTenantAsync(session.Connection!, tenantId, ct);
+        if (await IssuedMeanwhileAsync(session.Connection!, schema, streamKey, ct))
+        {
+            await using var reader = store.QuerySession();
+            return new CloseOutcome.AlreadyIssued((await reader.LoadAsync<Invoice>(streamKey, ct))!);
+        }
+        var billed = await InvoicedUsage.MarkAsync(session.Connection!, schema, tenantId, streamKey, interval.End, ct);
+        var (usage, usageEvents) = await InvoiceUsage.GroupsAsync(session.Connection!, schema, streamKey, interval.Start, tenant.TimeZone, ct);
         // Plan, package and credit deductions come from the funding decisions: an invoice must not be issued before them.
-        var funded = AccountActivity.FundedEvents(account, interval);
+        var funded = AccountActivity.FundedEvents(account, billed);
         if (funded < usageEvents)
-            return new CloseOutcome.NotFunded($"{usageEvents - funded} of the period's {usageEvents} rated usage events are not funded yet; retry in a few seconds");
-        var (charges, prepaid) = AccountActivity.In(account, interval);
+            return new CloseOutcome.NotFunded($"{usageEvents - funded} of the {usageEvents} rated usage events to bill are not funded yet; retry in a few seconds");
+        var (charges, prepaid) = AccountActivity.In(account, interval, billed);
         var figures = InvoiceBuilder.Build(new PeriodActivity(usage, charges, prepaid), tenant.Currency, terms.TaxRatePercent);
         if (skipEmpty && figures.Lines.Count == 0) return new CloseOutcome.NothingToBill();
 
         var issuer = options.Value;
         var issueDate = now.InZone(tenant.Zone).Date;
-        await session.BeginTransactionAsync(ct);
         var number = await InvoiceNumbers.NextAsync(session, issuer.IssuerId, issueDate.Year, ct);
         var issued = new InvoiceIssued(streamKey, number, issuer.IssuerId, tenantId, period, interval.Start, interval.End,
             new InvoiceParty(issuer.IssuerName, issuer.IssuerAddressLines, issuer.IssuerTaxId), new InvoiceParty(tenant.Name, [], null),
@@ -69,5 +78,12 @@ public sealed class PeriodCloser(IDocumentStore store, NpgsqlDataSource db, IOpt
             return new CloseOutcome.AlreadyIssued((await reader.LoadAsync<Invoice>(streamKey, ct))!);
         }
         return new CloseOutcome.Issued(Invoice.Create(issued));
+    }
+
+    private static async Task<bool> IssuedMeanwhileAsync(Npgsql.NpgsqlConnection connection, string schema, string streamKey, CancellationToken ct)
+    {
+        await using var command = new Npgsql.NpgsqlCommand($"select exists (select 1 from {schema}.mt_streams where id = @id)", connection);
+        command.Parameters.AddWithValue("id", streamKey);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 }

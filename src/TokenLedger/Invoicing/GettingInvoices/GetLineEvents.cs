@@ -9,13 +9,16 @@ using TokenLedger.Infrastructure;
 
 namespace TokenLedger.Invoicing.GettingInvoices;
 
-/// <summary>TotalEvents is what the ledger holds now; more than InvoicedEvents means usage of the period arrived after the close (on no invoice yet).</summary>
+/// <summary>The events the line billed: InvoicedEvents as counted at the close, TotalEvents as recorded in invoiced_usage (always equal).</summary>
 public sealed record LineEventsResponse(
     string InvoiceId, int Line, string Model, string TokenClass, int Page, int PageSize, long InvoicedEvents, long TotalEvents, IReadOnlyList<LineEvent> Events);
 
 /// <summary>Drill-down: the usage events behind a usage line, ordered by event id, with their tokens and unrounded amounts of the line's class.</summary>
 public static class GetLineEvents
 {
+    private static async Task<string> ZoneAsync(string tenantId, IQuerySession session, CancellationToken ct) =>
+        (await session.LoadAsync<Tenants.Tenant>(Tenants.TenantStreams.For(tenantId), ct))?.TimeZone ?? Tenants.Tenant.DefaultTimeZone;
+
     public const int MaxPageSize = 1000;
 
     public static void Map(IEndpointRouteBuilder app) =>
@@ -34,7 +37,7 @@ public static class GetLineEvents
         if (item.Usage is not { } key) return Problems.BadRequest("line", $"line {line} is a {item.Kind} line, not usage");
         var (p, size) = (page ?? 1, pageSize ?? 100);
         var (total, events) = await InvoiceUsage.EventsAsync(
-            db, session.DocumentStore.Options.DatabaseSchemaName, invoice.TenantId, new Interval(invoice.PeriodStart, invoice.PeriodEnd), key, p, size, ct);
+            db, session.DocumentStore.Options.DatabaseSchemaName, invoice.Id, invoice.PeriodStart, await ZoneAsync(invoice.TenantId, session, ct), key, p, size, ct);
         return Results.Ok(new LineEventsResponse(invoice.Number, line, key.Model, key.TokenClass, p, size, item.Events ?? 0, total, events));
     }
 }

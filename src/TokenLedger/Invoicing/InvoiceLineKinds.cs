@@ -7,5 +7,6 @@ public static class InvoiceLineKinds
     public const string TokenPackage = "token-package";
     public const string CoveredByPlan = "covered-by-plan";
     public const string DrawnFromPackage = "drawn-from-package";
+    public const string PriceCorrection = "price-correction";
     public const string Credits = "credits";
 }

@@ -214,4 +214,33 @@ public sealed class closing_periods(LedgerFixture fixture)
             .GetProperty("events").GetArrayLength().ShouldBe(1);
         (await august.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lines").GetArrayLength().ShouldBe(0);
     }
+
+    [Fact]
+    public async Task a_price_correction_after_the_close_is_credited_on_the_next_invoice_and_never_edits_the_issued_one()
+    {
+        static object Book(string price) => new
+        {
+            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            prices = new[] { new { model = Model, inputPerMillion = price, cachedInputPerMillion = price, cacheWritePerMillion = price, outputPerMillion = price } },
+        };
+        var book = LedgerFixture.NewTenantId("fix");
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", Book("1000000"))).EnsureSuccessStatusCode();
+        var tenant = await TenantAsync(fixture, book, "fix");
+        await PostUsageAsync(fixture, [UsageOf(tenant, 10, MidJune)]);
+        await FundedAsync(fixture, tenant, 1);
+        var june = await IssuedAsync(tenant);
+
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", Book("500000"))).EnsureSuccessStatusCode();
+        (await fixture.Operator.PostAsJsonAsync("/api/rerating", new { tenantId = tenant, from = "2026-06-01T00:00:00+08:00", to = "2026-07-01T00:00:00+08:00", reason = "list price halved" }))
+            .EnsureSuccessStatusCode();
+        var july = await (await CloseAsync(tenant, "2026-07")).Content.ReadFromJsonAsync<JsonElement>();
+        var august = await (await CloseAsync(tenant, "2026-08")).Content.ReadFromJsonAsync<JsonElement>();
+
+        (await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/invoices/{june.GetProperty("number").GetString()}")).GetRawText().ShouldBe(june.GetRawText());
+        var correction = july.GetProperty("lines").EnumerateArray().ShouldHaveSingleItem();
+        correction.GetProperty("kind").GetString().ShouldBe("price-correction");
+        correction.GetProperty("description").GetString()!.ShouldContain("list price halved");
+        correction.GetProperty("amount").GetDecimal().ShouldBe(-5m);
+        august.GetProperty("lines").GetArrayLength().ShouldBe(0);
+    }
 }

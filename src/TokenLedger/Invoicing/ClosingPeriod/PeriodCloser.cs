@@ -57,7 +57,8 @@ public sealed class PeriodCloser(IDocumentStore store, IOptions<InvoicingOptions
         if (funded < usageEvents)
             return new CloseOutcome.NotFunded($"{usageEvents - funded} of the {usageEvents} rated usage events to bill are not funded yet; retry in a few seconds");
         var (charges, prepaid) = AccountActivity.In(account, interval, billed);
-        var figures = InvoiceBuilder.Build(new PeriodActivity(usage, charges, prepaid), tenant.Currency, terms.TaxRatePercent);
+        var corrections = await InvoicedAdjustments.BillAsync(session.Connection!, schema, tenantId, streamKey, ct);
+        var figures = InvoiceBuilder.Build(new PeriodActivity(usage, [.. charges, .. corrections], prepaid), tenant.Currency, terms.TaxRatePercent);
         if (skipEmpty && figures.Lines.Count == 0) return new CloseOutcome.NothingToBill();
 
         var issuer = options.Value;

@@ -243,4 +243,22 @@ public sealed class closing_periods(LedgerFixture fixture)
         correction.GetProperty("amount").GetDecimal().ShouldBe(-5m);
         august.GetProperty("lines").GetArrayLength().ShouldBe(0);
     }
+
+    [Fact]
+    public async Task a_quarterly_tenant_is_closed_by_quarter_and_a_month_is_refused()
+    {
+        var (tenant, _) = await JuneUsageAsync();
+        (await fixture.Operator.PutAsJsonAsync($"/api/tenants/{tenant}/invoice-terms", new { cadence = "quarterly" })).EnsureSuccessStatusCode();
+
+        var month = await CloseAsync(tenant, "2026-06");
+        var quarter = await CloseAsync(tenant, "2026-Q2");
+
+        month.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await month.Content.ReadAsStringAsync()).ShouldContain("is billed quarterly");
+        quarter.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var invoice = await quarter.Content.ReadFromJsonAsync<JsonElement>();
+        invoice.GetProperty("period").GetString().ShouldBe("2026-Q2");
+        // April to June in Shanghai: the June usage (10 + 3 + 5 tokens), not the July event.
+        invoice.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("kind").GetString() == "usage").Sum(l => l.GetProperty("amount").GetDecimal()).ShouldBe(18m);
+    }
 }

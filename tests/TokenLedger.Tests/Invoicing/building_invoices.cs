@@ -7,7 +7,9 @@ namespace TokenLedger.Tests.Invoicing;
 
 public class building_invoices
 {
-    private static readonly Interval June = BillingPeriod.In(new YearMonth(2026, 6), DateTimeZoneProviders.Tzdb["Asia/Shanghai"]);
+    private static readonly Interval June = Span("2026-06").In(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]);
+
+    private static PeriodSpan Span(string text) => PeriodSpan.TryParse(text, out var span) ? span : throw new ArgumentException(text);
 
     [Theory]
     [InlineData("CNY", 2)]
@@ -99,19 +101,35 @@ public class building_invoices
         julyFirst.ShouldBe(Instant.FromUtc(2026, 6, 30, 16, 0));
         June.Contains(lastMillisecond).ShouldBeTrue();
         June.Contains(julyFirst).ShouldBeFalse();
-        BillingPeriod.In(new YearMonth(2026, 7), shanghai).Contains(julyFirst).ShouldBeTrue();
-        BillingPeriod.Of(lastMillisecond, shanghai).ShouldBe(new YearMonth(2026, 6));
-        BillingPeriod.Of(julyFirst, shanghai).ShouldBe(new YearMonth(2026, 7));
+        Span("2026-07").In(shanghai).Contains(julyFirst).ShouldBeTrue();
+        PeriodSpan.Containing(lastMillisecond.InZone(shanghai).Date, Cadences.Monthly).Text.ShouldBe("2026-06");
+        PeriodSpan.Containing(julyFirst.InZone(shanghai).Date, Cadences.Monthly).Text.ShouldBe("2026-07");
         June.Start.ShouldBe(Instant.FromUtc(2026, 5, 31, 16, 0));
     }
 
     [Theory]
-    [InlineData("2026-06", true)]
-    [InlineData("2026-13", false)]
-    [InlineData("2026-6", false)]
-    [InlineData("June", false)]
-    [InlineData("1999-12", false)]
-    public void a_period_is_a_month_written_yyyy_mm(string text, bool valid) => BillingPeriod.TryParse(text, out _).ShouldBe(valid);
+    [InlineData("2026-06", "2026-06-01", "2026-07-01")]
+    [InlineData("2026-Q2", "2026-04-01", "2026-07-01")]
+    [InlineData("2026-Q4", "2026-10-01", "2027-01-01")]
+    [InlineData("2026-W01", "2025-12-29", "2026-01-05")]
+    [InlineData("2026-W53", "2026-12-28", "2027-01-04")]
+    public void a_period_is_a_month_a_quarter_or_an_iso_week(string text, string start, string end)
+    {
+        var span = Span(text);
+        (span.Start.ToString("yyyy-MM-dd", null), span.End.ToString("yyyy-MM-dd", null)).ShouldBe((start, end));
+        PeriodSpan.Containing(span.Start, span.Cadence).ShouldBe(span);
+        PeriodSpan.Containing(span.End.PlusDays(-1), span.Cadence).ShouldBe(span);
+        span.Previous().End.ShouldBe(span.Start);
+    }
+
+    [Theory]
+    [InlineData("2026-13")]
+    [InlineData("2026-6")]
+    [InlineData("June")]
+    [InlineData("1999-12")]
+    [InlineData("2026-Q5")]
+    [InlineData("2025-W53")]
+    public void other_period_texts_are_refused(string text) => PeriodSpan.TryParse(text, out _).ShouldBeFalse();
 
     [Fact]
     public void invoice_numbers_are_the_year_and_six_digits() => InvoiceNumbers.Format(2026, 42).ShouldBe("TL-2026-000042");

@@ -8,7 +8,7 @@ using TokenLedger.Tenants;
 namespace TokenLedger.Invoicing.ClosingPeriod;
 
 /// <summary>
-/// Closes every tenant's previous month once it has been over for <see cref="InvoicingOptions.AutoCloseDelay"/> in the
+/// Closes every tenant's previous period (month, quarter or ISO week, by its invoice terms) once it has been over for <see cref="InvoicingOptions.AutoCloseDelay"/> in the
 /// tenant's zone, skipping tenants with nothing to bill. Every instance may run it: a period is issued once whoever
 /// closes it (see <see cref="PeriodCloser"/>); a period whose funding lags is tried again on the next round.
 /// </summary>
@@ -38,11 +38,13 @@ public sealed class AutomaticClose(IDocumentStore store, PeriodCloser closer, IC
     {
         await using var session = store.QuerySession();
         var tenants = await session.Query<Tenant>().ToListAsync(ct);
+        var terms = (await session.Query<InvoiceTerms>().ToListAsync(ct)).ToDictionary(t => t.Id, StringComparer.Ordinal);
         var issued = 0;
         foreach (var tenant in tenants)
         {
-            var month = DueMonth(tenant, clock.GetCurrentInstant(), options.Value.AutoCloseDelay);
-            if (await session.LoadAsync<Invoice>(InvoiceStreams.For(tenant.TenantId, BillingPeriod.Format(month)), ct) is not null) continue;
+            var cadence = terms.TryGetValue(tenant.TenantId, out var t) ? t.Cadence : Cadences.Monthly;
+            var month = DuePeriod(tenant, cadence, clock.GetCurrentInstant(), options.Value.AutoCloseDelay);
+            if (await session.LoadAsync<Invoice>(InvoiceStreams.For(tenant.TenantId, month.Text), ct) is not null) continue;
             if (await closer.CloseAsync(tenant.TenantId, month, ct, skipEmpty: true) is CloseOutcome.Issued done)
             {
                 issued++;
@@ -52,7 +54,7 @@ public sealed class AutomaticClose(IDocumentStore store, PeriodCloser closer, IC
         return issued;
     }
 
-    /// <summary>The last month that had ended at least <paramref name="delay"/> ago in the tenant's zone.</summary>
-    public static YearMonth DueMonth(Tenant tenant, Instant now, TimeSpan delay) =>
-        (now - Duration.FromTimeSpan(delay)).InZone(tenant.Zone).Date.ToYearMonth().PlusMonths(-1);
+    /// <summary>The last period of the tenant's cadence that had ended at least <paramref name="delay"/> ago in the tenant's zone.</summary>
+    public static PeriodSpan DuePeriod(Tenant tenant, string cadence, Instant now, TimeSpan delay) =>
+        PeriodSpan.Containing((now - Duration.FromTimeSpan(delay)).InZone(tenant.Zone).Date, cadence).Previous();
 }

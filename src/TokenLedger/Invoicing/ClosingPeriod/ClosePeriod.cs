@@ -14,7 +14,7 @@ public sealed record ClosePeriod(string? Period)
     public sealed class Validator : AbstractValidator<ClosePeriod>
     {
         public Validator() =>
-            RuleFor(x => x.Period).Must(p => BillingPeriod.TryParse(p, out _)).WithMessage("period must be a month such as 2026-06");
+            RuleFor(x => x.Period).Must(p => PeriodSpan.TryParse(p, out _)).WithMessage("period must be a month (2026-06), a quarter (2026-Q2) or an ISO week (2026-W23)");
     }
 
     public static void Map(IEndpointRouteBuilder app) =>
@@ -26,13 +26,14 @@ public sealed record ClosePeriod(string? Period)
     {
         var validation = new Validator().Validate(body);
         if (!validation.IsValid) return Problems.Validation(validation);
-        BillingPeriod.TryParse(body.Period, out var month);
+        PeriodSpan.TryParse(body.Period, out var month);
         return await closer.CloseAsync(tenantId, month, ct) switch
         {
             CloseOutcome.Issued issued => Results.Created($"/api/invoices/{issued.Invoice.Number}", InvoiceResponse.From(issued.Invoice)),
             CloseOutcome.AlreadyIssued existing => Results.Ok(InvoiceResponse.From(existing.Invoice)),
             CloseOutcome.TenantNotFound => Problems.NotFound($"Tenant '{tenantId}' was not found"),
             CloseOutcome.NotEnded notEnded => Problems.BadRequest("period", notEnded.Detail),
+            CloseOutcome.OtherCadence other => Problems.BadRequest("period", other.Detail),
             CloseOutcome.NotFunded notFunded => Results.Problem(notFunded.Detail, statusCode: StatusCodes.Status409Conflict, title: "Funding has not caught up"),
             var other => throw new InvalidOperationException($"unexpected close outcome {other}"),
         };

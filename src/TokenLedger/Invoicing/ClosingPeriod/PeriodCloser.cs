@@ -15,6 +15,7 @@ public abstract record CloseOutcome
     public sealed record NotEnded(string Detail) : CloseOutcome;
     public sealed record NotFunded(string Detail) : CloseOutcome;
     public sealed record NothingToBill : CloseOutcome;
+    public sealed record OtherCadence(string Detail) : CloseOutcome;
 }
 
 /// <summary>
@@ -23,9 +24,9 @@ public abstract record CloseOutcome
 /// </summary>
 public sealed class PeriodCloser(IDocumentStore store, IOptions<InvoicingOptions> options, IClock clock)
 {
-    public async Task<CloseOutcome> CloseAsync(string tenantId, YearMonth month, CancellationToken ct, bool skipEmpty = false)
+    public async Task<CloseOutcome> CloseAsync(string tenantId, PeriodSpan month, CancellationToken ct, bool skipEmpty = false)
     {
-        var period = BillingPeriod.Format(month);
+        var period = month.Text;
         var streamKey = InvoiceStreams.For(tenantId, period);
 
         await using var session = store.LightweightSession();
@@ -33,10 +34,12 @@ public sealed class PeriodCloser(IDocumentStore store, IOptions<InvoicingOptions
         var tenant = await session.LoadAsync<Tenant>(TenantStreams.For(tenantId), ct);
         if (tenant is null) return new CloseOutcome.TenantNotFound();
         var now = clock.GetCurrentInstant();
-        var interval = BillingPeriod.In(month, tenant.Zone);
+        var interval = month.In(tenant.Zone);
         if (interval.End > now) return new CloseOutcome.NotEnded($"period {period} has not ended yet in {tenant.TimeZone} (it ends at {interval.End})");
 
         var terms = await session.LoadAsync<InvoiceTerms>(tenantId, ct) ?? InvoiceTerms.DefaultFor(tenantId);
+        if (terms.Cadence != month.Cadence)
+            return new CloseOutcome.OtherCadence($"tenant '{tenantId}' is billed {terms.Cadence}; {period} is a {month.Cadence} period");
         var account = (await session.Events.FetchStreamAsync(AccountStreams.For(tenantId), token: ct))
             .Concat(await session.Events.FetchStreamAsync(AccountStreams.Decisions(tenantId), token: ct))
             .OrderBy(e => e.Sequence).Select(e => e.Data).ToList();

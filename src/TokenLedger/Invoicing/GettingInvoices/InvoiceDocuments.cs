@@ -17,7 +17,7 @@ public static class InvoiceDocuments
 
     private static DateInterval Period(string period)
     {
-        BillingPeriod.TryParse(period, out var month);
-        return month.ToDateInterval();
+        PeriodSpan.TryParse(period, out var span);
+        return span.Dates;
     }
 }

@@ -9,8 +9,8 @@ using TokenLedger.Tenants;
 
 namespace TokenLedger.Invoicing.SettingTerms;
 
-/// <summary>The tax rate (percent, default 6) and payment term (days after the issue date, default 30) of the tenant's future invoices.</summary>
-public sealed record SetInvoiceTerms(decimal? TaxRatePercent, int? NetDays)
+/// <summary>The tax rate (percent, default 6), payment term (days after the issue date, default 30) and billing cadence (monthly, quarterly, weekly) of the tenant's future invoices.</summary>
+public sealed record SetInvoiceTerms(decimal? TaxRatePercent, int? NetDays, string? Cadence = null)
 {
     public sealed class Validator : AbstractValidator<SetInvoiceTerms>
     {
@@ -18,6 +18,7 @@ public sealed record SetInvoiceTerms(decimal? TaxRatePercent, int? NetDays)
         {
             RuleFor(x => x.TaxRatePercent).InclusiveBetween(0m, 100m).PrecisionScale(7, 4, true).WithMessage("taxRatePercent must be 0 to 100 with at most 4 decimals");
             RuleFor(x => x.NetDays).InclusiveBetween(0, 365).WithMessage("netDays must be 0 to 365");
+            RuleFor(x => x.Cadence).Must(c => c is null || Cadences.All.Contains(c)).WithMessage("cadence must be monthly, quarterly or weekly");
         }
     }
 
@@ -30,7 +31,7 @@ public sealed record SetInvoiceTerms(decimal? TaxRatePercent, int? NetDays)
         var validation = new Validator().Validate(body);
         if (!validation.IsValid) return Problems.Validation(validation);
         if (await session.LoadAsync<Tenant>(TenantStreams.For(tenantId), ct) is null) return Problems.NotFound($"Tenant '{tenantId}' was not found");
-        var terms = new InvoiceTerms(tenantId, body.TaxRatePercent ?? InvoiceTerms.DefaultTaxRatePercent, body.NetDays ?? InvoiceTerms.DefaultNetDays);
+        var terms = new InvoiceTerms(tenantId, body.TaxRatePercent ?? InvoiceTerms.DefaultTaxRatePercent, body.NetDays ?? InvoiceTerms.DefaultNetDays, body.Cadence ?? Cadences.Monthly);
         session.Store(terms);
         await session.SaveChangesAsync(ct);
         return Results.Ok(terms);

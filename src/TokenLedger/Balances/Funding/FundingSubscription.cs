@@ -53,6 +53,7 @@ public sealed class FundingSubscription : SubscriptionBase
         if (inputs.Count == 0) return NullChangeListener.Instance;
 
         var touched = new HashSet<string>(StringComparer.Ordinal);
+        var decisions = new Dictionary<string, List<object>>(StringComparer.Ordinal);
         foreach (var (tenantId, sequence, input) in inputs)
         {
             if (!tenants.TryGetValue(tenantId, out var tenant)) continue;
@@ -63,8 +64,9 @@ public sealed class FundingSubscription : SubscriptionBase
             account.LastSequence = sequence;
             touched.Add(tenantId);
             if (decided.Count == 0) continue;
-            operations.Events.Append(AccountStreams.Decisions(tenantId), decided.ToArray());
+            (decisions.TryGetValue(tenantId, out var list) ? list : decisions[tenantId] = []).AddRange(decided);
         }
+        foreach (var (tenantId, decided) in decisions) operations.Events.Append(AccountStreams.Decisions(tenantId), decided.ToArray());
         foreach (var id in touched) operations.Store(accounts[id]);
         return NullChangeListener.Instance;
     }

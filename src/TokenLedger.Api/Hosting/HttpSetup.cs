@@ -17,6 +17,7 @@ using TokenLedger.Invoicing.ClosingPeriod;
 using TokenLedger.Invoicing.GettingInvoices;
 using TokenLedger.Invoicing.Rendering;
 using TokenLedger.Invoicing.SettingTerms;
+using TokenLedger.Prepayment;
 using TokenLedger.Pricing.ImportingLiteLlm;
 using TokenLedger.Pricing.PuttingPriceBook;
 using TokenLedger.Pricing.RatingUnratedUsage;
@@ -42,6 +43,7 @@ public static class HttpSetup
         services.AddHostedService(sp => sp.GetRequiredService<UsageCommitter>());
         services.AddSingleton<UsageMetrics>();
         services.AddSingleton<AccountCommands>();
+        services.AddSingleton<UpstreamCommands>();
         services.Configure<AccountClockOptions>(o => o.Interval = settings.AccountClockInterval);
         services.AddHostedService<AccountClock>();
         services.AddOptions<InvoicingOptions>().BindConfiguration(InvoicingOptions.Section);
@@ -93,5 +95,6 @@ public static class HttpSetup
         ClosePeriod.Map(app);
         GetInvoices.Map(app);
         GetLineEvents.Map(app);
+        app.MapPrepayment();
     }
 }

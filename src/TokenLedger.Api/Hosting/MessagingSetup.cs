@@ -29,6 +29,7 @@ public static class MessagingSetup
 
             opts.PublishMessage<RateUnratedUsage>().ToLocalQueue("late-rating").Sequential();
             opts.PublishMessagesToRabbitMqExchange<GatewaySignalV1>(GatewaySignals.ExchangeName, s => s.RoutingKey);
+            opts.PublishMessagesToRabbitMqExchange<DistributorSignalV1>(GatewaySignals.ExchangeName, s => s.RoutingKey);
             opts.PublishMessage<UsageDeadLetterV1>().ToRabbitQueue(UsageContract.DeadLetterQueueName).SendInline();
 
             // Bad input never throws (it is refused and dead-lettered as data), so an exception here means the database or

@@ -4,6 +4,8 @@ using Npgsql;
 using TokenLedger.Balances;
 using TokenLedger.Balances.Funding;
 using TokenLedger.Infrastructure;
+using TokenLedger.Prepayment;
+using TokenLedger.Prepayment.Drawdowns;
 using Wolverine.Marten;
 
 namespace TokenLedger.Api.Hosting;
@@ -21,9 +23,14 @@ public static class PersistenceSetup
             .AddAsyncDaemon(DaemonMode.Disabled)
             .IntegrateWithWolverine(w => w.UseWolverineManagedEventSubscriptionDistribution = true)
             .AddSubscriptionWithServices<FundingSubscription>(ServiceLifetime.Singleton)
+            .AddSubscriptionWithServices<PrepaymentSubscription>(ServiceLifetime.Singleton)
             .PublishEventsToWolverine("GatewaySignals", relay =>
-                relay.PublishEvent<GatewaySignalRaised>((e, bus) => bus.PublishAsync(e.Data.Signal)));
+            {
+                relay.PublishEvent<GatewaySignalRaised>((e, bus) => bus.PublishAsync(e.Data.Signal));
+                relay.PublishEvent<PrepaymentSignalRaised>((e, bus) => bus.PublishAsync(e.Data.Signal));
+            });
         builder.Services.AddSingleton<RatedUsageSource>();
+        builder.Services.AddSingleton<WholesaleUsageSource>();
     }
 
     private static void AddNpgsqlDataSource(this IServiceCollection services, string connectionString) =>

@@ -17,6 +17,8 @@ public partial class UsageChargesProjection : EventProjection
     public const string TableName = "usage_charges";
     /// <summary>The ledger event whose rating set the retail side; the funding subscription pays each retail charge once, for that event.</summary>
     public const string RetailRatedBy = "retail_rated_by";
+    /// <summary>The ledger event whose rating set the wholesale side; the prepayment subscription draws each wholesale cost once, for that event.</summary>
+    public const string WholesaleRatedBy = "wholesale_rated_by";
     private static readonly string[] Sides = ["retail", "wholesale"];
     private static readonly string[] SideColumns =
         ["status", "reason", "price_book", "version", "currency", "model", "tier", "discount", "input", "cached_input", "cache_write", "output", "amount"];
@@ -39,6 +41,7 @@ public partial class UsageChargesProjection : EventProjection
         {
             e.Data.BatchId, e.Id, ratings.Select(r => r.EventId).ToArray(), ratings.Select(r => r.Payer).ToArray(),
             ratings.Select(r => r.Retail.IsRated ? e.Id : (Guid?)null).ToArray(),
+            ratings.Select(r => r.Wholesale.IsRated ? e.Id : (Guid?)null).ToArray(),
         };
         foreach (var side in new Func<UsageRating, SideRating>[] { r => r.Retail, r => r.Wholesale })
         {
@@ -64,11 +67,12 @@ public partial class UsageChargesProjection : EventProjection
     {
         var sideColumns = Sides.SelectMany(side => SideColumns.Select(c => $"{side}_{c}")).ToList();
         var types = Sides.SelectMany(_ => new[] { "text", "text", "text", "int", "text", "text", "int", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric" });
-        var unnest = string.Join(", ", new[] { "text", "text", "uuid" }.Concat(types).Select(t => $"?::{t}[]"));
+        var unnest = string.Join(", ", new[] { "text", "text", "uuid", "uuid" }.Concat(types).Select(t => $"?::{t}[]"));
         var keepRated = Sides.SelectMany(side => SideColumns.Select(c =>
             $"{side}_{c} = case when {TableName}.{side}_status = 'unrated' then excluded.{side}_{c} else {TableName}.{side}_{c} end")).ToList();
         keepRated.Add($"{RetailRatedBy} = case when {TableName}.retail_status = 'unrated' then excluded.{RetailRatedBy} else {TableName}.{RetailRatedBy} end");
-        return $"insert into {_table} (batch_id, ledger_event_id, event_id, payer, {RetailRatedBy}, {string.Join(", ", sideColumns)}) " +
+        keepRated.Add($"{WholesaleRatedBy} = case when {TableName}.wholesale_status = 'unrated' then excluded.{WholesaleRatedBy} else {TableName}.{WholesaleRatedBy} end");
+        return $"insert into {_table} (batch_id, ledger_event_id, event_id, payer, {RetailRatedBy}, {WholesaleRatedBy}, {string.Join(", ", sideColumns)}) " +
                $"select ?, ?, u.* from unnest({unnest}) as u " +
                $"on conflict (event_id) do update set {string.Join(", ", keepRated)}";
     }
@@ -81,6 +85,7 @@ public partial class UsageChargesProjection : EventProjection
         table.AddColumn<string>("batch_id").NotNull();
         table.AddColumn<Guid>("ledger_event_id").NotNull();
         table.AddColumn<Guid>(RetailRatedBy);
+        table.AddColumn<Guid>(WholesaleRatedBy);
         foreach (var side in Sides)
         {
             table.AddColumn($"{side}_status", "text").NotNull();

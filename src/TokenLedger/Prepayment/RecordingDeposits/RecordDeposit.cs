@@ -1,0 +1,54 @@
+using System.Security.Claims;
+using FluentValidation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using NodaTime;
+using TokenLedger.Access;
+using TokenLedger.Balances.Recording;
+using TokenLedger.Infrastructure;
+using TokenLedger.Prepayment.GettingPrepayment;
+
+namespace TokenLedger.Prepayment.RecordingDeposits;
+
+/// <summary>A deposit paid upstream; <c>provider</c> omitted or empty makes it the general deposit. requestId makes a retry safe.</summary>
+public sealed record RecordDeposit(string? Provider, decimal Amount, string? Currency, Instant? PaidAt, string? Reference, decimal? VolumeDiscountPercent, string? RequestId)
+{
+    public sealed class Validator : AbstractValidator<RecordDeposit>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.Provider).Must(p => string.IsNullOrEmpty(p) || LedgerIds.IsValid(p)).WithMessage(LedgerIds.Rule("provider"));
+            RuleFor(x => x.Amount).PositiveMoney("amount");
+            RuleFor(x => x.Currency).Currency();
+            RuleFor(x => x.PaidAt).NotNull().WithMessage("paidAt is required (an RFC 3339 instant)");
+            RuleFor(x => x.VolumeDiscountPercent).InclusiveBetween(0m, 100m).WithMessage("volumeDiscountPercent must be between 0 and 100");
+            RuleFor(x => x.RequestId).OptionalRequestId();
+        }
+    }
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/api/distributors/{distributorId}/deposits", Handle).Produces<PrepaymentView>().WithTags("Prepayment")
+            .WithSummary("Record a deposit paid to an upstream provider; the wholesale cost of rated usage draws it down");
+
+    public static async Task<IResult> Handle(string distributorId, RecordDeposit body, ClaimsPrincipal user, UpstreamCommands upstream, IClock clock, CancellationToken ct)
+    {
+        if (!UpstreamCommands.MayAct(user, distributorId)) return Problems.NotFound($"Distributor '{distributorId}' was not found");
+        var validation = new Validator().Validate(body);
+        if (!validation.IsValid) return Problems.Validation(validation);
+        var (distributor, currency) = await upstream.DistributorAsync(distributorId, ct);
+        if (distributor is null) return Problems.NotFound($"Distributor '{distributorId}' was not found");
+        if (currency is not null && currency != body.Currency)
+            return Problems.BadRequest("currency", $"distributor '{distributorId}' prepays in {currency}, not {body.Currency}");
+        var now = clock.GetCurrentInstant();
+        if (body.PaidAt > now) return Problems.BadRequest("paidAt", "paidAt is in the future");
+
+        var id = body.RequestId ?? AccountEndpoint.NewId("deposit");
+        var fact = new UpstreamDepositRecorded(distributorId, body.Provider ?? "", id, body.Amount, body.Currency!, body.PaidAt!.Value,
+            body.Reference, body.VolumeDiscountPercent, now, user.KeyId());
+        var account = await upstream.AppendAsync(distributorId, id, fact, ct);
+        return account is null
+            ? Results.Accepted($"/api/distributors/{distributorId}/prepayment", new { status = "accepted", requestId = id })
+            : Results.Ok(PrepaymentView.From(account));
+    }
+}

@@ -18,6 +18,7 @@ using TokenLedger.Invoicing.GettingInvoices;
 using TokenLedger.Invoicing.Rendering;
 using TokenLedger.Invoicing.SettingTerms;
 using TokenLedger.Prepayment;
+using TokenLedger.Receivables;
 using TokenLedger.Pricing.ImportingLiteLlm;
 using TokenLedger.Pricing.PuttingPriceBook;
 using TokenLedger.Pricing.RatingUnratedUsage;
@@ -48,6 +49,8 @@ public static class HttpSetup
         services.AddHostedService<AccountClock>();
         services.AddOptions<InvoicingOptions>().BindConfiguration(InvoicingOptions.Section);
         services.AddSingleton<PeriodCloser>();
+        services.AddSingleton<ReceivablesCommands>();
+        services.AddSingleton<ReceivablesLedger>();
         services.AddHostedService<AutomaticClose>();
         services.AddSingleton(sp => new InvoicePdfRenderer(InvoiceFonts.Default, sp.GetService<ILogger<InvoicePdfRenderer>>()));
         services.AddMemoryCache();
@@ -96,5 +99,6 @@ public static class HttpSetup
         GetInvoices.Map(app);
         GetLineEvents.Map(app);
         app.MapPrepayment();
+        app.MapReceivables();
     }
 }

@@ -5,6 +5,7 @@ using TokenLedger.Balances;
 using TokenLedger.Balances.Funding;
 using TokenLedger.Infrastructure;
 using TokenLedger.Prepayment;
+using TokenLedger.Receivables;
 using TokenLedger.Prepayment.Drawdowns;
 using Wolverine.Marten;
 
@@ -28,6 +29,7 @@ public static class PersistenceSetup
             {
                 relay.PublishEvent<GatewaySignalRaised>((e, bus) => bus.PublishAsync(e.Data.Signal));
                 relay.PublishEvent<PrepaymentSignalRaised>((e, bus) => bus.PublishAsync(e.Data.Signal));
+                relay.PublishEvent<ReceivablesSignalRaised>((e, bus) => bus.PublishAsync(e.Data.Signal));
             });
         builder.Services.AddSingleton<RatedUsageSource>();
         builder.Services.AddSingleton<WholesaleUsageSource>();

@@ -9,6 +9,7 @@ using TokenLedger.Plans;
 using TokenLedger.Distributors;
 using TokenLedger.Invoicing;
 using TokenLedger.Pricing.PriceBooks;
+using TokenLedger.Receivables;
 using TokenLedger.Pricing.RatingUsage;
 using TokenLedger.Pricing.ReRatingUsage;
 using TokenLedger.Tenants;
@@ -44,6 +45,7 @@ public static class LedgerStoreConfiguration
         opts.Projections.Snapshot<Distributor>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<Plan>(SnapshotLifecycle.Inline);
         opts.ConfigureInvoicing(LedgerSchema.Name);
+        opts.ConfigureReceivables(LedgerSchema.Name);
         opts.Schema.For<TenantAccount>().Index(a => a.NextDueAtUnixMs!);
     }
 }

@@ -51,6 +51,7 @@ public static class HttpSetup
         services.AddSingleton<PeriodCloser>();
         services.AddSingleton<ReceivablesCommands>();
         services.AddSingleton<ReceivablesLedger>();
+        services.AddSingleton<TokenLedger.Receivables.GettingReceivables.ReceivablesFactsReader>();
         services.AddHostedService<AutomaticClose>();
         services.AddSingleton(sp => new InvoicePdfRenderer(InvoiceFonts.Default, sp.GetService<ILogger<InvoicePdfRenderer>>()));
         services.AddMemoryCache();

@@ -1,6 +1,7 @@
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.AspNetCore.Routing;
+using TokenLedger.Receivables.GettingReceivables;
 using TokenLedger.Receivables.RecordingPayments;
 using TokenLedger.Receivables.WritingOff;
 
@@ -18,5 +19,6 @@ public static class ReceivablesConfiguration
     {
         RecordPayment.Map(app);
         WriteOff.Map(app);
+        GetReceivables.Map(app);
     }
 }

@@ -1,0 +1,66 @@
+using NodaTime;
+using Npgsql;
+using TokenLedger.Infrastructure;
+
+namespace TokenLedger.Receivables.GettingReceivables;
+
+public sealed record TenantTerms(string TenantId, string Currency, DateTimeZone Zone);
+
+/// <summary>Everything the finance views need as of an instant, read in a few indexed queries; the views are pure functions of it.</summary>
+public sealed record ReceivablesFacts(
+    Instant AsOf, IReadOnlyList<InvoiceStanding> Open, IReadOnlyDictionary<string, decimal> Invoiced90Days,
+    IReadOnlyDictionary<string, decimal?> CreditLimits, IReadOnlyDictionary<string, TenantTerms> Tenants);
+
+public sealed class ReceivablesFactsReader(NpgsqlDataSource db, ReceivablesLedger ledger)
+{
+    private const string Schema = LedgerSchema.Name;
+    public static readonly Duration DsoWindow = Duration.FromDays(90);
+
+    public async Task<ReceivablesFacts> ReadAsync(Instant asOf, string? tenantId, CancellationToken ct)
+    {
+        var open = await ledger.InvoicesAsOf(asOf, tenantId, openOnly: true, ct);
+        var invoiced = await SumsAsync(
+            $"select tenant_id, sum(amount_due) from {Schema}.{ReceivablesProjection.Invoices} where issued_at > @from and issued_at <= @asOf and amount_due > 0" +
+            (tenantId is null ? "" : " and tenant_id = @tenant") + " group by tenant_id", asOf, tenantId, ct);
+        var limits = await LimitsAsync(asOf, tenantId, ct);
+        var ids = open.Select(i => i.TenantId).Concat(invoiced.Keys).Append(tenantId).OfType<string>().Distinct().ToArray();
+        return new ReceivablesFacts(asOf, open, invoiced, limits, await TenantsAsync(ids, ct));
+    }
+
+    private async Task<Dictionary<string, decimal>> SumsAsync(string sql, Instant asOf, string? tenantId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(sql);
+        command.Parameters.AddWithValue("from", (asOf - DsoWindow).ToDateTimeOffset());
+        command.Parameters.AddWithValue("asOf", asOf.ToDateTimeOffset());
+        if (tenantId is not null) command.Parameters.AddWithValue("tenant", tenantId);
+        var sums = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) sums[reader.GetString(0)] = reader.GetDecimal(1);
+        return sums;
+    }
+
+    private async Task<Dictionary<string, decimal?>> LimitsAsync(Instant asOf, string? tenantId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            $"select distinct on (tenant_id) tenant_id, credit_limit from {Schema}.{ReceivablesProjection.CreditLimits} where set_at <= @asOf" +
+            (tenantId is null ? "" : " and tenant_id = @tenant") + " order by tenant_id, set_at desc, seq desc");
+        command.Parameters.AddWithValue("asOf", asOf.ToDateTimeOffset());
+        if (tenantId is not null) command.Parameters.AddWithValue("tenant", tenantId);
+        var limits = new Dictionary<string, decimal?>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) limits[reader.GetString(0)] = reader.IsDBNull(1) ? null : reader.GetDecimal(1);
+        return limits;
+    }
+
+    private async Task<Dictionary<string, TenantTerms>> TenantsAsync(string[] ids, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            $"select data->>'tenantId', data->>'currency', data->>'timeZone' from {Schema}.mt_doc_tenant where id = any(@ids)");
+        command.Parameters.AddWithValue("ids", ids.Select(Tenants.TenantStreams.For).ToArray());
+        var tenants = new Dictionary<string, TenantTerms>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            tenants[reader.GetString(0)] = new TenantTerms(reader.GetString(0), reader.GetString(1), DateTimeZoneProviders.Tzdb[reader.GetString(2)]);
+        return tenants;
+    }
+}

@@ -45,6 +45,8 @@ public static class HttpSetup
         services.AddSingleton<UsageMetrics>();
         services.AddSingleton<AccountCommands>();
         services.AddSingleton<UpstreamCommands>();
+        services.AddSingleton<TokenLedger.Prepayment.GettingExposure.InvoiceSettlements>();
+        services.AddSingleton<TokenLedger.Prepayment.GettingExposure.ExposureQuery>();
         services.Configure<AccountClockOptions>(o => o.Interval = settings.AccountClockInterval);
         services.AddHostedService<AccountClock>();
         services.AddOptions<InvoicingOptions>().BindConfiguration(InvoicingOptions.Section);

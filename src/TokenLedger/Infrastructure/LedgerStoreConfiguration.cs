@@ -6,6 +6,7 @@ using NodaTime.Serialization.SystemTextJson;
 using TokenLedger.Access;
 using TokenLedger.Balances;
 using TokenLedger.Plans;
+using TokenLedger.Prepayment.Drawdowns;
 using TokenLedger.Distributors;
 using TokenLedger.Invoicing;
 using TokenLedger.Pricing.PriceBooks;
@@ -35,6 +36,7 @@ public static class LedgerStoreConfiguration
 
         opts.Storage.ExtendedSchemaObjects.Add(UsageEventIds.Table(LedgerSchema.Name));
         opts.Storage.ExtendedSchemaObjects.Add(RatingCatalogRevision.Table(LedgerSchema.Name));
+        opts.Storage.ExtendedSchemaObjects.Add(PrepaymentDrawdowns.Table(LedgerSchema.Name));
         opts.Projections.Add(new UsageFactsProjection(LedgerSchema.Name), ProjectionLifecycle.Inline);
         opts.Projections.Add(new UsageChargesProjection(LedgerSchema.Name), ProjectionLifecycle.Inline);
         opts.Projections.Add(new UsageAdjustmentsProjection(LedgerSchema.Name), ProjectionLifecycle.Inline);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Routing;
+using TokenLedger.Prepayment.GettingExposure;
 using TokenLedger.Prepayment.GettingPrepayment;
 using TokenLedger.Prepayment.RecordingDeposits;
 using TokenLedger.Prepayment.SettingThreshold;
@@ -12,5 +13,6 @@ public static class PrepaymentConfiguration
         RecordDeposit.Map(app);
         SetPrepaymentThreshold.Map(app);
         GetPrepayment.Map(app);
+        GetExposure.Map(app);
     }
 }

@@ -18,11 +18,12 @@ public sealed record UpstreamDepositRecorded(
 public sealed record PrepaymentThresholdSet(string DistributorId, string Provider, decimal Threshold, string Currency, Instant SetAt, string SetBy);
 
 /// <summary>
-/// The wholesale cost of usage rated by one ledger event (<paramref name="RatedBy"/>) was drawn from the prepaid
-/// balance. <paramref name="Covered"/> is the part the balance still held; the rest is consumption beyond the deposits.
+/// The wholesale cost of the usage of <paramref name="UsageProvider"/> rated by one ledger event (<paramref name="RatedBy"/>)
+/// was drawn from the prepaid balance of <paramref name="Provider"/> (the same provider, or "" for the general deposit).
+/// <paramref name="Covered"/> is the part the balance still held; the rest is consumption beyond the deposits.
 /// </summary>
 public sealed record PrepaymentDrawnDown(
-    string DistributorId, string Provider, Guid RatedBy, string BatchId, long Events, decimal Amount, decimal Covered,
+    string DistributorId, string Provider, string UsageProvider, Guid RatedBy, string BatchId, long Events, decimal Amount, decimal Covered,
     decimal BalanceAfter, Instant RatedAt);
 
 /// <summary>A distributor signal was raised; the relay publishes it to tokenledger.signals.v1.</summary>

@@ -46,7 +46,7 @@ public static class PrepaymentDecider
         var p = state.Providers[provider];
         var covered = Math.Clamp(p.Balance, 0m, u.Amount);
         var after = p.Balance - u.Amount;
-        var drawn = new PrepaymentDrawnDown(u.DistributorId, provider, u.RatedBy, u.BatchId, u.Events, u.Amount, covered, after, u.RatedAt);
+        var drawn = new PrepaymentDrawnDown(u.DistributorId, provider, u.Provider, u.RatedBy, u.BatchId, u.Events, u.Amount, covered, after, u.RatedAt);
         if (p.Low || p.Threshold is not { } threshold || after >= threshold) return [drawn];
         return [drawn, Signal(state, u.DistributorId, provider, DistributorSignals.PrepaymentLow, after, threshold, u.RatedAt, sequence)];
     }

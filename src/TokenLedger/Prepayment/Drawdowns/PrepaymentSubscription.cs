@@ -3,6 +3,7 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Subscriptions;
+using TokenLedger.Infrastructure;
 using TokenLedger.Pricing.RatingUsage;
 
 namespace TokenLedger.Prepayment.Drawdowns;
@@ -54,7 +55,11 @@ public sealed class PrepaymentSubscription : SubscriptionBase
             touched.Add(distributorId);
             if (decided.Count > 0) (decisions.TryGetValue(distributorId, out var list) ? list : decisions[distributorId] = []).AddRange(decided);
         }
-        foreach (var (distributorId, decided) in decisions) operations.Events.Append(PrepaymentStreams.Decisions(distributorId), decided.ToArray());
+        foreach (var (distributorId, decided) in decisions)
+        {
+            operations.Events.Append(PrepaymentStreams.Decisions(distributorId), decided.ToArray());
+            foreach (var drawn in decided.OfType<PrepaymentDrawnDown>()) PrepaymentDrawdowns.Record(operations, LedgerSchema.Name, drawn);
+        }
         foreach (var id in touched) operations.Store(accounts[id]);
         return NullChangeListener.Instance;
     }

@@ -54,6 +54,7 @@ public static class HttpSetup
         services.AddSingleton<ReceivablesCommands>();
         services.AddSingleton<ReceivablesLedger>();
         services.AddSingleton<TokenLedger.Receivables.GettingReceivables.ReceivablesFactsReader>();
+        services.AddOptions<TokenLedger.Receivables.AssessingRisk.RiskOptions>().BindConfiguration(TokenLedger.Receivables.AssessingRisk.RiskOptions.Section);
         services.AddHostedService<AutomaticClose>();
         services.AddSingleton(sp => new InvoicePdfRenderer(InvoiceFonts.Default, sp.GetService<ILogger<InvoicePdfRenderer>>()));
         services.AddMemoryCache();

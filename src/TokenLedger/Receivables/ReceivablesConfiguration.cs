@@ -20,5 +20,6 @@ public static class ReceivablesConfiguration
         RecordPayment.Map(app);
         WriteOff.Map(app);
         GetReceivables.Map(app);
+        AssessingRisk.GetRisk.Map(app);
     }
 }

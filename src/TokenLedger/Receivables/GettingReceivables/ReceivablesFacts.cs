@@ -19,24 +19,43 @@ public sealed class ReceivablesFactsReader(NpgsqlDataSource db, ReceivablesLedge
     public async Task<ReceivablesFacts> ReadAsync(Instant asOf, string? tenantId, CancellationToken ct)
     {
         var open = await ledger.InvoicesAsOf(asOf, tenantId, openOnly: true, ct);
-        var invoiced = await SumsAsync(
-            $"select tenant_id, sum(amount_due) from {Schema}.{ReceivablesProjection.Invoices} where issued_at > @from and issued_at <= @asOf and amount_due > 0" +
-            (tenantId is null ? "" : " and tenant_id = @tenant") + " group by tenant_id", asOf, tenantId, ct);
+        var invoiced = await InvoicedAsync(asOf, DsoWindow, tenantId, ct);
         var limits = await LimitsAsync(asOf, tenantId, ct);
         var ids = open.Select(i => i.TenantId).Concat(invoiced.Keys).Append(tenantId).OfType<string>().Distinct().ToArray();
         return new ReceivablesFacts(asOf, open, invoiced, limits, await TenantsAsync(ids, ct));
     }
 
-    private async Task<Dictionary<string, decimal>> SumsAsync(string sql, Instant asOf, string? tenantId, CancellationToken ct)
+    /// <summary>Amount invoiced (amountDue) per tenant with issuedAt in (asOf − window, asOf].</summary>
+    public async Task<Dictionary<string, decimal>> InvoicedAsync(Instant asOf, Duration window, string? tenantId, CancellationToken ct)
     {
-        await using var command = db.CreateCommand(sql);
-        command.Parameters.AddWithValue("from", (asOf - DsoWindow).ToDateTimeOffset());
+        await using var command = db.CreateCommand(
+            $"select tenant_id, sum(amount_due) from {Schema}.{ReceivablesProjection.Invoices} where issued_at > @from and issued_at <= @asOf and amount_due > 0" +
+            (tenantId is null ? "" : " and tenant_id = @tenant") + " group by tenant_id");
+        command.Parameters.AddWithValue("from", (asOf - window).ToDateTimeOffset());
         command.Parameters.AddWithValue("asOf", asOf.ToDateTimeOffset());
         if (tenantId is not null) command.Parameters.AddWithValue("tenant", tenantId);
         var sums = new Dictionary<string, decimal>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) sums[reader.GetString(0)] = reader.GetDecimal(1);
         return sums;
+    }
+
+    /// <summary>Mean days after due of payment allocations recorded in (asOf − 90d, asOf] and in the 90 days before that, per tenant.</summary>
+    public async Task<Dictionary<string, (decimal? Recent, decimal? Before)>> PaymentDelaysAsync(Instant asOf, string? tenantId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            $"select tenant_id, avg(days_after_due) filter (where recorded_at > @mid), avg(days_after_due) filter (where recorded_at <= @mid) " +
+            $"from {Schema}.{ReceivablesProjection.Movements} where kind = 'payment' and recorded_at > @from and recorded_at <= @asOf" +
+            (tenantId is null ? "" : " and tenant_id = @tenant") + " group by tenant_id");
+        command.Parameters.AddWithValue("from", (asOf - DsoWindow - DsoWindow).ToDateTimeOffset());
+        command.Parameters.AddWithValue("mid", (asOf - DsoWindow).ToDateTimeOffset());
+        command.Parameters.AddWithValue("asOf", asOf.ToDateTimeOffset());
+        if (tenantId is not null) command.Parameters.AddWithValue("tenant", tenantId);
+        var delays = new Dictionary<string, (decimal?, decimal?)>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            delays[reader.GetString(0)] = (reader.IsDBNull(1) ? null : reader.GetDecimal(1), reader.IsDBNull(2) ? null : reader.GetDecimal(2));
+        return delays;
     }
 
     private async Task<Dictionary<string, decimal?>> LimitsAsync(Instant asOf, string? tenantId, CancellationToken ct)

@@ -54,6 +54,8 @@ public static class HttpSetup
         services.AddSingleton<ReceivablesCommands>();
         services.AddSingleton<ReceivablesLedger>();
         services.AddSingleton<TokenLedger.Receivables.GettingReceivables.ReceivablesFactsReader>();
+        services.AddOptions<TokenLedger.Receivables.Dunning.DunningOptions>().BindConfiguration(TokenLedger.Receivables.Dunning.DunningOptions.Section);
+        services.AddHostedService<TokenLedger.Receivables.Dunning.DunningRunner>();
         services.AddOptions<TokenLedger.Receivables.AssessingRisk.RiskOptions>().BindConfiguration(TokenLedger.Receivables.AssessingRisk.RiskOptions.Section);
         services.AddHostedService<AutomaticClose>();
         services.AddSingleton(sp => new InvoicePdfRenderer(InvoiceFonts.Default, sp.GetService<ILogger<InvoicePdfRenderer>>()));

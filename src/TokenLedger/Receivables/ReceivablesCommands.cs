@@ -58,12 +58,12 @@ public sealed class ReceivablesCommands(IDocumentStore store, IClock clock)
     }
 
     /// <summary>Appends decided events for a tenant if its stream is still at the version the decision read; false when it moved.</summary>
-    public async Task<bool> TryAppendAsync(string tenantId, Func<ReceivablesContext, IReadOnlyList<object>> decide, CancellationToken ct)
+    public async Task<bool> TryAppendAsync(string tenantId, Instant now, Func<ReceivablesContext, IReadOnlyList<object>> decide, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         var tenant = await session.LoadAsync<Tenant>(TenantStreams.For(tenantId), ct);
-        if (tenant is null) return false;
-        var context = await ContextAsync(session, tenant, ct);
+        if (tenant is null) return true;
+        var context = await ContextAsync(session, tenant, ct, now);
         var events = decide(context.Context);
         if (events.Count == 0) return true;
         context.Stream.AppendMany(events);
@@ -79,14 +79,15 @@ public sealed class ReceivablesCommands(IDocumentStore store, IClock clock)
     }
 
     private async Task<(ReceivablesContext Context, JasperFx.Events.IEventStream<ReceivablesAccount> Stream)> ContextAsync(
-        IDocumentSession session, Tenant tenant, CancellationToken ct)
+        IDocumentSession session, Tenant tenant, CancellationToken ct, Instant? now = null)
     {
         var stream = await session.Events.FetchForWriting<ReceivablesAccount>(ReceivableStreams.For(tenant.TenantId), ct);
         var account = stream.Aggregate ?? ReceivablesAccount.Empty(tenant.TenantId);
         var invoices = await session.Query<Invoice>().Where(i => i.TenantId == tenant.TenantId).ToListAsync(ct);
-        var open = invoices.Where(i => i.AmountDue > 0)
+        var at = now ?? clock.GetCurrentInstant();
+        var open = invoices.Where(i => i.AmountDue > 0 && i.IssuedAt <= at)
             .Select(i => new OpenInvoice(i.Number, i.DueDate, i.Currency, i.AmountDue, account.Settled.GetValueOrDefault(i.Number))).ToList();
-        return (new ReceivablesContext(tenant, account, open, clock.GetCurrentInstant()), stream);
+        return (new ReceivablesContext(tenant, account, open, at), stream);
     }
 
     private static bool IsConflict(Exception e) =>

@@ -21,6 +21,16 @@ public class reading_the_gateway_signal_example
     }
 
     [Fact]
+    public void the_suspension_example_reads_as_a_gateway_signal_whose_routing_key_matches()
+    {
+        var signal = JsonSerializer.Deserialize<GatewaySignalV1>(ContractFiles.ExampleText("gateway-signal-suspended.json"), Wire)!;
+
+        (signal.Signal, signal.Subject, signal.Action).ShouldBe((GatewaySignals.Suspended, "receivables", "refuse"));
+        signal.RoutingKey.ShouldBe("tenant.acme.suspended");
+        JsonNode.Parse(ContractFiles.ExampleText("gateway-signal-suspended.json"))!["routingKey"]!.GetValue<string>().ShouldBe(signal.RoutingKey);
+    }
+
+    [Fact]
     public void the_schema_lists_exactly_the_properties_the_service_writes()
     {
         var schema = JsonNode.Parse(File.ReadAllText(Path.Combine(ContractFiles.Root, "schemas", "gateway-signal.v1.schema.json")))!;
@@ -29,6 +39,7 @@ public class reading_the_gateway_signal_example
         schema["properties"]!.AsObject().Select(p => p.Key).Order().ShouldBe(written.AsObject().Select(p => p.Key).Order());
         schema["properties"]!["signal"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()).ShouldBe([
             GatewaySignals.CapWarning, GatewaySignals.CapReached, GatewaySignals.CapRecovered,
-            GatewaySignals.CreditLimitWarning, GatewaySignals.CreditLimitReached, GatewaySignals.CreditLimitRecovered]);
+            GatewaySignals.CreditLimitWarning, GatewaySignals.CreditLimitReached, GatewaySignals.CreditLimitRecovered,
+            GatewaySignals.Suspended, GatewaySignals.Reinstated]);
     }
 }

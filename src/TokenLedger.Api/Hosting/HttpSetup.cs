@@ -45,6 +45,8 @@ public static class HttpSetup
         services.AddSingleton<UsageMetrics>();
         services.AddSingleton<AccountCommands>();
         services.AddSingleton<UpstreamCommands>();
+        services.AddSingleton<TokenLedger.Reconciliation.LedgerDays>();
+        services.AddSingleton<TokenLedger.Reconciliation.ReconciliationRuns>();
         services.AddSingleton<TokenLedger.Prepayment.GettingExposure.InvoiceSettlements>();
         services.AddSingleton<TokenLedger.Prepayment.GettingExposure.ExposureQuery>();
         services.Configure<AccountClockOptions>(o => o.Interval = settings.AccountClockInterval);
@@ -105,6 +107,7 @@ public static class HttpSetup
         GetInvoices.Map(app);
         GetLineEvents.Map(app);
         app.MapPrepayment();
+        TokenLedger.Reconciliation.ReconciliationConfiguration.MapReconciliation(app);
         app.MapReceivables();
     }
 }

@@ -46,6 +46,7 @@ public static class LedgerStoreConfiguration
         opts.Projections.Snapshot<PriceBook>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<Distributor>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<Plan>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<TokenLedger.Reconciliation.ReconciliationReport>(SnapshotLifecycle.Inline);
         opts.ConfigureInvoicing(LedgerSchema.Name);
         opts.ConfigureReceivables(LedgerSchema.Name);
         opts.Schema.For<TenantAccount>().Index(a => a.NextDueAtUnixMs!);

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Shouldly;
+using TokenLedger.Contracts.Usage;
+using TokenLedger.IntegrationTests.Fixtures;
+using static TokenLedger.IntegrationTests.Balances.AccountScenario;
+
+namespace TokenLedger.IntegrationTests.Reconciliation;
+
+[Collection(LedgerCollection.Name)]
+public sealed class reconciling_a_statement(LedgerFixture fixture)
+{
+    /// <summary>model-a: 2 per million input tokens; model-b: 8 per million output tokens.</summary>
+    private async Task<string> DistributorAsync()
+    {
+        var book = LedgerFixture.NewTenantId("upstream");
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", new
+        {
+            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            prices = new[]
+            {
+                new { model = "model-a", inputPerMillion = "2", cachedInputPerMillion = "0.2", cacheWritePerMillion = "2", outputPerMillion = "8" },
+                new { model = "model-b", inputPerMillion = "2", cachedInputPerMillion = "0.2", cacheWritePerMillion = "2", outputPerMillion = "8" },
+            },
+        })).EnsureSuccessStatusCode();
+        var distributor = LedgerFixture.NewTenantId("recon");
+        (await fixture.Operator.PutAsJsonAsync($"/api/distributors/{distributor}", new { name = "Reseller", wholesalePriceBookId = book })).EnsureSuccessStatusCode();
+        return distributor;
+    }
+
+    private async Task<HttpResponseMessage> UploadAsync(HttpClient client, string distributor, string csv, string period = "2026-06", string? tokenTolerance = null)
+    {
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", "deepseek-2026-06.csv");
+        form.Add(new StringContent(period), "period");
+        if (tokenTolerance is not null) form.Add(new StringContent(tokenTolerance), "tokenTolerance");
+        return await client.PostAsync($"/api/distributors/{distributor}/reconciliations", form);
+    }
+
+    [Fact]
+    public async Task a_statement_with_a_missing_day_an_over_billed_model_and_a_rounding_difference_yields_exactly_those_findings()
+    {
+        var distributor = await DistributorAsync();
+        var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "rc");
+        UsageEventV1 At(string day, string model, long input, long output) =>
+            new($"{tenant}-{Guid.NewGuid():N}", DateTimeOffset.Parse($"2026-06-{day}T10:00:00+08:00"), tenant, model, input, 0, output, DistributorId: distributor);
+        // The last minute of June 3 in Shanghai is still June 3; 00:30 on July 1 is not June.
+        var events = new[]
+        {
+            At("01", "model-a", 1_000_000, 0), At("01", "model-b", 0, 500_000), At("02", "model-a", 123_457, 0),
+            At("03", "model-a", 10_000, 0) with { OccurredAt = DateTimeOffset.Parse("2026-06-03T23:59:00+08:00") },
+            At("01", "model-a", 777, 0) with { OccurredAt = DateTimeOffset.Parse("2026-07-01T00:30:00+08:00") },
+        };
+        (await fixture.Operator.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(events), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+
+        // Upstream's export: June 3 is missing, model-b is billed 3% above its price (4.00 → 4.12), and June 2 is rounded
+        // to cents (0.246914 → 0.25), inside the default tolerance of 0.01.
+        const string statement = "date,model,input_tokens,cached_input_tokens,output_tokens,amount\n" +
+                                 "2026-06-01,model-a,1000000,0,0,2.00\n" +
+                                 "2026-06-01,model-b,0,0,500000,4.12\n" +
+                                 "2026-06-02,model-a,123457,0,0,0.25\n";
+        var own = await fixture.ClientWithNewKeyAsync("/api/keys", new { role = "distributor", distributorId = distributor });
+        var created = await UploadAsync(own, distributor, statement);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var report = await created.Content.ReadFromJsonAsync<JsonElement>();
+
+        var findings = report.GetProperty("findings").EnumerateArray()
+            .Select(f => (f.GetProperty("date").GetString(), f.GetProperty("model").GetString(), f.GetProperty("kind").GetString(), f.GetProperty("withinTolerance").GetBoolean()))
+            .ToList();
+        findings.ShouldBe(
+        [
+            ("2026-06-01", "model-a", "matched", false),
+            ("2026-06-01", "model-b", "over-billed", false),
+            ("2026-06-02", "model-a", "matched", true),
+            ("2026-06-03", "model-a", "missing-in-statement", false),
+        ]);
+        var overBilled = report.GetProperty("findings")[1];
+        (overBilled.Dec("statementAmount"), overBilled.Dec("ledgerAmount"), overBilled.Dec("amountDifference"), overBilled.Dec("differencePercent"))
+            .ShouldBe((4.12m, 4m, 0.12m, 3m));
+        report.GetProperty("findings")[2].Dec("amountDifference").ShouldBe(0.25m - 0.246914m);
+        var missing = report.GetProperty("findings")[3];
+        (missing.GetProperty("ledgerTokens").GetProperty("input").GetInt64(), missing.Dec("amountDifference")).ShouldBe((10_000L, -0.02m));
+        var summary = report.GetProperty("summary");
+        (summary.GetProperty("matched").GetInt32(), summary.GetProperty("overBilled").GetInt32(), summary.GetProperty("missingInStatement").GetInt32()).ShouldBe((2, 1, 1));
+
+        var reportId = report.GetProperty("reportId").GetString();
+        (await UploadAsync(own, distributor, statement)).StatusCode.ShouldBe(HttpStatusCode.OK); // the same upload is the same report
+        var csv = await own.GetStringAsync($"/api/distributors/{distributor}/reconciliations/{reportId}?format=csv");
+        csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(5);
+        csv.ShouldContain("2026-06-01,model-b,over-billed,false,0,0,0,500000,4.12,0,0,0,500000,4.000000,0,0.120000,3.00,3", Case.Sensitive, csv);
+
+        // Usage of June 3 that arrives late is not in the stored run; a re-run sees it.
+        (await fixture.Operator.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(new[] { At("03", "model-b", 0, 1_000) }), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        var rerun = await (await own.PostAsync($"/api/distributors/{distributor}/reconciliations/{reportId}/rerun", null)).Content.ReadFromJsonAsync<JsonElement>();
+        rerun.GetProperty("run").GetInt32().ShouldBe(2);
+        rerun.GetProperty("summary").GetProperty("missingInStatement").GetInt32().ShouldBe(2);
+        (await own.GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/reconciliations"))[0].GetProperty("run").GetInt32().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task malformed_statements_are_refused_with_line_numbers_and_other_distributors_see_nothing()
+    {
+        var distributor = await DistributorAsync();
+        var bad = await UploadAsync(fixture.Operator, distributor, "date,model,input_tokens,amount\n2026-06-01,model-a,12,1.00\n2026-13-01,model-a,-5,abc\n");
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var text = await bad.Content.ReadAsStringAsync();
+        text.ShouldContain("line 3: date '2026-13-01' is not a date");
+        text.ShouldContain("input_tokens '-5' is not a whole number");
+        text.ShouldContain("amount 'abc' is not a number");
+        (await UploadAsync(fixture.Operator, distributor, "day,tokens\n2026-06-01,5\n")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await UploadAsync(fixture.Operator, distributor, "date,model,input_tokens,amount\n2026-06-01,a,1,1\n", period: "June")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var other = await fixture.ClientWithNewKeyAsync("/api/keys", new { role = "distributor", distributorId = "someone-else" });
+        (await UploadAsync(other, distributor, "date,model,input_tokens,amount\n2026-06-01,a,1,1\n")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+}

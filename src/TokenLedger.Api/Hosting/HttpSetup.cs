@@ -96,6 +96,7 @@ public static class HttpSetup
         GetBalance.Map(app);
         GetMargins.Map(app);
         SetBreakEven.Map(app);
+        TokenLedger.Distributors.SettingUpstream.SetUpstream.Map(app);
         TopUp.Map(app);
         GrantCredit.Map(app);
         Refund.Map(app);

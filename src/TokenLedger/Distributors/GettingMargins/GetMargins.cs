@@ -29,11 +29,12 @@ public sealed record MarginReport(
 public static class GetMargins
 {
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/distributors/{distributorId}/margins", Handle).Produces<MarginReport>().WithTags("Distributors")
-            .WithSummary("Revenue (retail), cost (wholesale) and margin of the usage a distributor pays for upstream, per model, tenant or day of a month");
+        app.MapGet("/api/distributors/{distributorId}/margins", Handle).Produces<MarginReport>().Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .WithTags("Distributors")
+            .WithSummary("Revenue, cost and margin of a distributor at its hops of the chain, per model, tenant or day of a month (JSON, or CSV with format=csv or Accept: text/csv)");
 
-    public static async Task<IResult> Handle(string distributorId, string? period, string? groupBy, string? timeZone, ClaimsPrincipal user,
-        NpgsqlDataSource db, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Handle(string distributorId, string? period, string? groupBy, string? timeZone, string? format, HttpRequest request,
+        ClaimsPrincipal user, NpgsqlDataSource db, IQuerySession session, CancellationToken ct)
     {
         var mayRead = user.IsInRole(Roles.Operator) || user.IsInRole(Roles.Finance)
             || (user.IsInRole(Roles.Distributor) && user.FindFirstValue(LedgerClaims.DistributorId) == distributorId);
@@ -53,9 +54,12 @@ public static class GetMargins
         var lines = rows.Select(r => Line(r, comparable, breakEven?.GetValueOrDefault(r.Group))).ToList();
         var revenue = rows.Sum(r => r.Revenue);
         var cost = rows.Sum(r => r.Cost);
-        return Results.Ok(new MarginReport(distributorId, period!, zone.Id, grouping,
+        var report = new MarginReport(distributorId, period!, zone.Id, grouping,
             rows.Select(r => r.RevenueCurrency).FirstOrDefault(c => c is not null), rows.Select(r => r.CostCurrency).FirstOrDefault(c => c is not null),
-            lines, revenue, cost, comparable ? revenue - cost : null, comparable ? Percent(revenue - cost, revenue) : null, rows.Sum(r => r.UnratedEvents)));
+            lines, revenue, cost, comparable ? revenue - cost : null, comparable ? Percent(revenue - cost, revenue) : null, rows.Sum(r => r.UnratedEvents));
+        return Receivables.GettingReceivables.FinanceQuery.WantsCsv(request, format)
+            ? Results.Text(MarginCsv.Write(report), "text/csv", System.Text.Encoding.UTF8)
+            : Results.Ok(report);
     }
 
     private static MarginLine Line(MarginRow r, bool comparable, TokenPrices? breakEven)

@@ -16,7 +16,10 @@ public static class MarginRows
 {
     public static readonly string[] Groupings = ["model", "tenant", "day"];
 
-    /// <summary>Usage the distributor pays for upstream (its distributorId, or none for the house) in [from, to), grouped.</summary>
+    /// <summary>
+    /// Usage in [from, to), grouped, at the distributor's place in each chain: usage it sells to tenants (its distributorId,
+    /// or none for the house: revenue retail, cost wholesale) and usage it sells on to sub-distributors (usage_hop_charges).
+    /// </summary>
     public static async Task<IReadOnlyList<MarginRow>> ReadAsync(
         NpgsqlDataSource db, string distributorId, Instant from, Instant to, string groupBy, DateTimeZone zone, CancellationToken ct)
     {
@@ -46,6 +49,33 @@ public static class MarginRows
         command.Parameters.AddWithValue(from.ToDateTimeOffset());
         command.Parameters.AddWithValue(to.ToDateTimeOffset());
         command.Parameters.AddWithValue(zone.Id);
+        var rows = await ReadRowsAsync(command, ct);
+        rows.AddRange(await HopRowsAsync(db, distributorId, from, to, group, zone, ct));
+        return rows.GroupBy(r => r.Group, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Count() == 1 ? g.Single() : new MarginRow(
+            g.Key, g.Sum(r => r.Events), g.Sum(r => r.Tokens), g.Sum(r => r.Revenue), g.Select(r => r.RevenueCurrency).FirstOrDefault(c => c is not null),
+            g.Sum(r => r.Cost), g.Select(r => r.CostCurrency).FirstOrDefault(c => c is not null), g.Sum(r => r.UnratedEvents),
+            new TokenCounts(g.Sum(r => r.ClassTokens.Input), g.Sum(r => r.ClassTokens.CachedInput), g.Sum(r => r.ClassTokens.CacheWrite), g.Sum(r => r.ClassTokens.Output))))
+            .ToList();
+    }
+
+    /// <summary>Usage the distributor sold on to a sub-distributor: its cost and revenue at its hop of the chain.</summary>
+    private static async Task<List<MarginRow>> HopRowsAsync(NpgsqlDataSource db, string distributorId, Instant from, Instant to, string group, DateTimeZone zone, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            $"select {group} as g, count(*), sum(f.input_tokens + f.cached_input_tokens + f.cache_write_tokens + f.output_tokens)::bigint, " +
+            "sum(h.revenue), min(h.currency), sum(h.cost), min(h.currency), 0::bigint, sum(f.input_tokens)::bigint, sum(f.cached_input_tokens)::bigint, " +
+            "sum(f.cache_write_tokens)::bigint, sum(f.output_tokens)::bigint " +
+            $"from {LedgerSchema.Name}.{UsageHopCharges.TableName} h join {LedgerSchema.Name}.{UsageFactsProjection.TableName} f on f.event_id = h.event_id " +
+            "where h.party = $1 and f.occurred_at >= $2 and f.occurred_at < $3 group by g");
+        command.Parameters.AddWithValue(distributorId);
+        command.Parameters.AddWithValue(from.ToDateTimeOffset());
+        command.Parameters.AddWithValue(to.ToDateTimeOffset());
+        command.Parameters.AddWithValue(zone.Id);
+        return await ReadRowsAsync(command, ct);
+    }
+
+    private static async Task<List<MarginRow>> ReadRowsAsync(NpgsqlCommand command, CancellationToken ct)
+    {
         var rows = new List<MarginRow>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

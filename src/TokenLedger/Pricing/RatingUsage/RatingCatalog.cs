@@ -12,9 +12,13 @@ public sealed class RatingCatalog(
     long revision,
     IReadOnlyDictionary<string, PriceBookHistory> books,
     IReadOnlyDictionary<string, string> retailBookByTenant,
-    IReadOnlyDictionary<string, string> wholesaleBookByDistributor)
+    IReadOnlyDictionary<string, string> wholesaleBookByDistributor,
+    IReadOnlyDictionary<string, IReadOnlyList<DistributorUpstream>>? upstreamByDistributor = null)
 {
     public static readonly RatingCatalog Empty = new(-1, new Dictionary<string, PriceBookHistory>(), new Dictionary<string, string>(), new Dictionary<string, string>());
+
+    private readonly IReadOnlyDictionary<string, IReadOnlyList<DistributorUpstream>> _upstream =
+        upstreamByDistributor ?? new Dictionary<string, IReadOnlyList<DistributorUpstream>>();
 
     public long Revision => revision;
 
@@ -26,9 +30,14 @@ public sealed class RatingCatalog(
     {
         var payer = record.DistributorId ?? Distributor.House;
         var tokens = new TokenCounts(record.InputTokens, record.CachedInputTokens, record.CacheWriteTokens, record.OutputTokens);
-        return new UsageRating(record.EventId, payer,
-            RateAt(retailBookByTenant.GetValueOrDefault(record.TenantId), $"tenant '{record.TenantId}' has no retail price book", record, tokens),
-            RateAt(wholesaleBookByDistributor.GetValueOrDefault(payer), $"distributor '{payer}' has no wholesale price book", record, tokens));
+        var retail = RateAt(retailBookByTenant.GetValueOrDefault(record.TenantId), $"tenant '{record.TenantId}' has no retail price book", record, tokens);
+        SideRating Wholesale(string party) =>
+            RateAt(wholesaleBookByDistributor.GetValueOrDefault(party), $"distributor '{party}' has no wholesale price book", record, tokens);
+        if (_upstream.Count == 0) return new UsageRating(record.EventId, payer, retail, Wholesale(payer));
+        if (ChainRating.ChainAt(payer, record.OccurredAt, _upstream) is not { } chain)
+            return new UsageRating(record.EventId, payer, retail, SideRating.Unrated($"the distribution chain of '{payer}' loops or is deeper than {ChainRating.MaxDepth} hops"));
+        var (wholesale, hops) = ChainRating.Rate(chain, Wholesale);
+        return new UsageRating(record.EventId, payer, retail, wholesale, hops);
     }
 
     private SideRating RateAt(string? bookId, string missingBook, UsageRecord record, TokenCounts tokens)
@@ -44,9 +53,11 @@ public sealed class RatingCatalog(
     }
 
     public static RatingCatalog From(long revision, IEnumerable<PriceBook> books, IEnumerable<(string TenantId, string BookId)> retail,
-        IEnumerable<(string DistributorId, string BookId)> wholesale) => new(
+        IEnumerable<(string DistributorId, string BookId)> wholesale,
+        IEnumerable<(string DistributorId, IReadOnlyList<DistributorUpstream> Versions)>? upstream = null) => new(
         revision,
         books.ToDictionary(b => b.PriceBookId, b => new PriceBookHistory(b.Versions)),
         retail.ToDictionary(t => t.TenantId, t => t.BookId),
-        wholesale.ToDictionary(d => d.DistributorId, d => d.BookId));
+        wholesale.ToDictionary(d => d.DistributorId, d => d.BookId),
+        (upstream ?? []).Where(u => u.Versions.Count > 0).ToDictionary(u => u.DistributorId, u => u.Versions));
 }

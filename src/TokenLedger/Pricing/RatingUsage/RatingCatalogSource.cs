@@ -18,10 +18,11 @@ public sealed class RatingCatalogSource
 
         var books = await session.Query<PriceBook>().ToListAsync(ct);
         var tenants = await session.Query<Tenant>().Where(t => t.RetailPriceBookId != null).ToListAsync(ct);
-        var distributors = await session.Query<Distributor>().Where(d => d.WholesalePriceBookId != null).ToListAsync(ct);
+        var distributors = await session.Query<Distributor>().ToListAsync(ct);
         var loaded = RatingCatalog.From(revision, books,
             tenants.Select(t => (t.TenantId, t.RetailPriceBookId!)),
-            distributors.Select(d => (d.DistributorId, d.WholesalePriceBookId!)));
+            distributors.Where(d => d.WholesalePriceBookId != null).Select(d => (d.DistributorId, d.WholesalePriceBookId!)),
+            distributors.Where(d => d.Upstream is { Count: > 0 }).Select(d => (d.DistributorId, d.Upstream!)));
         _current = loaded;
         return loaded;
     }

@@ -10,8 +10,13 @@ public sealed record SideRating(Charge? Charge, string? UnratedReason)
     public bool IsRated => Charge is not null;
 }
 
-/// <summary>Retail (what the tenant owes) and wholesale (what the payer owes upstream) for one usage event.</summary>
-public sealed record UsageRating(string EventId, string Payer, SideRating Retail, SideRating Wholesale);
+/// <summary>
+/// Retail (what the tenant owes) and wholesale (what the payer owes its seller) for one usage event; for a payer that is
+/// a sub-distributor, <paramref name="Hops"/> prices every distributor above it (top first).
+/// </summary>
+public sealed record UsageRating(string EventId, string Payer, SideRating Retail, SideRating Wholesale,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<HopCharge>? Hops = null);
 
 /// <summary>
 /// The usage of a batch was rated with the price book versions in force when each event occurred. Appended in the

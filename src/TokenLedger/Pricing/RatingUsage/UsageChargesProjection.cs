@@ -23,14 +23,18 @@ public partial class UsageChargesProjection : EventProjection
     private static readonly string[] SideColumns =
         ["status", "reason", "price_book", "version", "currency", "model", "tier", "discount", "input", "cached_input", "cache_write", "output", "amount"];
 
+    private readonly string _schema;
     private readonly string _table;
     private readonly string _upsert;
 
     public UsageChargesProjection(string schema)
     {
         _table = $"{schema}.{TableName}";
+        _schema = schema;
         SchemaObjects.Add(Table(schema));
+        SchemaObjects.Add(UsageHopCharges.Table(schema));
         Options.DeleteDataInTableOnTeardown(_table);
+        Options.DeleteDataInTableOnTeardown($"{schema}.{UsageHopCharges.TableName}");
         _upsert = BuildUpsert();
     }
 
@@ -61,6 +65,7 @@ public partial class UsageChargesProjection : EventProjection
             values.Add(sides.Select(s => s.Charge?.Amount).ToArray());
         }
         ops.QueueSqlCommand(_upsert, values.ToArray());
+        UsageHopCharges.Record(ops, _schema, e.Id, ratings);
     }
 
     private string BuildUpsert()

@@ -30,6 +30,10 @@ public sealed class BenchOptions
     public int SignalIntervalMs { get; private set; } = 200;
 
     public bool SkipClose { get; private set; }
+    public bool SkipFinance { get; private set; }
+    public int FinanceTenants { get; private set; } = 10_000;
+    public int FinanceMonths { get; private set; } = 12;
+    public int FinanceRequests { get; private set; } = 100;
     public int CloseTenants { get; private set; } = 1_000;
     public int CloseEventsPerTenant { get; private set; } = 20;
 
@@ -79,6 +83,11 @@ public sealed class BenchOptions
           --close-tenants N     tenants with usage in the month before last, each closed and its PDF fetched (default 1000)
           --close-events N      usage events per tenant (default 20)
           --skip-close          skip the period-close phase
+        Finance views (receivables, risk, CSV over seeded invoices and payments):
+          --finance-tenants N   tenants seeded, each with monthly invoices and payments (default 10000)
+          --finance-months N    months of invoices per tenant (default 12)
+          --finance-requests N  measured requests per view (default 100)
+          --skip-finance        skip the finance phase
         Steady run (RSS growth):
           --steady-seconds S    duration (default 300)
           --steady-rate R       events/s (default 3000)
@@ -133,6 +142,10 @@ public sealed class BenchOptions
                 case "--close-tenants": o.CloseTenants = Int(1, 1_000_000); break;
                 case "--close-events": o.CloseEventsPerTenant = Int(1, 1000); break;
                 case "--skip-close": o.SkipClose = true; break;
+                case "--finance-tenants": o.FinanceTenants = Int(1, 1_000_000); break;
+                case "--finance-months": o.FinanceMonths = Int(1, 120); break;
+                case "--finance-requests": o.FinanceRequests = Int(1, 100_000); break;
+                case "--skip-finance": o.SkipFinance = true; break;
                 case "--steady-seconds": o.SteadySeconds = Int(10, 86_400); break;
                 case "--steady-rate": o.SteadyRate = Int(1, 1_000_000); break;
                 case "--steady-batch": o.SteadyBatch = Int(1, 1000); break;

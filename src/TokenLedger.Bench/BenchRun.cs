@@ -73,6 +73,12 @@ public static class BenchRun
             report.Close = await new PeriodClose(broker, options).RunAsync(runTag, ct);
         }
 
+        if (!options.SkipFinance)
+        {
+            Live.Heading("6. Finance views: receivables, risk, CSV");
+            report.Finance = await new FinanceViews(options).RunAsync(runTag, ct);
+        }
+
         if (service is null)
         {
             Live.Warn("no --service-pid: RSS not measured, steady run skipped");

@@ -18,6 +18,7 @@ public sealed class BenchReport
     public LatencyResult? Latency { get; set; }
     public SignalLatencyResult? Signals { get; set; }
     public PeriodCloseResult? Close { get; set; }
+    public FinanceViewsResult? Finance { get; set; }
     public SteadyResult? Steady { get; set; }
     public ServiceLogSummary? ServiceLog { get; set; }
     public TimeSpan Duration { get; set; }

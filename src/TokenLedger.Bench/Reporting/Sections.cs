@@ -100,6 +100,18 @@ public static class Sections
         return table;
     }
 
+    public static IRenderable Finance(FinanceViewsResult f)
+    {
+        var table = Titled($"6. Finance views over {f.Tenants:N0} tenants x {f.Months} months ({f.Invoices:N0} invoices, {f.Payments:N0} payments seeded in {f.SeedSeconds:N0} s)");
+        table.AddColumn("view").AddColumn(new TableColumn("p50").RightAligned()).AddColumn(new TableColumn("p95").RightAligned())
+            .AddColumn(new TableColumn("p99").RightAligned()).AddColumn(new TableColumn("size").RightAligned());
+        foreach (var v in f.Views)
+            table.AddRow(v.View, $"{v.Percentile(50):N1} ms", $"{v.Percentile(95):N1} ms", $"{v.Percentile(99):N1} ms", $"{v.Bytes / 1024.0:N0} KB");
+        table.AddRow($"tenants listed (all in the database, {f.Views.FirstOrDefault()?.Requests ?? 0} requests per view, sequential)", $"{f.ListedTenants:N0}", "", "", "");
+        table.AddRow("TARGET", "p95 < 200 ms", "", "", "");
+        return table;
+    }
+
     public static IRenderable MemorySummary(BenchReport r)
     {
         var table = Titled("4. Service memory (/proc/PID/status)");

@@ -28,18 +28,21 @@ public sealed class ReceivablesLedger(NpgsqlDataSource db)
     public async Task<IReadOnlyList<InvoiceStanding>> InvoicesAsOf(Instant asOf, string? tenantId = null, bool openOnly = false, CancellationToken ct = default)
     {
         var filters = new List<string> { "i.issued_at <= @asOf" };
-        if (openOnly) filters.Add("i.settled_at > @asOf");
+        if (openOnly) filters.Add("tstzrange(i.issued_at, i.settled_at) @> @asOf::timestamptz");
         if (tenantId is not null) filters.Add("i.tenant_id = @tenant");
-        await using var command = db.CreateCommand(
+        await using var connection = await FinanceConnection.OpenAsync(db, ct);
+        await using var command = new NpgsqlCommand(
             $"""
             select i.tenant_id, i.number, i.currency, i.issue_date, i.due_date, i.issued_at, i.amount_due,
-                   coalesce(sum(m.amount) filter (where m.kind = 'payment'), 0), coalesce(sum(m.amount) filter (where m.kind = 'write-off'), 0)
+                   case when i.last_moved_at is null or i.first_moved_at > @asOf then 0 when i.last_moved_at <= @asOf then coalesce(i.paid, 0)
+                        else (select coalesce(sum(m.amount), 0) from {Schema}.{ReceivablesProjection.Movements} m
+                              where m.invoice_number = i.number and m.kind = 'payment' and m.recorded_at <= @asOf) end,
+                   case when i.last_moved_at is null or i.first_moved_at > @asOf then 0 when i.last_moved_at <= @asOf then coalesce(i.written_off, 0)
+                        else (select coalesce(sum(m.amount), 0) from {Schema}.{ReceivablesProjection.Movements} m
+                              where m.invoice_number = i.number and m.kind = 'write-off' and m.recorded_at <= @asOf) end
             from {Schema}.{ReceivablesProjection.Invoices} i
-            left join {Schema}.{ReceivablesProjection.Movements} m on m.invoice_number = i.number and m.recorded_at <= @asOf
             where {string.Join(" and ", filters)}
-            group by i.number
-            order by i.tenant_id, i.due_date, i.number
-            """);
+            """, connection);
         command.Parameters.AddWithValue("asOf", asOf.ToDateTimeUtc());
         if (tenantId is not null) command.Parameters.AddWithValue("tenant", tenantId);
         var standings = new List<InvoiceStanding>();
@@ -55,6 +58,7 @@ public sealed class ReceivablesLedger(NpgsqlDataSource db)
                 Math.Max(0, due - paid - writtenOff));
             if (!openOnly || standing.Open > 0) standings.Add(standing);
         }
-        return standings;
+        // Sorted here, ordinally, so the order never depends on the database's collation.
+        return standings.OrderBy(s => s.TenantId, StringComparer.Ordinal).ThenBy(s => s.DueDate).ThenBy(s => s.Number, StringComparer.Ordinal).ToList();
     }
 }

@@ -10,7 +10,7 @@ namespace TokenLedger.Receivables;
 
 /// <summary>
 /// The receivables read model, kept inline (in the transaction of each event) and only from event data, so a rebuild
-/// gives the same rows: <c>receivable_invoices</c> (one row per issued invoice with its running settled amount and
+/// gives the same rows: <c>receivable_invoices</c> (one row per issued invoice with its running paid, written-off and settled amounts, the first and last recorded instant of those, and
 /// <c>settled_at</c>, the recorded instant its open amount reached zero, 'infinity' while open),
 /// <c>receivable_movements</c> (one row per payment allocation or write-off, with its recorded instant) and
 /// <c>receivable_credit_limits</c> (each credit-terms change). Every "as of" figure is read from these by recorded time.
@@ -35,8 +35,8 @@ public partial class ReceivablesProjection : EventProjection
     {
         var i = e.Data;
         ops.QueueSqlCommand(
-            $"insert into {_schema}.{Invoices} (number, tenant_id, currency, issue_date, due_date, amount_due, issued_at, settled, settled_at) " +
-            "values (?, ?, ?, ?, ?, ?, ?, 0, case when ?::numeric <= 0 then ?::timestamptz else 'infinity'::timestamptz end) on conflict (number) do nothing",
+            $"insert into {_schema}.{Invoices} (number, tenant_id, currency, issue_date, due_date, amount_due, issued_at, settled, paid, written_off, settled_at) " +
+            "values (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, case when ?::numeric <= 0 then ?::timestamptz else 'infinity'::timestamptz end) on conflict (number) do nothing",
             i.Number, i.TenantId, i.Currency, i.IssueDate.ToDateOnly(), i.DueDate.ToDateOnly(), i.AmountDue, i.IssuedAt.ToDateTimeOffset(),
             i.AmountDue, i.IssuedAt.ToDateTimeOffset());
     }
@@ -65,11 +65,17 @@ public partial class ReceivablesProjection : EventProjection
             "select ?, u.n, ?, ?, u.a, ?, ?, u.d from unnest(?::text[], ?::numeric[], ?::int[]) as u(n, a, d) on conflict do nothing",
             sourceId, tenantId, kind, recordedAt.ToDateTimeOffset(), receivedAt.ToDateTimeOffset(), numbers, amounts, daysAfterDue);
         // settled_at: the recorded instant the invoice's open amount reached zero; only the first such instant counts.
+        // paid/written_off are the running totals and first/last_moved_at the span of their recorded instants: as of any
+        // instant outside that span the totals are 0 or these, so only invoices with movements on both sides of an
+        // "as of" need the movement rows.
+        var at = recordedAt.ToDateTimeOffset();
         ops.QueueSqlCommand(
             $"update {_schema}.{Invoices} i set settled = i.settled + u.a, " +
+            $"paid = coalesce(i.paid, 0) + {(kind == "payment" ? "u.a" : "0")}, written_off = coalesce(i.written_off, 0) + {(kind == "payment" ? "0" : "u.a")}, " +
+            "first_moved_at = least(i.first_moved_at, ?::timestamptz), last_moved_at = greatest(i.last_moved_at, ?::timestamptz), " +
             "settled_at = case when i.settled_at = 'infinity' and i.settled + u.a >= i.amount_due then ?::timestamptz else i.settled_at end " +
             "from unnest(?::text[], ?::numeric[]) as u(n, a) where i.number = u.n",
-            recordedAt.ToDateTimeOffset(), numbers, amounts);
+            at, at, at, numbers, amounts);
     }
 
     private static Table InvoiceTable(string schema)
@@ -84,9 +90,20 @@ public partial class ReceivablesProjection : EventProjection
         table.AddColumn("issued_at", "timestamptz").NotNull();
         table.AddColumn("settled", "numeric").NotNull();
         table.AddColumn("settled_at", "timestamptz").NotNull();
+        table.AddColumn("paid", "numeric");
+        table.AddColumn("written_off", "numeric");
+        table.AddColumn("first_moved_at", "timestamptz");
+        table.AddColumn("last_moved_at", "timestamptz");
         table.Indexes.Add(new IndexDefinition($"ix_{Invoices}_tenant") { Columns = ["tenant_id", "issued_at"] });
-        table.Indexes.Add(new IndexDefinition($"ix_{Invoices}_open") { Columns = ["settled_at", "issued_at"] });
-        table.Indexes.Add(new IndexDefinition($"ix_{Invoices}_issued") { Columns = ["issued_at"] });
+        // Covering indexes: the finance views read open invoices and recent invoicing with index-only scans.
+        table.Indexes.Add(new IndexDefinition($"ix_{Invoices}_open")
+        {
+            Columns = ["settled_at", "issued_at"], IncludeColumns = ["tenant_id", "number", "currency", "issue_date", "due_date", "amount_due", "paid", "written_off", "first_moved_at", "last_moved_at"],
+        });
+        // The invoices open at an instant t are those whose [issued_at, settled_at) contains t: a GiST index answers that
+        // for any t, now or a year ago, without scanning the invoices settled since.
+        table.Indexes.Add(new IndexDefinition($"ix_{Invoices}_open_during") { Method = IndexMethod.gist, Columns = ["tstzrange(issued_at, settled_at)"] });
+        table.Indexes.Add(new IndexDefinition($"ix_{Invoices}_issued") { Columns = ["issued_at"], IncludeColumns = ["tenant_id", "amount_due"] });
         return table;
     }
 
@@ -101,8 +118,8 @@ public partial class ReceivablesProjection : EventProjection
         table.AddColumn("recorded_at", "timestamptz").NotNull();
         table.AddColumn("received_at", "timestamptz").NotNull();
         table.AddColumn<int>("days_after_due").NotNull();
-        table.Indexes.Add(new IndexDefinition($"ix_{Movements}_invoice") { Columns = ["invoice_number", "recorded_at"] });
-        table.Indexes.Add(new IndexDefinition($"ix_{Movements}_recorded") { Columns = ["recorded_at"] });
+        table.Indexes.Add(new IndexDefinition($"ix_{Movements}_invoice") { Columns = ["invoice_number", "recorded_at"], IncludeColumns = ["kind", "amount"] });
+        table.Indexes.Add(new IndexDefinition($"ix_{Movements}_recorded") { Columns = ["recorded_at"], IncludeColumns = ["tenant_id", "kind", "days_after_due"] });
         return table;
     }
 

@@ -80,10 +80,21 @@ public sealed class reading_receivables(LedgerFixture fixture)
 
         // Since then: a payment received before last month but recorded only now, another payment, a write-off.
         (await PayAsync(fixture, tenant, 60m, "LATE-RECORDED", receivedAt: lastMonth.ToDateTimeOffset().AddDays(-5))).EnsureSuccessStatusCode();
+        await Task.Delay(50);
+        var midway = SystemClock.Instance.GetCurrentInstant();
+        var reportedMidway = (await ReportAsync(tenant, midway)).GetRawText();
+        var standingMidway = (await StandingAsync(fixture, tenant, midway))[$"{tenant}-2026-A"];
+        await Task.Delay(50);
         (await PayAsync(fixture, tenant, 150m, "RECENT")).EnsureSuccessStatusCode();
         (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/write-offs", new { invoiceNumber = $"{tenant}-2026-B", amount = 10m, reason = "goodwill" })).EnsureSuccessStatusCode();
 
         (await ReportAsync(tenant, lastMonth)).GetRawText().ShouldBe(reportedThen);
+        // Invoice A was paid 60 before midway and 40 after: as of midway it still shows 60 paid, 40 open.
+        (await ReportAsync(tenant, midway)).GetRawText().ShouldBe(reportedMidway);
+        (standingMidway.Paid, standingMidway.Open).ShouldBe((60m, 40m));
+        var standingNow = (await StandingAsync(fixture, tenant, midway))[$"{tenant}-2026-A"];
+        (standingNow.Paid, standingNow.Open).ShouldBe((60m, 40m));
+        (await StandingAsync(fixture, tenant))[$"{tenant}-2026-A"].Open.ShouldBe(0m);
         (await fixture.Operator.GetStringAsync($"/api/finance/receivables?tenant={tenant}&asOf={lastMonth}&format=csv")).ShouldBe(csvThen);
         JsonDocument.Parse(reportedThen).RootElement.GetProperty("tenants")[0].GetProperty("open").GetDecimal().ShouldBe(300m);
         (await ReportAsync(tenant)).GetProperty("tenants")[0].GetProperty("open").GetDecimal().ShouldBe(300m - 60m - 150m - 10m);

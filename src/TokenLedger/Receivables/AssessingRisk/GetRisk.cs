@@ -18,9 +18,7 @@ public static class GetRisk
         IOptions<RiskOptions> options, IClock clock, CancellationToken ct)
     {
         if (FinanceQuery.Parse(asOf, page, pageSize, clock) is not { } query) return FinanceQuery.Problem(asOf, page, pageSize, clock);
-        var receivables = await reader.ReadAsync(query.AsOf, tenant, ct);
-        var facts = new RiskFacts(receivables, await reader.PaymentDelaysAsync(query.AsOf, tenant, ct),
-            await reader.InvoicedAsync(query.AsOf, Duration.FromDays(365), tenant, ct));
+        var facts = await reader.ReadRiskAsync(query.AsOf, tenant, ct);
         return Results.Ok(RiskAssessment.Build(facts, options.Value, query.Page, query.PageSize));
     }
 }

@@ -4,7 +4,7 @@ using TokenLedger.Receivables.GettingReceivables;
 namespace TokenLedger.Receivables.AssessingRisk;
 
 /// <summary>One input of a tenant's risk score: its value, the factor (0–1) it maps to, the weight and the points it contributes.</summary>
-public sealed record RiskInput(string Name, decimal? Value, decimal Factor, decimal Weight, decimal Contribution, string Rule);
+public sealed record RiskInput(string Name, decimal? Value, decimal Factor, decimal Weight, decimal Contribution);
 
 public sealed record TenantRisk(
     string TenantId, string Currency, decimal Score, string Rating, decimal Open, AgingBuckets Aging, decimal Provision, IReadOnlyList<RiskInput> Inputs);
@@ -17,7 +17,10 @@ public sealed record LossRates(decimal Current, decimal Days1To30, decimal Days3
 public sealed record RiskFacts(
     ReceivablesFacts Receivables, IReadOnlyDictionary<string, (decimal? Recent, decimal? Before)> PaymentDelays, IReadOnlyDictionary<string, decimal> Invoiced365Days);
 
-public sealed record RiskReport(Instant AsOf, int Page, int PageSize, int TenantCount, LossRates LossRates, IReadOnlyList<CurrencyProvision> Totals, IReadOnlyList<TenantRisk> Tenants);
+/// <summary>InputRules says, once per report, how each input's value and factor are computed.</summary>
+public sealed record RiskReport(
+    Instant AsOf, int Page, int PageSize, int TenantCount, LossRates LossRates, IReadOnlyDictionary<string, string> InputRules,
+    IReadOnlyList<CurrencyProvision> Totals, IReadOnlyList<TenantRisk> Tenants);
 
 /// <summary>
 /// The risk score (0–100, 1 decimal) is the sum of four weighted inputs, each mapped to a factor between 0 and 1:
@@ -42,8 +45,16 @@ public static class RiskAssessment
             return new CurrencyProvision(g.Key, g.Count(), g.Sum(r => r.Open), g.Sum(r => r.Provision), aging, ProvisionByBucket(aging, options));
         }).ToList();
         var ordered = rows.OrderByDescending(r => r.Score).ThenByDescending(r => r.Provision).ThenBy(r => r.TenantId, StringComparer.Ordinal).ToList();
-        return new RiskReport(facts.Receivables.AsOf, page, pageSize, ordered.Count, Rates(options), totals, ordered.Skip((page - 1) * pageSize).Take(pageSize).ToList());
+        return new RiskReport(facts.Receivables.AsOf, page, pageSize, ordered.Count, Rates(options), Rules, totals, ordered.Skip((page - 1) * pageSize).Take(pageSize).ToList());
     }
+
+    public static readonly IReadOnlyDictionary<string, string> Rules = new Dictionary<string, string>
+    {
+        ["daysPastDue"] = "oldest open invoice's days past due (tenant's zone); factor min(days, 90) / 90",
+        ["paymentDelayTrend"] = "mean days after due of payments recorded in the last 90 days minus the 90 days before; factor clamp(trend / 30, 0, 1); 0 without both",
+        ["creditUtilisation"] = "open ÷ credit limit; factor clamp(ratio, 0, 1); 0 without a limit",
+        ["exposureVsHistory"] = "open ÷ average monthly invoicing over 365 days; factor clamp((ratio − 1) / 2, 0, 1); 1 if open with no invoicing in the year",
+    };
 
     public static LossRates Rates(RiskOptions o) => new(o.LossRateCurrent, o.LossRate1To30, o.LossRate31To60, o.LossRate61To90, o.LossRateOver90);
 
@@ -65,20 +76,18 @@ public static class RiskAssessment
         decimal? exposure = monthly > 0 ? r.Open / monthly : null;
         RiskInput[] inputs =
         [
-            Input("daysPastDue", days, Math.Min(days, 90) / 90m, o.WeightDaysPastDue, "oldest open invoice's days past due; factor min(days, 90) / 90"),
-            Input("paymentDelayTrend", trend, trend is { } t ? Clamp(t / 30m) : 0m, o.WeightPaymentDelayTrend,
-                "mean days after due of payments recorded in the last 90 days minus the 90 days before; factor clamp(trend / 30)"),
-            Input("creditUtilisation", utilisation, utilisation is { } u ? Clamp(u) : 0m, o.WeightUtilisation, "open ÷ credit limit; factor clamp(ratio); 0 without a limit"),
-            Input("exposureVsHistory", exposure, exposure is { } x ? Clamp((x - 1m) / 2m) : r.Open > 0 ? 1m : 0m, o.WeightExposure,
-                "open ÷ average monthly invoicing over 365 days; factor clamp((ratio − 1) / 2); 1 if open with no invoicing in the year"),
+            Input("daysPastDue", days, Math.Min(days, 90) / 90m, o.WeightDaysPastDue),
+            Input("paymentDelayTrend", trend, trend is { } t ? Clamp(t / 30m) : 0m, o.WeightPaymentDelayTrend),
+            Input("creditUtilisation", utilisation, utilisation is { } u ? Clamp(u) : 0m, o.WeightUtilisation),
+            Input("exposureVsHistory", exposure, exposure is { } x ? Clamp((x - 1m) / 2m) : r.Open > 0 ? 1m : 0m, o.WeightExposure),
         ];
         var score = Math.Round(inputs.Sum(i => i.Contribution), 1, MidpointRounding.AwayFromZero);
         return new TenantRisk(r.TenantId, r.Currency, score, score < 25 ? "low" : score < 50 ? "medium" : "high", r.Open, r.Aging, Provision(r.Aging, o), inputs);
     }
 
-    private static RiskInput Input(string name, decimal? value, decimal factor, decimal weight, string rule) =>
+    private static RiskInput Input(string name, decimal? value, decimal factor, decimal weight) =>
         new(name, value is { } v ? Math.Round(v, 4, MidpointRounding.AwayFromZero) : null, Math.Round(factor, 4, MidpointRounding.AwayFromZero), weight,
-            Math.Round(factor * weight, 2, MidpointRounding.AwayFromZero), rule);
+            Math.Round(factor * weight, 2, MidpointRounding.AwayFromZero));
 
     private static decimal Clamp(decimal x) => Math.Clamp(x, 0m, 1m);
 }

@@ -16,13 +16,24 @@ public sealed class ReceivablesFactsReader(NpgsqlDataSource db, ReceivablesLedge
     private const string Schema = LedgerSchema.Name;
     public static readonly Duration DsoWindow = Duration.FromDays(90);
 
+    /// <summary>The queries are independent and run at once, each on its own connection.</summary>
     public async Task<ReceivablesFacts> ReadAsync(Instant asOf, string? tenantId, CancellationToken ct)
     {
-        var open = await ledger.InvoicesAsOf(asOf, tenantId, openOnly: true, ct);
-        var invoiced = await InvoicedAsync(asOf, DsoWindow, tenantId, ct);
-        var limits = await LimitsAsync(asOf, tenantId, ct);
-        var ids = open.Select(i => i.TenantId).Concat(invoiced.Keys).Append(tenantId).OfType<string>().Distinct().ToArray();
-        return new ReceivablesFacts(asOf, open, invoiced, limits, await TenantsAsync(ids, ct));
+        var open = ledger.InvoicesAsOf(asOf, tenantId, openOnly: true, ct);
+        var invoiced = InvoicedAsync(asOf, DsoWindow, tenantId, ct);
+        var limits = LimitsAsync(asOf, tenantId, ct);
+        await Task.WhenAll(open, invoiced, limits);
+        var ids = open.Result.Select(i => i.TenantId).Concat(invoiced.Result.Keys).Append(tenantId).OfType<string>().Distinct().ToArray();
+        return new ReceivablesFacts(asOf, open.Result, invoiced.Result, limits.Result, await TenantsAsync(ids, ct));
+    }
+
+    public async Task<AssessingRisk.RiskFacts> ReadRiskAsync(Instant asOf, string? tenantId, CancellationToken ct)
+    {
+        var delays = PaymentDelaysAsync(asOf, tenantId, ct);
+        var year = InvoicedAsync(asOf, Duration.FromDays(365), tenantId, ct);
+        var receivables = ReadAsync(asOf, tenantId, ct);
+        await Task.WhenAll(delays, year, receivables);
+        return new AssessingRisk.RiskFacts(receivables.Result, delays.Result, year.Result);
     }
 
     /// <summary>Amount invoiced (amountDue) per tenant with issuedAt in (asOf − window, asOf].</summary>

@@ -28,7 +28,9 @@ public sealed class ReceivablesLedger(NpgsqlDataSource db)
     public async Task<IReadOnlyList<InvoiceStanding>> InvoicesAsOf(Instant asOf, string? tenantId = null, bool openOnly = false, CancellationToken ct = default)
     {
         var filters = new List<string> { "i.issued_at <= @asOf" };
-        if (openOnly) filters.Add("tstzrange(i.issued_at, i.settled_at) @> @asOf::timestamptz");
+        // Both forms of "open at asOf": the planner takes the covering btree (settled_at, issued_at) when asOf is recent
+        // (few invoices settled after it) and the GiST range index for an instant further back.
+        if (openOnly) filters.Add("i.settled_at > @asOf and tstzrange(i.issued_at, i.settled_at) @> @asOf::timestamptz");
         if (tenantId is not null) filters.Add("i.tenant_id = @tenant");
         await using var connection = await FinanceConnection.OpenAsync(db, ct);
         await using var command = new NpgsqlCommand(

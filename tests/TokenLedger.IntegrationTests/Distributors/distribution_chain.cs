@@ -78,6 +78,10 @@ public sealed class distribution_chain(LedgerFixture fixture)
         var midKey = await fixture.ClientWithNewKeyAsync("/api/keys", new { role = "distributor", distributorId = mid });
         (await midKey.GetAsync($"/api/distributors/{mid}/margins?period=2026-06")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await midKey.GetAsync($"/api/distributors/{top}/margins?period=2026-06")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        // A distributor sees its own chain: the sub-distributors it sells to, not those it buys from.
+        (await midKey.GetAsync($"/api/distributors/{sub}/margins?period=2026-06")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var subKey = await fixture.ClientWithNewKeyAsync("/api/keys", new { role = "distributor", distributorId = sub });
+        (await subKey.GetAsync($"/api/distributors/{mid}/margins?period=2026-06")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]

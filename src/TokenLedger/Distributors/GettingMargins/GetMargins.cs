@@ -36,9 +36,7 @@ public static class GetMargins
     public static async Task<IResult> Handle(string distributorId, string? period, string? groupBy, string? timeZone, string? format, HttpRequest request,
         ClaimsPrincipal user, NpgsqlDataSource db, IQuerySession session, CancellationToken ct)
     {
-        var mayRead = user.IsInRole(Roles.Operator) || user.IsInRole(Roles.Finance)
-            || (user.IsInRole(Roles.Distributor) && user.FindFirstValue(LedgerClaims.DistributorId) == distributorId);
-        if (!mayRead) return Problems.NotFound($"Distributor '{distributorId}' was not found");
+        if (!await ChainAccess.MayReadAsync(user, distributorId, session, ct)) return Problems.NotFound($"Distributor '{distributorId}' was not found");
         var month = YearMonthPattern.Iso.Parse(period ?? "");
         if (!month.Success) return Problems.BadRequest("period", "period must be a month, yyyy-MM, such as 2026-06");
         var grouping = groupBy ?? "model";

@@ -16,7 +16,7 @@ public sealed class assessing_risk
 
     private static RiskFacts Facts(IReadOnlyList<InvoiceStanding> open, decimal? limit = null,
         (decimal?, decimal?) delays = default, decimal invoicedYear = 0m) =>
-        new(new ReceivablesFacts(AsOf, open, new Dictionary<string, decimal>(), new Dictionary<string, decimal?> { ["acme"] = limit, ["beta"] = null },
+        new(new ReceivablesFacts(AsOf, open, new Dictionary<string, decimal>(), new Dictionary<string, decimal>(), new Dictionary<string, decimal?> { ["acme"] = limit, ["beta"] = null },
                 new[] { "acme", "beta" }.Select(t => new TenantTerms(t, "CNY", DateTimeZone.Utc)).ToDictionary(t => t.TenantId)),
             new Dictionary<string, (decimal?, decimal?)> { ["acme"] = delays }, new Dictionary<string, decimal> { ["acme"] = invoicedYear });
 
@@ -28,6 +28,7 @@ public sealed class assessing_risk
 
         var report = RiskAssessment.Build(facts, new RiskOptions(), 1, 100);
 
+        report.Tenants.Select(t => t.TenantId).ShouldBe(["acme", "beta"]);
         report.Tenants.Single(t => t.TenantId == "acme").Provision.ShouldBe(100m);
         report.Tenants.Single(t => t.TenantId == "beta").Provision.ShouldBe(1m);
         var total = report.Totals.ShouldHaveSingleItem();

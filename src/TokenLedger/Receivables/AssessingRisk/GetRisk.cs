@@ -18,7 +18,9 @@ public static class GetRisk
         IOptions<RiskOptions> options, IClock clock, CancellationToken ct)
     {
         if (FinanceQuery.Parse(asOf, page, pageSize, clock) is not { } query) return FinanceQuery.Problem(asOf, page, pageSize, clock);
-        var facts = await reader.ReadRiskAsync(query.AsOf, tenant, ct);
+        var receivables = await reader.ReadAsync(query.AsOf, tenant, ct);
+        var listed = RiskAssessment.Rank(receivables, options.Value).Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).Select(r => r.TenantId).ToList();
+        var facts = await reader.RiskFactsAsync(receivables, listed, ct);
         return Results.Ok(RiskAssessment.Build(facts, options.Value, query.Page, query.PageSize));
     }
 }

@@ -36,17 +36,26 @@ public sealed record RiskReport(
 /// </summary>
 public static class RiskAssessment
 {
+    /// <summary>
+    /// Totals over every tenant with something open; the page lists tenants by expected loss (provision) descending, then
+    /// open amount, then id, each with its score. The facts' history inputs need only cover the listed tenants.
+    /// </summary>
     public static RiskReport Build(RiskFacts facts, RiskOptions options, int page, int pageSize)
     {
-        var rows = ReceivablesReport.All(facts.Receivables).Select(r => Assess(r, facts, options)).ToList();
-        var totals = rows.GroupBy(r => r.Currency).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        var ranked = Rank(facts.Receivables, options);
+        var totals = ranked.GroupBy(r => r.Currency).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
         {
             var aging = g.Aggregate(AgingBuckets.Zero, (a, r) => a.Plus(r.Aging));
-            return new CurrencyProvision(g.Key, g.Count(), g.Sum(r => r.Open), g.Sum(r => r.Provision), aging, ProvisionByBucket(aging, options));
+            return new CurrencyProvision(g.Key, g.Count(), g.Sum(r => r.Open), ProvisionByBucket(aging, options).Total, aging, ProvisionByBucket(aging, options));
         }).ToList();
-        var ordered = rows.OrderByDescending(r => r.Score).ThenByDescending(r => r.Provision).ThenBy(r => r.TenantId, StringComparer.Ordinal).ToList();
-        return new RiskReport(facts.Receivables.AsOf, page, pageSize, ordered.Count, Rates(options), Rules, totals, ordered.Skip((page - 1) * pageSize).Take(pageSize).ToList());
+        var listed = ranked.Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(r => Assess(r with { Invoiced90Days = facts.Receivables.Invoiced90Days.GetValueOrDefault(r.TenantId) }, facts, options)).ToList();
+        return new RiskReport(facts.Receivables.AsOf, page, pageSize, ranked.Count, Rates(options), Rules, totals, listed);
     }
+
+    public static IReadOnlyList<TenantReceivables> Rank(ReceivablesFacts facts, RiskOptions options) =>
+        ReceivablesReport.Rank(facts).OrderByDescending(r => Provision(r.Aging, options)).ThenByDescending(r => r.Open)
+            .ThenBy(r => r.TenantId, StringComparer.Ordinal).ToList();
 
     public static readonly IReadOnlyDictionary<string, string> Rules = new Dictionary<string, string>
     {

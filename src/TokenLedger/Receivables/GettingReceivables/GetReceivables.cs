@@ -22,8 +22,11 @@ public static class GetReceivables
     {
         if (FinanceQuery.Parse(asOf, page, pageSize, clock) is not { } query) return FinanceQuery.Problem(asOf, page, pageSize, clock);
         var facts = await reader.ReadAsync(query.AsOf, tenant, ct);
-        if (FinanceQuery.WantsCsv(request, format)) return Results.Text(Csv(ReceivablesReport.All(facts)), "text/csv", Encoding.UTF8);
-        return Results.Ok(ReceivablesReport.Build(facts, query.Page, query.PageSize));
+        var ranked = ReceivablesReport.Rank(facts).Select(r => r.TenantId);
+        var csv = FinanceQuery.WantsCsv(request, format);
+        var listed = (csv ? ranked : ranked.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize)).ToList();
+        facts = await reader.WithInvoicedAsync(facts, listed, ct);
+        return csv ? Results.Text(Csv(ReceivablesReport.All(facts)), "text/csv", Encoding.UTF8) : Results.Ok(ReceivablesReport.Build(facts, query.Page, query.PageSize));
     }
 
     public static string Csv(IReadOnlyList<TenantReceivables> rows)

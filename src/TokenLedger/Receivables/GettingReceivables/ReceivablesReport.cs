@@ -14,38 +14,48 @@ public sealed record ReceivablesReport(Instant AsOf, int Page, int PageSize, int
     /// <summary>
     /// DSO over the last 90 days = open receivables at asOf ÷ amount invoiced in (asOf − 90 days, asOf] × 90, rounded half
     /// away from zero to 1 decimal; null when nothing was invoiced in the window. Utilisation = open ÷ credit limit × 100
-    /// (2 decimals); null without a limit or with a limit of 0. Tenants listed: those with something open or invoiced in
-    /// the window, ordered by open amount descending, then tenant id.
+    /// (2 decimals); null without a limit or with a limit of 0. Tenants listed: those with something open at asOf (and
+    /// the one asked for), ordered by open amount descending, then tenant id. Totals cover every listed tenant.
     /// </summary>
     public static ReceivablesReport Build(ReceivablesFacts facts, int page, int pageSize)
     {
-        var rows = All(facts);
-        var totals = rows.GroupBy(r => r.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
+        var ranked = Rank(facts);
+        var totals = ranked.GroupBy(r => r.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g =>
             {
                 var open = g.Sum(r => r.Open);
-                var invoiced = g.Sum(r => r.Invoiced90Days);
+                var invoiced = facts.Invoiced90DaysByCurrency.GetValueOrDefault(g.Key);
                 return new CurrencyReceivables(g.Key, g.Count(), open, g.Aggregate(AgingBuckets.Zero, (a, r) => a.Plus(r.Aging)), invoiced, Dso(open, invoiced));
             }).ToList();
-        return new ReceivablesReport(facts.AsOf, page, pageSize, rows.Count, totals, rows.Skip((page - 1) * pageSize).Take(pageSize).ToList());
+        var listed = ranked.Skip((page - 1) * pageSize).Take(pageSize).Select(r => WithInvoicing(r, facts)).ToList();
+        return new ReceivablesReport(facts.AsOf, page, pageSize, ranked.Count, totals, listed);
     }
 
-    public static IReadOnlyList<TenantReceivables> All(ReceivablesFacts facts)
+    /// <summary>Every listed tenant with its DSO (for CSV): the facts must hold every listed tenant's invoicing.</summary>
+    public static IReadOnlyList<TenantReceivables> All(ReceivablesFacts facts) => Rank(facts).Select(r => WithInvoicing(r, facts)).ToList();
+
+    /// <summary>The listed tenants in order, with open amounts, aging, credit limit and utilisation; invoicing and DSO not yet filled in.</summary>
+    public static IReadOnlyList<TenantReceivables> Rank(ReceivablesFacts facts)
     {
         var open = facts.Open.GroupBy(i => i.TenantId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        return open.Keys.Union(facts.Invoiced90Days.Keys)
+        return open.Keys.Union(facts.Tenants.Keys)
             .Where(facts.Tenants.ContainsKey)
-            .Select(id => Row(facts.Tenants[id], open.GetValueOrDefault(id) ?? [], facts.Invoiced90Days.GetValueOrDefault(id),
-                facts.CreditLimits.GetValueOrDefault(id), facts.AsOf))
+            .Select(id => Row(facts.Tenants[id], open.GetValueOrDefault(id) ?? [], facts.CreditLimits.GetValueOrDefault(id), facts.AsOf))
             .OrderByDescending(r => r.Open).ThenBy(r => r.TenantId, StringComparer.Ordinal).ToList();
     }
 
-    private static TenantReceivables Row(TenantTerms tenant, List<InvoiceStanding> open, decimal invoiced, decimal? limit, Instant asOf)
+    private static TenantReceivables Row(TenantTerms tenant, List<InvoiceStanding> open, decimal? limit, Instant asOf)
     {
         var total = open.Sum(i => i.Open);
         return new TenantReceivables(tenant.TenantId, tenant.Currency, tenant.Zone.Id, total, Aging.Age(open, asOf, tenant.Zone), open.Count,
-            open.Count == 0 ? null : open.Min(i => i.DueDate), invoiced, Dso(total, invoiced), limit,
+            open.Count == 0 ? null : open.Min(i => i.DueDate), 0m, null, limit,
             limit is > 0 ? Math.Round(total / limit.Value * 100m, 2, MidpointRounding.AwayFromZero) : null);
+    }
+
+    private static TenantReceivables WithInvoicing(TenantReceivables row, ReceivablesFacts facts)
+    {
+        var invoiced = facts.Invoiced90Days.GetValueOrDefault(row.TenantId);
+        return row with { Invoiced90Days = invoiced, DsoDays = Dso(row.Open, invoiced) };
     }
 
     public static decimal? Dso(decimal open, decimal invoiced90Days) =>

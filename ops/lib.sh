@@ -246,6 +246,18 @@ tl_ensure_invoice_fonts() {
   tl_pdftoppm_installed || tl_die "pdftoppm is still missing after installing poppler-utils"
 }
 
+# ------------------------------------------------------------ web console ---
+
+# The console's browser tests drive Debian's chromium through Playwright (no
+# browser download): tests/TokenLedger.IntegrationTests/WebConsole.
+TL_CHROMIUM=/usr/bin/chromium
+
+tl_ensure_chromium() {
+  [[ -x $TL_CHROMIUM ]] && return 0
+  tl_apt_install chromium
+  [[ -x $TL_CHROMIUM ]] || tl_die "$TL_CHROMIUM is still missing after installing chromium"
+}
+
 tl_pg_installed() { [[ -x $TL_PG_BIN/postgres && -x $TL_PG_BIN/initdb && -x $TL_PG_BIN/pg_ctl ]]; }
 tl_rabbit_installed() { [[ -x $TL_RABBIT_BIN/rabbitmq-server && -x $TL_RABBIT_BIN/rabbitmqctl ]]; }
 

@@ -76,6 +76,7 @@ public static class HttpSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseLedgerConsole();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapPutTenant();
@@ -108,6 +109,7 @@ public static class HttpSetup
         GetInvoices.Map(app);
         GetLineEvents.Map(app);
         app.MapPrepayment();
+        TokenLedger.Access.WhoAmI.GetMe.Map(app);
         TokenLedger.Reconciliation.ReconciliationConfiguration.MapReconciliation(app);
         app.MapReceivables();
     }

@@ -21,5 +21,6 @@ public static class ReceivablesConfiguration
         WriteOff.Map(app);
         GetReceivables.Map(app);
         AssessingRisk.GetRisk.Map(app);
+        Dunning.GetDunning.Map(app);
     }
 }

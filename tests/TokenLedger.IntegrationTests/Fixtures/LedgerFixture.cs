@@ -44,6 +44,7 @@ public sealed class LedgerFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await WebConsole.ConsoleBrowser.StopSharedAsync();
         await Broker.DisposeAsync();
         await App.DisposeAsync();
         await Servers.DisposeAsync();

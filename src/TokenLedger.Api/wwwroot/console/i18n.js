@@ -1,0 +1,45 @@
+// Every visible label in both languages; numbers and dates are formatted by Intl in the chosen language.
+const text = {
+  en: {
+    signIn: 'Sign in', signOut: 'Sign out', apiKey: 'API key', badKey: 'This key was refused.', tenant: 'Tenant', distributor: 'Distributor',
+    finance: 'Finance', operator: 'Operator', spendThisMonth: 'Spend this month by model', total: 'Total', model: 'Model', events: 'Events',
+    tokens: 'Tokens', charge: 'Charge', balance: 'Balance', wallet: 'Wallet', credits: 'Credits', packages: 'Packages', postpaid: 'Postpaid unbilled',
+    creditLimit: 'Credit limit', planCaps: 'Plan caps', used: 'Used', limit: 'Limit', invoices: 'Invoices', number: 'Number', period: 'Period',
+    issued: 'Issued', due: 'Due', amountDue: 'Amount due', pdf: 'PDF', lines: 'Lines', line: 'Line', description: 'Description', amount: 'Amount',
+    eventsBehind: 'Events behind line', margins: 'Margins', groupBy: 'Group by', revenue: 'Revenue', cost: 'Cost', margin: 'Margin',
+    show: 'Show', csv: 'CSV', prepayment: 'Upstream prepayment', provider: 'Provider', deposited: 'Deposited', drawn: 'Drawn', exposure: 'Exposure',
+    notYetBilled: 'Not yet billed', billedUnpaid: 'Billed, unpaid', age: 'Age (days)', reconciliation: 'Reconcile an upstream statement',
+    upload: 'Upload', findings: 'Findings', kind: 'Finding', date: 'Date', difference: 'Difference', receivables: 'Receivables aging', asOf: 'As of',
+    open: 'Open', current: 'Current', dso: 'DSO (90 days)', days: 'days', risk: 'Riskiest accounts', score: 'Score', rating: 'Rating',
+    provision: 'Provision', why: 'Why', dunning: 'Dunning', steps: 'Steps', suspended: 'Suspended', yes: 'yes', no: 'no', page: 'Page',
+    previous: 'Previous', next: 'Next', filterTenant: 'Tenant id', health: 'Ingest health', ingested: 'Ingested', duplicates: 'Duplicates',
+    rejected: 'Rejected', perSecond: 'events/s', unrated: 'Unrated usage', reason: 'Reason', side: 'Side', priceBook: 'Price book', lookUp: 'Look up',
+    open_: 'Open', none: 'Nothing here.', version: 'Version', effectiveFrom: 'Effective from', ready: 'Ready', notReady: 'Not ready',
+  },
+  zh: {
+    signIn: '登录', signOut: '退出', apiKey: 'API 密钥', badKey: '密钥无效。', tenant: '租户', distributor: '分销商', finance: '财务', operator: '运维',
+    spendThisMonth: '本月各模型消费', total: '合计', model: '模型', events: '事件数', tokens: 'Token 数', charge: '费用', balance: '余额', wallet: '钱包',
+    credits: '赠送额度', packages: 'Token 套餐', postpaid: '未出账后付费', creditLimit: '信用额度', planCaps: '套餐用量上限', used: '已用', limit: '上限',
+    invoices: '发票', number: '编号', period: '账期', issued: '开具日期', due: '到期日', amountDue: '应付金额', pdf: 'PDF', lines: '明细', line: '行',
+    description: '说明', amount: '金额', eventsBehind: '明细行对应的事件', margins: '毛利', groupBy: '分组', revenue: '收入', cost: '成本', margin: '毛利',
+    show: '查询', csv: 'CSV', prepayment: '上游预付', provider: '供应商', deposited: '已预付', drawn: '已消耗', exposure: '预付敞口', notYetBilled: '未出账',
+    billedUnpaid: '已出账未收款', age: '账龄（天）', reconciliation: '上游账单对账', upload: '上传', findings: '对账结果', kind: '结果', date: '日期',
+    difference: '差额', receivables: '应收账龄', asOf: '截至', open: '未收', current: '未到期', dso: 'DSO（90 天）', days: '天', risk: '高风险客户',
+    score: '评分', rating: '等级', provision: '坏账准备', why: '原因', dunning: '催收', steps: '步骤', suspended: '已停用', yes: '是', no: '否', page: '页',
+    previous: '上一页', next: '下一页', filterTenant: '租户 ID', health: '接入健康', ingested: '已接收', duplicates: '重复', rejected: '拒绝',
+    perSecond: '事件/秒', unrated: '未定价用量', reason: '原因', side: '方向', priceBook: '价格表', lookUp: '查询', open_: '打开', none: '暂无数据。',
+    version: '版本', effectiveFrom: '生效时间', ready: '就绪', notReady: '未就绪',
+  },
+};
+
+export let lang = sessionStorage.getItem('tl-lang') || (navigator.language.startsWith('zh') ? 'zh' : 'en');
+export const t = key => text[lang][key] ?? text.en[key] ?? key;
+export const setLang = value => { lang = value; sessionStorage.setItem('tl-lang', value); };
+export const locale = () => (lang === 'zh' ? 'zh-CN' : 'en-US');
+export const money = (value, currency) =>
+  new Intl.NumberFormat(locale(), { style: 'currency', currency: currency || 'CNY', maximumFractionDigits: 2 }).format(Number(value ?? 0));
+export const count = value => new Intl.NumberFormat(locale()).format(Number(value ?? 0));
+export const percent = value => value == null ? '–' : `${new Intl.NumberFormat(locale(), { maximumFractionDigits: 2 }).format(Number(value))} %`;
+export const instant = (value, timeZone) => value
+  ? new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', timeZone: timeZone || 'Asia/Shanghai' }).format(new Date(value)) : '–';
+export const translateStatic = () => document.querySelectorAll('[data-i18n]').forEach(el => { el.textContent = t(el.dataset.i18n); });

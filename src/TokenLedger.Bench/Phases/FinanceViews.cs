@@ -16,7 +16,8 @@ public sealed record FinanceViewsResult(int Tenants, int Months, int Invoices, i
 /// <summary>
 /// 10,000 tenants × 12 months of invoices and their payments (<see cref="FinanceSeed"/>), then --finance-requests
 /// sequential requests per finance view after 5 unmeasured ones: receivables first page now, receivables as of 6 months
-/// ago, risk first page, and the full receivables CSV. Reports p50/p95/p99 per view.
+/// ago, risk first page, and the full receivables CSV. Reports p50/p95/p99 per view; then the web console's views
+/// painted in headless chromium over the same data (<see cref="ConsolePaint"/>).
 /// </summary>
 public sealed class FinanceViews(BenchOptions options)
 {
@@ -61,6 +62,8 @@ public sealed class FinanceViews(BenchOptions options)
             timings.Add(new FinanceViewTiming(view, ms.Count, ms, bytes));
             Live.Note($"{view}: p50 {Percentiles.Of(ms, ms.Count, 50):N1} ms, p95 {Percentiles.Of(ms, ms.Count, 95):N1} ms, p99 {Percentiles.Of(ms, ms.Count, 99):N1} ms");
         }
+        var tenant = first.GetProperty("tenants")[0].GetProperty("tenantId").GetString()!;
+        timings.AddRange(await ConsolePaint.RunAsync(options.ApiUrl, options.AdminKey, tenant, ct));
         return new FinanceViewsResult(options.FinanceTenants, options.FinanceMonths, invoices, payments, seedSeconds, listed, timings);
     }
 }

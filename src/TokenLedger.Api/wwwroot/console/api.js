@@ -31,3 +31,15 @@ export async function download(path, fileName) {
 }
 
 export const escape = value => String(value ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+
+/** Downloads a rendered table as CSV (RFC 4180 quoting), for views whose API has no CSV form. */
+export function tableCsv(table, fileName) {
+  const quote = text => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const csv = [...table.rows].map(row => [...row.cells].map(cell => quote(cell.innerText.trim())).join(',')).join('\n') + '\n';
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+}

@@ -1,4 +1,4 @@
-import { api, download, escape } from './api.js';
+import { api, download, escape, tableCsv } from './api.js';
 import { stacked } from './chart.js';
 import { count, money, percent, t } from './i18n.js';
 import { card } from './tenant.js';
@@ -31,17 +31,19 @@ export async function financeView(main) {
   recv.querySelector('[data-csv]').addEventListener('click', () => download(`/api/finance/receivables?${query()}&format=csv`, 'receivables.csv'));
   await show();
 
+  // Risk and dunning are read after the aging has painted: on 2 cores, reading them at the same time slows the first paint.
   const risk = await api('/api/finance/risk?page=1&pageSize=20');
   const r = card(main, t('risk'), 'risk');
   r.insertAdjacentHTML('beforeend', `<button type="button" data-csv>${t('csv')}</button><table><thead><tr><th>${t('tenant')}</th><th class="num">${t('score')}</th><th>${t('rating')}</th><th class="num">${t('open')}</th><th class="num">${t('provision')}</th><th>${t('why')}</th></tr></thead><tbody>${
     risk.tenants.map(x => `<tr><td>${escape(x.tenantId)}</td><td class="num">${x.score}</td><td>${escape(x.rating)}</td><td class="num">${money(x.open, x.currency)}</td><td class="num">${money(x.provision, x.currency)}</td>
       <td class="explain">${x.inputs.map(i => `${escape(i.name)} ${i.value ?? '–'} → ${i.contribution}`).join('; ')}</td></tr>`).join('')
   }</tbody></table>`);
-  r.querySelector('[data-csv]').addEventListener('click', () => download('/api/finance/risk?page=1&pageSize=1000&format=csv', 'risk.csv'));
+  r.querySelector('[data-csv]').addEventListener('click', () => tableCsv(r.querySelector('table'), 'risk.csv'));
 
   const dunning = await api('/api/finance/dunning?page=1&pageSize=50');
   const d = card(main, t('dunning'), 'dunning');
-  d.insertAdjacentHTML('beforeend', dunning.tenants.length === 0 ? `<p>${t('none')}</p>` : `<table><thead><tr><th>${t('tenant')}</th><th>${t('steps')}</th><th>${t('suspended')}</th></tr></thead><tbody>${
+  d.insertAdjacentHTML('beforeend', dunning.tenants.length === 0 ? `<p>${t('none')}</p>` : `<button type="button" data-csv>${t('csv')}</button><table><thead><tr><th>${t('tenant')}</th><th>${t('steps')}</th><th>${t('suspended')}</th></tr></thead><tbody>${
     dunning.tenants.map(x => `<tr class="${x.suspended ? 'negative' : ''}"><td>${escape(x.tenantId)}</td><td>${x.steps.map(escape).join(', ')}</td><td>${x.suspended ? t('yes') : t('no')}</td></tr>`).join('')
   }</tbody></table>`);
+  d.querySelector('[data-csv]')?.addEventListener('click', () => tableCsv(d.querySelector('table'), 'dunning.csv'));
 }

@@ -11,14 +11,16 @@ export async function operatorView(main) {
     const [ready, metrics] = await Promise.all([fetch('/health/ready').then(r => r.ok), fetch('/metrics').then(r => r.text()).catch(() => '')]);
     return { ready, at: Date.now(), ingested: metric(metrics, 'tokenledger_usage_ingested_total'), duplicates: metric(metrics, 'tokenledger_usage_duplicates_total'), rejected: metric(metrics, 'tokenledger_usage_rejected_total') };
   };
-  const first = await read();
   const render = (now, rate) => {
     health.innerHTML = `<h2>${t('health')}</h2><table><tbody><tr><th>${now.ready ? t('ready') : t('notReady')}</th><td></td></tr>
       <tr><th>${t('ingested')}</th><td class="num" data-testid="ingested">${count(now.ingested)}</td></tr><tr><th>${t('perSecond')}</th><td class="num">${rate == null ? '…' : count(Math.round(rate))}</td></tr>
       <tr><th>${t('duplicates')}</th><td class="num">${count(now.duplicates)}</td></tr><tr><th>${t('rejected')}</th><td class="num">${count(now.rejected)}</td></tr></tbody></table>`;
   };
-  render(first, null);
-  setTimeout(async () => { const second = await read(); render(second, (second.ingested - first.ingested) / ((second.at - first.at) / 1000)); }, 3000);
+  // Health and unrated usage load in parallel; the rate needs a second reading 3 s later.
+  const firstReading = read().then(first => {
+    render(first, null);
+    setTimeout(async () => { const second = await read(); render(second, (second.ingested - first.ingested) / ((second.at - first.at) / 1000)); }, 3000);
+  });
 
   const unrated = await api('/api/operator/unrated');
   const groups = unrated.groups ?? unrated;
@@ -40,4 +42,5 @@ export async function operatorView(main) {
       }</tbody></table>`;
     } catch (error) { out.innerHTML = `<p class="error">${escape(error.message)}</p>`; }
   });
+  await firstReading;
 }

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+using TokenLedger.Bench.Infrastructure;
+
+namespace TokenLedger.Bench.Phases;
+
+/// <summary>
+/// The web console over the seeded finance data, in Debian's headless chromium: for each view, the time from navigation
+/// to its data painted (the view's first table or chart visible), measured <see cref="Rounds"/> times after one warm-up.
+/// </summary>
+public static class ConsolePaint
+{
+    public const int Rounds = 10;
+    public const string Chromium = "/usr/bin/chromium";
+
+    public static async Task<IReadOnlyList<FinanceViewTiming>> RunAsync(string apiUrl, string adminKey, string tenantId, CancellationToken ct)
+    {
+        if (!File.Exists(Chromium))
+        {
+            Live.Note($"console paint skipped: {Chromium} is not installed (ops/test installs it)");
+            return [];
+        }
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox", "--disable-dev-shm-usage"] });
+        (string View, string Fragment, string Painted)[] views =
+        [
+            ("console: finance view (10,000 tenants)", "#/finance", "[data-testid=aging-chart] rect"),
+            ("console: tenant view", $"#/tenant/{tenantId}", "[data-testid=invoices] table"),
+            ("console: operator view", "#/operator", "[data-testid=unrated]"),
+        ];
+        var timings = new List<FinanceViewTiming>();
+        foreach (var (view, fragment, painted) in views)
+        {
+            var ms = new List<double>();
+            for (var i = 0; i <= Rounds; i++)
+            {
+                await using var context = await browser.NewContextAsync(new() { BaseURL = apiUrl });
+                var page = await context.NewPageAsync();
+                await page.AddInitScriptAsync($"sessionStorage.setItem('tl-key', '{adminKey}'); sessionStorage.setItem('tl-lang', 'en');");
+                var started = Stopwatch.GetTimestamp();
+                await page.GotoAsync($"/console/{fragment}");
+                await page.Locator(painted).First.WaitForAsync(new() { Timeout = 30_000 });
+                if (i > 0) ms.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            ms.Sort();
+            timings.Add(new FinanceViewTiming(view, ms.Count, ms, 0));
+            Live.Note($"{view}: data painted p50 {Percentiles.Of(ms, ms.Count, 50):N0} ms, max {ms[^1]:N0} ms");
+        }
+        return timings;
+    }
+}

@@ -111,8 +111,13 @@ public sealed class using_the_console(LedgerFixture fixture, ITestOutputHelper o
             UsageOf(tenant, 1000, june) with { DistributorId = distributor }, UsageOf(tenant, 400, june.AddDays(1)) with { DistributorId = distributor },
         }), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
 
+        (await fixture.Operator.PostAsJsonAsync($"/api/distributors/{distributor}/deposits",
+            new { amount = 1000, currency = "CNY", paidAt = "2026-06-01T00:00:00Z", reference = "WIRE-UI" })).EnsureSuccessStatusCode();
         var page = await browser.SignedInAsync(await KeyAsync("/api/keys", new { role = "distributor", distributorId = distributor }));
         await page.GetByTestId("margins-chart").WaitForAsync();
+        await page.GetByTestId("margins-form").Locator("input[name=period]").FillAsync("2026-06");
+        await page.GetByTestId("margins-form").Locator("button[type=submit]").ClickAsync();
+        await page.GetByTestId("margins-chart").Locator("rect").First.WaitForAsync();
         var form = page.GetByTestId("recon-form");
         await form.Locator("input[name=period]").FillAsync("2026-06");
         // 0.5 per token wholesale: June 2 costs 500 (billed 515, 3 % over), June 3 (200) is missing from the statement.

@@ -16,6 +16,11 @@ public static class Caller
     public static bool MayReadTenant(this ClaimsPrincipal user, string tenantId) =>
         user.IsInRole(Roles.Operator) || user.IsInRole(Roles.Finance)
         || (user.IsInRole(Roles.Tenant) && user.FindFirstValue(LedgerClaims.TenantId) == tenantId);
+
+    /// <summary>Operator and finance keys, and the distributor's own key; others are not told the distributor exists.</summary>
+    public static bool MayActForDistributor(this ClaimsPrincipal user, string distributorId) =>
+        user.IsInRole(Roles.Operator) || user.IsInRole(Roles.Finance)
+        || (user.IsInRole(Roles.Distributor) && user.FindFirstValue(LedgerClaims.DistributorId) == distributorId);
 }
 
 public static class CallerIdentity

@@ -12,9 +12,8 @@ public static class ChainAccess
 {
     public static async Task<bool> MayReadAsync(ClaimsPrincipal user, string distributorId, IQuerySession session, CancellationToken ct)
     {
-        if (user.IsInRole(Roles.Operator) || user.IsInRole(Roles.Finance)) return true;
+        if (user.MayActForDistributor(distributorId)) return true;
         if (!user.IsInRole(Roles.Distributor) || user.FindFirstValue(LedgerClaims.DistributorId) is not { } own) return false;
-        if (own == distributorId) return true;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var queue = new Queue<string>([distributorId]);
         while (queue.TryDequeue(out var id) && seen.Count < 64)

@@ -1,8 +1,8 @@
-using System.Security.Claims;
 using Marten;
-using Npgsql;
-using TokenLedger.Access;
+using Microsoft.AspNetCore.Http;
 using TokenLedger.Distributors;
+using TokenLedger.Infrastructure;
+using TokenLedger.Prepayment.GettingPrepayment;
 using TokenLedger.Pricing.PriceBooks;
 
 namespace TokenLedger.Prepayment;
@@ -17,10 +17,6 @@ public sealed class UpstreamCommands(IDocumentStore store)
 
     public sealed record UpstreamRequest(string Id);
 
-    public static bool MayAct(ClaimsPrincipal user, string distributorId) =>
-        user.IsInRole(Roles.Operator) || user.IsInRole(Roles.Finance)
-        || (user.IsInRole(Roles.Distributor) && user.FindFirstValue(LedgerClaims.DistributorId) == distributorId);
-
     /// <summary>The distributor and the currency its prepayment is kept in: that of its first deposit, else its wholesale book's.</summary>
     public async Task<(Distributor? Distributor, string? Currency)> DistributorAsync(string distributorId, CancellationToken ct)
     {
@@ -31,6 +27,22 @@ public sealed class UpstreamCommands(IDocumentStore store)
         var book = distributor.WholesalePriceBookId is { } id ? await session.LoadAsync<PriceBook>(PriceBookStreams.For(id), ct) : null;
         return (distributor, account?.Currency ?? book?.Currency);
     }
+
+    /// <summary>404 for an unknown distributor, 400 when <paramref name="currency"/> is not the one it prepays in; null when both are fine.</summary>
+    public async Task<IResult?> RefusalAsync(string distributorId, string? currency, CancellationToken ct)
+    {
+        var (distributor, prepaysIn) = await DistributorAsync(distributorId, ct);
+        if (distributor is null) return Problems.NotFound($"Distributor '{distributorId}' was not found");
+        if (prepaysIn is not null && prepaysIn != currency)
+            return Problems.BadRequest("currency", $"distributor '{distributorId}' prepays in {prepaysIn}, not {currency}");
+        return null;
+    }
+
+    /// <summary>200 with the balances once the subscription has decided the fact, else 202 with <paramref name="accepted"/>.</summary>
+    public static IResult Respond(string distributorId, PrepaymentAccount? account, object accepted) =>
+        account is null
+            ? Results.Accepted($"/api/distributors/{distributorId}/prepayment", accepted)
+            : Results.Ok(PrepaymentView.From(account));
 
     public async Task<PrepaymentAccount?> AppendAsync(string distributorId, string requestId, object fact, CancellationToken ct)
     {
@@ -46,18 +58,13 @@ public sealed class UpstreamCommands(IDocumentStore store)
                 await session.SaveChangesAsync(ct);
                 break;
             }
-            catch (Exception e) when (attempt < 20 && IsConflict(e))
+            catch (Exception e) when (attempt < 20 && StreamConflicts.Is(e))
             {
                 await Task.Delay(Random.Shared.Next(5, 20 * attempt), ct);
             }
         }
         return await DecidedAsync(distributorId, ct);
     }
-
-    private static bool IsConflict(Exception e) =>
-        e is JasperFx.Events.EventStreamUnexpectedMaxEventIdException or JasperFx.ConcurrencyException
-        || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
-        || e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     /// <summary>The account once the subscription has decided every fact of the distributor's upstream stream, or null if it lags.</summary>
     private async Task<PrepaymentAccount?> DecidedAsync(string distributorId, CancellationToken ct)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Npgsql;
 using NodaTime;
 using TokenLedger.Balances;
+using TokenLedger.Infrastructure;
 using TokenLedger.Invoicing;
 using TokenLedger.Tenants;
 
@@ -90,8 +91,5 @@ public sealed class ReceivablesCommands(IDocumentStore store, IClock clock)
         return (new ReceivablesContext(tenant, account, open, at), stream);
     }
 
-    private static bool IsConflict(Exception e) =>
-        e is JasperFx.Events.EventStreamUnexpectedMaxEventIdException or JasperFx.ConcurrencyException or ExistingStreamIdCollisionException
-        || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
-        || e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+    private static bool IsConflict(Exception e) => StreamConflicts.Is(e) || e is ExistingStreamIdCollisionException;
 }

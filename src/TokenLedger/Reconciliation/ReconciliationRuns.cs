@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Text;
 using Marten;
 using NodaTime;
-using TokenLedger.Access;
 using TokenLedger.Invoicing;
 
 namespace TokenLedger.Reconciliation;
@@ -11,10 +9,6 @@ namespace TokenLedger.Reconciliation;
 /// <summary>Runs a reconciliation: the statement rows of the upload against the ledger as it is now, appended as the next run.</summary>
 public sealed class ReconciliationRuns(LedgerDays ledger)
 {
-    public static bool MayAct(ClaimsPrincipal user, string distributorId) =>
-        user.IsInRole(Roles.Operator) || user.IsInRole(Roles.Finance)
-        || (user.IsInRole(Roles.Distributor) && user.FindFirstValue(LedgerClaims.DistributorId) == distributorId);
-
     public async Task<ReconciliationReported> RunAsync(UpstreamStatementUploaded upload, int run, Instant now, string requestedBy, CancellationToken ct)
     {
         PeriodSpan.TryParse(upload.Period, out var period);

@@ -36,7 +36,7 @@ public sealed class AccountCommands(IDocumentStore store, NpgsqlDataSource db)
                 await session.SaveChangesAsync(ct);
                 break;
             }
-            catch (Exception e) when (attempt < 20 && IsConflict(e))
+            catch (Exception e) when (attempt < 20 && StreamConflicts.Is(e))
             {
                 // Another append to the same stream took the version, or the same request id raced with itself:
                 // look again (a recorded request id ends the loop) and retry.
@@ -45,11 +45,6 @@ public sealed class AccountCommands(IDocumentStore store, NpgsqlDataSource db)
         }
         return respond(await DecidedAsync(tenantId, ct));
     }
-
-    private static bool IsConflict(Exception e) =>
-        e is JasperFx.Events.EventStreamUnexpectedMaxEventIdException or JasperFx.ConcurrencyException
-        || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
-        || e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     /// <summary>The account once the funding subscription has processed everything in its stream, or null if it lags.</summary>
     public async Task<TenantAccount?> DecidedAsync(string tenantId, CancellationToken ct)

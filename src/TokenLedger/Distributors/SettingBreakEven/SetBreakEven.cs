@@ -31,10 +31,8 @@ public sealed record SetBreakEven(decimal InputPerMillion, decimal CachedInputPe
 
     public static async Task<IResult> Handle(string distributorId, string model, SetBreakEven body, ClaimsPrincipal user, IDocumentSession session, IClock clock, CancellationToken ct)
     {
-        var mayWrite = user.IsInRole(Roles.Operator) || user.IsInRole(Roles.Finance)
-            || (user.IsInRole(Roles.Distributor) && user.FindFirstValue(LedgerClaims.DistributorId) == distributorId);
         var key = DistributorStreams.For(distributorId);
-        if (!mayWrite || await session.LoadAsync<Distributor>(key, ct) is null) return Problems.NotFound($"Distributor '{distributorId}' was not found");
+        if (!user.MayActForDistributor(distributorId) || await session.LoadAsync<Distributor>(key, ct) is null) return Problems.NotFound($"Distributor '{distributorId}' was not found");
         var validation = new Validator().Validate(body);
         if (!validation.IsValid) return Problems.Validation(validation);
         var prices = new TokenPrices(body.InputPerMillion, body.CachedInputPerMillion, body.CacheWritePerMillion, body.OutputPerMillion);

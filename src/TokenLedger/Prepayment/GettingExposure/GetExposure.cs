@@ -1,3 +1,4 @@
+using TokenLedger.Access;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +17,7 @@ public static class GetExposure
 
     public static async Task<IResult> Handle(string distributorId, string? asOf, ClaimsPrincipal user, ExposureQuery query, IClock clock, CancellationToken ct)
     {
-        if (!UpstreamCommands.MayAct(user, distributorId)) return Problems.NotFound($"Distributor '{distributorId}' was not found");
+        if (!user.MayActForDistributor(distributorId)) return Problems.NotFound($"Distributor '{distributorId}' was not found");
         var instant = clock.GetCurrentInstant();
         if (asOf is not null)
         {

@@ -1,3 +1,4 @@
+using TokenLedger.Access;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -29,7 +30,7 @@ public static class GetPrepayment
 
     public static async Task<IResult> Handle(string distributorId, ClaimsPrincipal user, IQuerySession session, CancellationToken ct)
     {
-        if (!UpstreamCommands.MayAct(user, distributorId)) return Problems.NotFound($"Distributor '{distributorId}' was not found");
+        if (!user.MayActForDistributor(distributorId)) return Problems.NotFound($"Distributor '{distributorId}' was not found");
         var account = await session.LoadAsync<PrepaymentAccount>(distributorId, ct);
         return Results.Ok(account is null ? PrepaymentView.Empty(distributorId) : PrepaymentView.From(account));
     }

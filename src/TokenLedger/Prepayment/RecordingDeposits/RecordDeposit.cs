@@ -33,13 +33,10 @@ public sealed record RecordDeposit(string? Provider, decimal Amount, string? Cur
 
     public static async Task<IResult> Handle(string distributorId, RecordDeposit body, ClaimsPrincipal user, UpstreamCommands upstream, IClock clock, CancellationToken ct)
     {
-        if (!UpstreamCommands.MayAct(user, distributorId)) return Problems.NotFound($"Distributor '{distributorId}' was not found");
+        if (!user.MayActForDistributor(distributorId)) return Problems.NotFound($"Distributor '{distributorId}' was not found");
         var validation = new Validator().Validate(body);
         if (!validation.IsValid) return Problems.Validation(validation);
-        var (distributor, currency) = await upstream.DistributorAsync(distributorId, ct);
-        if (distributor is null) return Problems.NotFound($"Distributor '{distributorId}' was not found");
-        if (currency is not null && currency != body.Currency)
-            return Problems.BadRequest("currency", $"distributor '{distributorId}' prepays in {currency}, not {body.Currency}");
+        if (await upstream.RefusalAsync(distributorId, body.Currency, ct) is { } refused) return refused;
         var now = clock.GetCurrentInstant();
         if (body.PaidAt > now) return Problems.BadRequest("paidAt", "paidAt is in the future");
 
@@ -47,8 +44,6 @@ public sealed record RecordDeposit(string? Provider, decimal Amount, string? Cur
         var fact = new UpstreamDepositRecorded(distributorId, body.Provider ?? "", id, body.Amount, body.Currency!, body.PaidAt!.Value,
             body.Reference, body.VolumeDiscountPercent, now, user.KeyId());
         var account = await upstream.AppendAsync(distributorId, id, fact, ct);
-        return account is null
-            ? Results.Accepted($"/api/distributors/{distributorId}/prepayment", new { status = "accepted", requestId = id })
-            : Results.Ok(PrepaymentView.From(account));
+        return UpstreamCommands.Respond(distributorId, account, new { status = "accepted", requestId = id });
     }
 }

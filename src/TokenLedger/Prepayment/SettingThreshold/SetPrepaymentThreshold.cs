@@ -30,18 +30,13 @@ public sealed record SetPrepaymentThreshold(string? Provider, decimal Threshold,
 
     public static async Task<IResult> Handle(string distributorId, SetPrepaymentThreshold body, ClaimsPrincipal user, UpstreamCommands upstream, IClock clock, CancellationToken ct)
     {
-        if (!UpstreamCommands.MayAct(user, distributorId)) return Problems.NotFound($"Distributor '{distributorId}' was not found");
+        if (!user.MayActForDistributor(distributorId)) return Problems.NotFound($"Distributor '{distributorId}' was not found");
         var validation = new Validator().Validate(body);
         if (!validation.IsValid) return Problems.Validation(validation);
-        var (distributor, currency) = await upstream.DistributorAsync(distributorId, ct);
-        if (distributor is null) return Problems.NotFound($"Distributor '{distributorId}' was not found");
-        if (currency is not null && currency != body.Currency)
-            return Problems.BadRequest("currency", $"distributor '{distributorId}' prepays in {currency}, not {body.Currency}");
+        if (await upstream.RefusalAsync(distributorId, body.Currency, ct) is { } refused) return refused;
         var now = clock.GetCurrentInstant();
         var fact = new PrepaymentThresholdSet(distributorId, body.Provider ?? "", body.Threshold, body.Currency!, now, user.KeyId());
         var account = await upstream.AppendAsync(distributorId, AccountEndpoint.NewId("threshold"), fact, ct);
-        return account is null
-            ? Results.Accepted($"/api/distributors/{distributorId}/prepayment", new { status = "accepted" })
-            : Results.Ok(PrepaymentView.From(account));
+        return UpstreamCommands.Respond(distributorId, account, new { status = "accepted" });
     }
 }

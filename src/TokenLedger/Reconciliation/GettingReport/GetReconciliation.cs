@@ -1,3 +1,4 @@
+using TokenLedger.Access;
 using System.Security.Claims;
 using System.Text;
 using Marten;
@@ -25,7 +26,7 @@ public static class GetReconciliation
         IQuerySession session, CancellationToken ct)
     {
         var report = await session.LoadAsync<ReconciliationReport>(ReconciliationStreams.For(reportId), ct);
-        if (!ReconciliationRuns.MayAct(user, distributorId) || report is null || report.DistributorId != distributorId)
+        if (!user.MayActForDistributor(distributorId) || report is null || report.DistributorId != distributorId)
             return Problems.NotFound($"Reconciliation '{reportId}' was not found");
         var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)
             || request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
@@ -34,7 +35,7 @@ public static class GetReconciliation
 
     public static async Task<IResult> List(string distributorId, ClaimsPrincipal user, IQuerySession session, CancellationToken ct)
     {
-        if (!ReconciliationRuns.MayAct(user, distributorId)) return Problems.NotFound($"Distributor '{distributorId}' was not found");
+        if (!user.MayActForDistributor(distributorId)) return Problems.NotFound($"Distributor '{distributorId}' was not found");
         var reports = await session.Query<ReconciliationReport>().Where(r => r.DistributorId == distributorId)
             .OrderByDescending(r => r.UploadedAt).Take(200).ToListAsync(ct);
         return Results.Ok(reports.Select(r => new ReconciliationListItem(r.ReportId, r.Period, r.Provider, r.FileName, r.Run, r.Summary, r.UploadedAt)).ToList());

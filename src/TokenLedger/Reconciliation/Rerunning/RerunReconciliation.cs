@@ -21,7 +21,7 @@ public static class RerunReconciliation
     {
         var stream = ReconciliationStreams.For(reportId);
         var report = await session.LoadAsync<ReconciliationReport>(stream, ct);
-        if (!ReconciliationRuns.MayAct(user, distributorId) || report is null || report.DistributorId != distributorId)
+        if (!user.MayActForDistributor(distributorId) || report is null || report.DistributorId != distributorId)
             return Problems.NotFound($"Reconciliation '{reportId}' was not found");
         var upload = (await ReconciliationRuns.UploadAsync(session, reportId, ct))!;
         var reported = await runs.RunAsync(upload, report.Run + 1, clock.GetCurrentInstant(), user.KeyId(), ct);

@@ -31,7 +31,7 @@ public static class UploadStatement
     public static async Task<IResult> Handle(string distributorId, HttpRequest request, ClaimsPrincipal user, IDocumentSession session,
         ReconciliationRuns runs, IClock clock, CancellationToken ct)
     {
-        if (!ReconciliationRuns.MayAct(user, distributorId) || await session.LoadAsync<Distributor>(DistributorStreams.For(distributorId), ct) is null)
+        if (!user.MayActForDistributor(distributorId) || await session.LoadAsync<Distributor>(DistributorStreams.For(distributorId), ct) is null)
             return Problems.NotFound($"Distributor '{distributorId}' was not found");
         if (!request.HasFormContentType) return Problems.BadRequest("file", "send the statement as multipart/form-data with a field named file");
         var form = await request.ReadFormAsync(ct);

@@ -18,10 +18,7 @@ public sealed class TokenLedgerOptions
         /// <summary>Unacknowledged deliveries the broker may push to one instance.</summary>
         public ushort PrefetchCount { get; set; } = 2000;
 
-        /// <summary>AMQP consumers (channels) per usage queue on one instance.</summary>
+        /// <summary>AMQP consumers (connections) per usage queue on one instance.</summary>
         public int Listeners { get; set; } = 1;
-
-        /// <summary>Deliveries handled at once; they wait together for the next group commit.</summary>
-        public ushort ConcurrentDeliveries { get; set; } = 250;
     }
 }

@@ -42,6 +42,7 @@ public static class HttpSetup
         services.AddSingleton<RatingCatalogSource>();
         services.AddSingleton<UsageCommitter>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageCommitter>());
+        services.AddUsageQueueConsumers(settings);
         services.AddSingleton<UsageMetrics>();
         services.AddSingleton<AccountCommands>();
         services.AddSingleton<UpstreamCommands>();

@@ -7,6 +7,7 @@ using TokenLedger.Usage.RecordingUsage;
 using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.RabbitMQ;
+using Wolverine.Runtime;
 
 namespace TokenLedger.Api.Hosting;
 
@@ -24,32 +25,33 @@ public static class MessagingSetup
 
             opts.UseRabbitMq(new Uri(settings.RabbitMq)).AutoProvision();
 
-            ListenForRawUsage<RawUsageMessage>(opts, UsageContract.QueueName, RawUsageMessage.MessageTypeName, settings);
-            ListenForRawUsage<RawNativeUsageMessage>(opts, RawNativeUsageMessage.QueueName, RawNativeUsageMessage.MessageTypeName, settings);
-
             opts.PublishMessage<RateUnratedUsage>().ToLocalQueue("late-rating").Sequential();
             opts.PublishMessagesToRabbitMqExchange<GatewaySignalV1>(GatewaySignals.ExchangeName, s => s.RoutingKey);
             opts.PublishMessagesToRabbitMqExchange<DistributorSignalV1>(GatewaySignals.ExchangeName, s => s.RoutingKey);
             opts.PublishMessage<UsageDeadLetterV1>().ToRabbitQueue(UsageContract.DeadLetterQueueName).SendInline();
 
-            // Bad input never throws (it is refused and dead-lettered as data), so an exception here means the database or
-            // the broker is away, whatever type it surfaces as (Marten wraps NpgsqlException in MartenCommandException).
-            // Keep retrying with backoff and requeue; never move usage to an error queue, which may itself be unreachable.
+            // A handler failure here means the database or the broker is away, whatever type it surfaces as (Marten wraps
+            // NpgsqlException in MartenCommandException). Keep retrying with backoff and requeue.
             opts.OnException<Exception>()
                 .RetryWithCooldown(100.Milliseconds(), 500.Milliseconds(), 2.Seconds())
                 .Then.PauseThenRequeue(5.Seconds());
         });
     }
 
-    private static void ListenForRawUsage<T>(WolverineOptions opts, string queue, string messageTypeName, TokenLedgerOptions settings) =>
-        opts.ListenToRabbitQueue(queue)
-            .UseInterop(new RawUsageEnvelopeMapper(messageTypeName))
-            .DefaultIncomingMessage<T>()
-            .DefaultSerializer(new RawUsageSerializer())
-            .DisableDeadLetterQueueing()
-            .PreFetchCount(settings.Ingest.PrefetchCount)
-            .ConsumerDispatchConcurrency(settings.Ingest.ConcurrentDeliveries)
-            .ListenerCount(settings.Ingest.Listeners)
-            // Inline: the delivery is acked only after the handler returns, i.e. after the group commit.
-            .ProcessInline();
+    /// <summary>
+    /// The usage queues are read by <see cref="UsageQueueConsumer"/> rather than a Wolverine listener: it acknowledges
+    /// each group commit with one multiple-ack after the transaction, which a per-message listener cannot do.
+    /// </summary>
+    public static void AddUsageQueueConsumers(this IServiceCollection services, TokenLedgerOptions settings)
+    {
+        var broker = new Uri(settings.RabbitMq);
+        AddConsumer(services, new UsageQueueSettings(broker, UsageContract.QueueName, settings.Ingest.PrefetchCount, settings.Ingest.Listeners,
+            (body, now) => UsageMessage.Read(body, now)));
+        AddConsumer(services, new UsageQueueSettings(broker, NativeUsageQueue.QueueName, settings.Ingest.PrefetchCount, settings.Ingest.Listeners,
+            (body, now) => UsageMessage.Read(body, now, NativeUsage.ReadDraft)));
+    }
+
+    private static void AddConsumer(IServiceCollection services, UsageQueueSettings queue) =>
+        services.AddSingleton<IHostedService>(sp =>
+            ActivatorUtilities.CreateInstance<UsageQueueConsumer>(sp, queue, new MessageBus(sp.GetRequiredService<IWolverineRuntime>())));
 }

@@ -12,6 +12,20 @@ public sealed class LedgerReader(NpgsqlDataSource db)
     private const string Facts = "tokenledger.usage_facts";
     private const string Summaries = "tokenledger.mt_doc_tenantusagesummary";
 
+    public async Task<long> NewestEventAsync(CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("select coalesce(max(seq_id), 0) from tokenledger.mt_events");
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
+    }
+
+    /// <summary>The sequence number the slowest async projection or subscription has read up to.</summary>
+    public async Task<long> SlowestSubscriptionAsync(CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            "select coalesce(min(last_seq_id), 0) from tokenledger.mt_event_progression where name not like 'HighWater%'");
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
+    }
+
     public async Task<long> CountFactsAsync(string[] tenants, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"select count(*) from {Facts} where tenant_id = any($1)");

@@ -4,11 +4,14 @@ using TokenLedger.Bench.Workloads;
 
 namespace TokenLedger.Bench.Phases;
 
-/// <summary>When each projection caught up (relative to the run's clock), and every total that differed.</summary>
-public sealed record CatchUp(TimeSpan? InlineAt, TimeSpan? AsyncAt, long InlineRows, long AsyncEvents, IReadOnlyList<string> Differences)
+/// <summary>When each projection and subscription caught up (relative to the run's clock), and every total that differed.</summary>
+public sealed record CatchUp(
+    TimeSpan? InlineAt, TimeSpan? AsyncAt, TimeSpan? SubscriptionsAt, long InlineRows, long AsyncEvents, IReadOnlyList<string> Differences)
 {
-    public bool Ok => InlineAt is not null && AsyncAt is not null && Differences.Count == 0;
-    public TimeSpan? DoneAt => InlineAt is { } i && AsyncAt is { } a ? (i > a ? i : a) : null;
+    public bool Ok => DoneAt is not null && Differences.Count == 0;
+    public TimeSpan? DoneAt => InlineAt is { } i && AsyncAt is { } a && SubscriptionsAt is { } s ? Max(Max(i, a), s) : null;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }
 
 /// <summary>
@@ -34,7 +37,13 @@ public sealed class Verification(LedgerReader ledger, TimeSpan stallLimit)
         if (asyncAt is null) differences.Add($"tenant summaries: {asyncEvents:N0} events after waiting, expected {expected.Events:N0} (stalled)");
         differences.AddRange(CompareSummaries(expected, await ledger.SummariesAsync(tenants, ct)));
 
-        return new CatchUp(inlineAt, asyncAt, inlineRows, asyncEvents, differences);
+        // Every other async projection and subscription (funding, prepayment, gateway signals) must have read the
+        // ledger up to its newest event too before the clock stops.
+        var newest = await ledger.NewestEventAsync(ct);
+        var (slowest, subscriptionsAt) = await PollAsync(() => ledger.SlowestSubscriptionAsync(ct), newest, clock, _ => { }, ct);
+        if (subscriptionsAt is null) differences.Add($"subscriptions: the slowest is at event {slowest:N0} after waiting, expected {newest:N0} (stalled)");
+
+        return new CatchUp(inlineAt, asyncAt, subscriptionsAt, inlineRows, asyncEvents, differences);
     }
 
     /// <summary>Polls until the value reaches the target (returns the clock then), or stops changing for the stall limit.</summary>

@@ -25,6 +25,7 @@ public static class Sections
         Row("all published and confirmed after", i => Seconds(i.PublishTime));
         Row("usage_facts caught up after (inline)", i => Seconds(i.CatchUp.InlineAt));
         Row("tenant summaries caught up after (async)", i => Seconds(i.CatchUp.AsyncAt));
+        Row("every subscription caught up after", i => Seconds(i.CatchUp.SubscriptionsAt));
         Row("END-TO-END items/s", i => Rate(i.ItemsPerSecond));
         Row("  unique events recorded/s", i => Rate(i.EventsPerSecond));
         Row("  messages/s", i => Rate(i.MessagesPerSecond));

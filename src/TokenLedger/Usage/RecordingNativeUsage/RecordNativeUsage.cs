@@ -4,24 +4,13 @@ using Microsoft.AspNetCore.Routing;
 using NodaTime;
 using TokenLedger.Access;
 using TokenLedger.Usage.RecordingUsage;
-using Wolverine;
-using Wolverine.Attributes;
 
 namespace TokenLedger.Usage.RecordingNativeUsage;
 
-/// <summary>A raw message body from <c>tokenledger.usage-native.v1</c>: provider-native usage envelopes.</summary>
-[MessageIdentity(MessageTypeName)]
-public sealed record RawNativeUsageMessage(byte[] Body, string? ContentType)
+/// <summary>The queue of provider-native usage envelopes (openai, anthropic, deepseek shapes).</summary>
+public static class NativeUsageQueue
 {
-    public const string MessageTypeName = "tokenledger.usage-native.raw";
     public const string QueueName = "tokenledger.usage-native.v1";
-}
-
-public static class RecordNativeUsageFromQueueHandler
-{
-    public static Task Handle(RawNativeUsageMessage message, UsageCommitter committer, IMessageContext bus, IClock clock, CancellationToken ct) =>
-        UsageQueue.RecordAsync(message.Body, message.ContentType, body => UsageMessage.Read(body, clock.GetCurrentInstant(), NativeUsage.ReadDraft),
-            committer, bus, clock, ct);
 }
 
 public static class PostNativeUsageEndpoint

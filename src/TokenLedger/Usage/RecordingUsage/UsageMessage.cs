@@ -2,16 +2,8 @@ using System.Text;
 using System.Text.Json;
 using NodaTime;
 using TokenLedger.Contracts.Usage;
-using Wolverine.Attributes;
 
 namespace TokenLedger.Usage.RecordingUsage;
-
-/// <summary>A raw message body from the usage queue, exactly as the gateway published it.</summary>
-[MessageIdentity(MessageTypeName)]
-public sealed record RawUsageMessage(byte[] Body, string? ContentType)
-{
-    public const string MessageTypeName = "tokenledger.usage.raw";
-}
 
 /// <summary>One item of a usage message after reading and validation: either a record or the reasons it was refused.</summary>
 public sealed record UsageItem(int? Index, string? EventId, UsageRecord? Record, IReadOnlyList<UsageFieldError> Errors, string RawText)
@@ -65,9 +57,8 @@ public static class UsageMessage
 
     private static UsageItem ReadItem(JsonElement item, int? index, Instant now, Func<JsonElement, UsageItemDraft> readDraft)
     {
-        var raw = Truncate(item.GetRawText());
         if (item.ValueKind != JsonValueKind.Object)
-            return new UsageItem(index, null, null, [new("item", "item must be a JSON object")], raw);
+            return new UsageItem(index, null, null, [new("item", "item must be a JSON object")], RawText(item));
 
         UsageItemDraft draft;
         try
@@ -77,15 +68,17 @@ public static class UsageMessage
         catch (InvalidOperationException)
         {
             // A property name with an unpaired surrogate escape cannot even be compared.
-            return new UsageItem(index, null, null, [new("item", "item contains a property name that is not valid Unicode text")], raw);
+            return new UsageItem(index, null, null, [new("item", "item contains a property name that is not valid Unicode text")], RawText(item));
         }
-        var errors = draft.TypeErrors
-            .Concat(UsageItemDraft.Validator.Shared.Validate(draft, now).Errors.Select(f => new UsageFieldError(f.PropertyName, f.ErrorMessage)))
-            .ToList();
-        return errors.Count == 0
-            ? new UsageItem(index, draft.EventId, draft.ToRecord(), [], raw)
-            : new UsageItem(index, draft.EventId, null, errors, raw);
+        var validation = UsageItemDraft.Validator.Shared.Validate(draft, now);
+        if (draft.TypeErrors.Count == 0 && validation.IsValid) return new UsageItem(index, draft.EventId, draft.ToRecord(), [], "");
+
+        var errors = draft.TypeErrors.Concat(validation.Errors.Select(f => new UsageFieldError(f.PropertyName, f.ErrorMessage))).ToList();
+        return new UsageItem(index, draft.EventId, null, errors, RawText(item));
     }
+
+    /// <summary>Only refused items keep their text (for the dead letter); accepted ones are carried by their record.</summary>
+    private static string RawText(JsonElement item) => Truncate(item.GetRawText());
 
     public static UsageItem Refuse(ReadOnlyMemory<byte> body, string message) => Whole(body, "message", message);
 

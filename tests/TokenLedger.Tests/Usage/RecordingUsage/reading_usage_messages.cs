@@ -51,7 +51,7 @@ public class reading_usage_messages
             DistributorId: "cn-east-reseller-07",
             RequestId: "chatcmpl-8f3b2a61c9e24d0f"));
         item.Record!.TotalTokens.ShouldBe(1830 + 4096 + 2048 + 612);
-        item.RawText.ShouldBe(json.Trim());
+        item.RawText.ShouldBeEmpty("only refused items keep their text, for the dead letter");
     }
 
     [Fact]

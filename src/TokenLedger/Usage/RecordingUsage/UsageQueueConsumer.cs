@@ -1,0 +1,146 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using Wolverine;
+
+namespace TokenLedger.Usage.RecordingUsage;
+
+/// <summary>Which usage queue a <see cref="UsageQueueConsumer"/> reads, and how.</summary>
+public sealed record UsageQueueSettings(
+    Uri Broker, string Queue, ushort Prefetch, int Consumers, Func<byte[], Instant, IReadOnlyList<UsageItem>> Read);
+
+/// <summary>
+/// Consumes one usage queue and acknowledges a delivery only after its items are in a committed transaction (and its
+/// refusals are dead-lettered). Deliveries are handed to the group commit as they arrive, without waiting for one
+/// another, and every commit is acknowledged with one <c>basic.ack(multiple)</c> up to the newest delivery whose
+/// predecessors are all done. A crash or a lost connection before the ack redelivers the message; the reserved event
+/// ids make the replay a no-op. A failed commit is retried with backoff while the delivery stays unacknowledged.
+/// </summary>
+public sealed class UsageQueueConsumer(
+    UsageQueueSettings settings, UsageCommitter committer, IMessageBus bus, IClock clock, ILogger<UsageQueueConsumer> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
+
+    private sealed record Delivery(ulong Tag, IReadOnlyList<UsageItem> Items, Task<UsageOutcomes> Recorded);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(1, Math.Max(1, settings.Consumers)).Select(n => ConsumeForeverAsync(n, stoppingToken)));
+
+    private async Task ConsumeForeverAsync(int consumer, CancellationToken stoppingToken)
+    {
+        for (var attempt = 0; !stoppingToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await ConsumeUntilDisconnectedAsync(consumer, stoppingToken);
+                attempt = 0;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Consumer {Consumer} of {Queue} lost the broker; reconnecting", consumer, settings.Queue);
+            }
+            await DelayAsync(Backoff[Math.Min(attempt, Backoff.Length - 1)], stoppingToken);
+        }
+    }
+
+    private async Task ConsumeUntilDisconnectedAsync(int consumer, CancellationToken stoppingToken)
+    {
+        var factory = new ConnectionFactory
+        {
+            Uri = settings.Broker,
+            ClientProvidedName = $"tokenledger-{settings.Queue}-{consumer}",
+            AutomaticRecoveryEnabled = false,
+        };
+        await using var connection = await factory.CreateConnectionAsync(stoppingToken);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
+        await channel.QueueDeclareAsync(settings.Queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: stoppingToken);
+        await channel.BasicQosAsync(0, settings.Prefetch, global: false, stoppingToken);
+
+        using var disconnected = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        channel.ChannelShutdownAsync += (_, _) =>
+        {
+            disconnected.Cancel();
+            return Task.CompletedTask;
+        };
+        var deliveries = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var listener = new AsyncEventingBasicConsumer(channel);
+        listener.ReceivedAsync += (_, delivery) =>
+        {
+            var items = Read(delivery.Body.ToArray(), delivery.BasicProperties.ContentType);
+            deliveries.Writer.TryWrite(new Delivery(delivery.DeliveryTag, items, committer.RecordAsync(items, IngestChannels.Amqp, disconnected.Token)));
+            return Task.CompletedTask;
+        };
+        var consumerTag = await channel.BasicConsumeAsync(settings.Queue, autoAck: false, listener, stoppingToken);
+        logger.LogInformation("Consuming {Queue} (consumer {Consumer}, prefetch {Prefetch})", settings.Queue, consumer, settings.Prefetch);
+
+        try
+        {
+            await AcknowledgeInOrderAsync(channel, deliveries.Reader, disconnected.Token);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested && channel.IsOpen)
+        {
+            await channel.BasicCancelAsync(consumerTag, cancellationToken: CancellationToken.None);
+            throw;
+        }
+        if (!stoppingToken.IsCancellationRequested) throw new InvalidOperationException($"the channel to {settings.Queue} closed");
+    }
+
+    private IReadOnlyList<UsageItem> Read(byte[] body, string? contentType) => UsageQueue.IsJson(contentType)
+        ? settings.Read(body, clock.GetCurrentInstant())
+        : [UsageMessage.Refuse(body, $"content type '{contentType}' is not supported; publish application/json")];
+
+    private async Task AcknowledgeInOrderAsync(IChannel channel, ChannelReader<Delivery> deliveries, CancellationToken ct)
+    {
+        while (await deliveries.WaitToReadAsync(ct))
+        {
+            ulong? done = null;
+            while (deliveries.TryPeek(out var next) && (done is null || next.Recorded.IsCompleted))
+            {
+                await FinishAsync(next, ct);
+                deliveries.TryRead(out _);
+                done = next.Tag;
+            }
+            if (done is { } tag) await channel.BasicAckAsync(tag, multiple: true, ct);
+        }
+    }
+
+    /// <summary>Waits for the delivery's commit (retrying it until it succeeds) and dead-letters its refused items.</summary>
+    private async Task FinishAsync(Delivery delivery, CancellationToken ct)
+    {
+        var recorded = delivery.Recorded;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var outcomes = await recorded.WaitAsync(ct);
+                await UsageQueue.DeadLetterAsync(outcomes, bus, clock);
+                return;
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Recording a delivery from {Queue} failed (attempt {Attempt}); retrying", settings.Queue, attempt + 1);
+                await Task.Delay(Backoff[Math.Min(attempt, Backoff.Length - 1)], ct);
+                recorded = committer.RecordAsync(delivery.Items, IngestChannels.Amqp, ct);
+            }
+        }
+    }
+
+    private static async Task DelayAsync(TimeSpan delay, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(delay, ct);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

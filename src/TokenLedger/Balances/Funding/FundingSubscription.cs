@@ -3,6 +3,8 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Subscriptions;
+using Microsoft.Extensions.Logging;
+using System.Diagnostics;
 using TokenLedger.Plans;
 using TokenLedger.Pricing.RatingUsage;
 using TokenLedger.Tenants;
@@ -19,10 +21,12 @@ public sealed class FundingSubscription : SubscriptionBase
 {
     public const string Key = "Funding";
     private readonly RatedUsageSource _usage;
+    private readonly ILogger<FundingSubscription> _logger;
 
-    public FundingSubscription(RatedUsageSource usage)
+    public FundingSubscription(RatedUsageSource usage, ILogger<FundingSubscription> logger)
     {
         _usage = usage;
+        _logger = logger;
         Name = Key;
         IncludeType<UsageBatchRated>();
         IncludeType<FundsToppedUp>();
@@ -41,6 +45,7 @@ public sealed class FundingSubscription : SubscriptionBase
     {
         // A failed read (the database restarting) is retried here rather than thrown: the daemon could otherwise
         // dead-letter the page, and usage would go unfunded. Only a bug in the decider stops the subscription.
+        var started = Stopwatch.GetTimestamp();
         var (inputs, accounts, tenants, plans) = await WhileTransientAsync(async () =>
         {
             var inputs = await InputsAsync(page.Events, ct);
@@ -51,6 +56,7 @@ public sealed class FundingSubscription : SubscriptionBase
             return (inputs, accounts, tenants, plans);
         }, ct);
         if (inputs.Count == 0) return NullChangeListener.Instance;
+        var read = Stopwatch.GetElapsedTime(started);
 
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var decisions = new Dictionary<string, List<object>>(StringComparer.Ordinal);
@@ -68,6 +74,9 @@ public sealed class FundingSubscription : SubscriptionBase
         }
         foreach (var (tenantId, decided) in decisions) operations.Events.Append(AccountStreams.Decisions(tenantId), decided.ToArray());
         foreach (var id in touched) operations.Store(accounts[id]);
+        _logger.LogDebug("Funding page {From}..{To}: {Events} events, {Inputs} inputs, {Tenants} tenants; read {ReadMs} ms, decided {DecideMs} ms",
+            page.SequenceFloor, page.SequenceCeiling, page.Events.Count, inputs.Count, touched.Count,
+            (long)read.TotalMilliseconds, (long)(Stopwatch.GetElapsedTime(started) - read).TotalMilliseconds);
         return NullChangeListener.Instance;
     }
 

@@ -31,6 +31,7 @@ public sealed class BenchOptions
 
     public bool SkipClose { get; private set; }
     public bool SkipFinance { get; private set; }
+    public bool FinanceOnly { get; private set; }
     public int FinanceTenants { get; private set; } = 10_000;
     public int FinanceMonths { get; private set; } = 12;
     public int FinanceRequests { get; private set; } = 100;
@@ -88,6 +89,8 @@ public sealed class BenchOptions
           --finance-months N    months of invoices per tenant (default 12)
           --finance-requests N  measured requests per view (default 100)
           --skip-finance        skip the finance phase
+          --finance-only        run the finance phase (and the console paint) alone: no warm-up, no ingest, no other
+                                phase; the other views read whatever usage the database already holds
         Steady run (RSS growth):
           --steady-seconds S    duration (default 300)
           --steady-rate R       events/s (default 3000)
@@ -146,6 +149,10 @@ public sealed class BenchOptions
                 case "--finance-months": o.FinanceMonths = Int(1, 120); break;
                 case "--finance-requests": o.FinanceRequests = Int(1, 100_000); break;
                 case "--skip-finance": o.SkipFinance = true; break;
+                case "--finance-only":
+                    o.FinanceOnly = true;
+                    o.SkipLimits = o.SkipLatency = o.SkipSignals = o.SkipClose = o.SkipSteady = true;
+                    break;
                 case "--steady-seconds": o.SteadySeconds = Int(10, 86_400); break;
                 case "--steady-rate": o.SteadyRate = Int(1, 1_000_000); break;
                 case "--steady-batch": o.SteadyBatch = Int(1, 1000); break;
@@ -161,6 +168,7 @@ public sealed class BenchOptions
                 default: throw new BenchUsageException($"unknown option '{name}' (see --help)");
             }
         }
+        if (o.FinanceOnly && o.SkipFinance) throw new BenchUsageException("--finance-only and --skip-finance exclude each other");
         if (o.DuplicateFraction + o.InvalidFraction >= 0.5) throw new BenchUsageException("--duplicates plus --invalid must stay below 0.5");
         if (o.Postgres.Length == 0) throw new BenchUsageException("no PostgreSQL: give --postgres or set TOKENLEDGER_POSTGRES");
         if (o.RabbitMq.Length == 0) throw new BenchUsageException("no RabbitMQ: give --rabbitmq or set TOKENLEDGER_RABBITMQ");

@@ -22,6 +22,16 @@ public static class BenchRun
         var ledger = new LedgerReader(db);
         report.RssAtStart = service?.Read();
 
+        if (options.FinanceOnly)
+        {
+            Live.Heading("6. Finance views: receivables, risk, CSV (alone, --finance-only)");
+            report.Finance = await new FinanceViews(options).RunAsync(runTag, ct);
+            report.RssAtEnd = service?.Read();
+            report.ServiceLog = ServiceLog.Scan(options.ServiceLog);
+            report.Duration = total.Elapsed;
+            return report;
+        }
+
         Live.Heading($"Generating workloads ({runTag})");
         var now = DateTimeOffset.UtcNow;
         Workload[] workloads =

@@ -92,6 +92,7 @@ public static class HttpSetup
         app.MapImportLiteLlm();
         app.MapReRateUsage();
         app.MapUnratedUsage();
+        TokenLedger.Usage.GettingDeadLetters.GetDeadLetters.MapGetDeadLetters(app);
         app.MapPlans();
         SubscriptionEndpoints.Map(app);
         GetPlanEconomics.Map(app);

@@ -53,7 +53,9 @@ public static class Report
         var grid = new Grid().AddColumn().AddColumn();
         grid.AddRow("run", $"{r.RunTag}, started {r.StartedAt:yyyy-MM-dd HH:mm:ss} UTC, took {r.Duration.TotalMinutes:0.0} min");
         grid.AddRow("machine", Markup.Escape(r.Machine));
-        grid.AddRow("workload", Markup.Escape(
+        if (o.FinanceOnly)
+            grid.AddRow("workload", Markup.Escape($"--finance-only: {o.FinanceTenants:N0} tenants x {o.FinanceMonths} months seeded; no ingest"));
+        else grid.AddRow("workload", Markup.Escape(
             $"{o.Events:N0} items per run; {o.Tenants:N0} tenants (Zipf s={o.ZipfExponent.ToString(CultureInfo.InvariantCulture)}); 6 models; " +
             $"{o.DuplicateFraction:P1} duplicates, {o.InvalidFraction:P1} invalid; confirm window {o.ConfirmWindow:N0}"));
         return new Padder(grid, new Padding(0, 0, 0, 1));

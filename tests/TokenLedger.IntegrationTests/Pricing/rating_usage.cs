@@ -139,8 +139,9 @@ public sealed class rating_usage(LedgerFixture fixture)
         before.GetProperty("unratedEvents").GetInt64().ShouldBe(1);
         before.TryGetProperty("margin", out _).ShouldBeFalse();
         before.GetProperty("costUnratedEvents").GetInt64().ShouldBe(0);
-        var held = await fixture.Operator.GetFromJsonAsync<List<JsonElement>>("/api/operator/unrated");
-        var mine = held!.Single(g => g.GetProperty("tenantId").GetString() == tenant);
+        var held = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/operator/unrated?tenant={tenant}");
+        var mine = held.GetProperty("groups").EnumerateArray().Single(g => g.GetProperty("tenantId").GetString() == tenant);
+        mine.GetProperty("model").GetString().ShouldBe("kimi-k2");
         mine.GetProperty("side").GetString().ShouldBe("retail");
         mine.GetProperty("reason").GetString().ShouldBe($"model 'kimi-k2' has no price in price book '{retail}' version 1");
 

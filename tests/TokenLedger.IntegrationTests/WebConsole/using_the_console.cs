@@ -135,8 +135,16 @@ public sealed class using_the_console(LedgerFixture fixture, ITestOutputHelper o
         output.WriteLine($"distributor view first contentful paint: {await FirstPaintAsync(page):F0} ms");
         await ConsoleBrowser.ScreenshotAsync(page, "distributor");
 
+        (await fixture.Operator.PostAsync("/api/usage", new StringContent($"[{{\"eventId\":\"{tenant}-bad\",\"tenantId\":\"{tenant}\",\"inputTokens\":-1}}]",
+            Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
         var operatorPage = await browser.SignedInAsync(LedgerHost.AdminKey, "zh");
-        await operatorPage.GetByTestId("unrated").WaitForAsync();
+        await operatorPage.GetByTestId("unrated-total").WaitForAsync();
+        await operatorPage.GetByTestId("ingested").WaitForAsync();
+        var deadLetters = await fixture.Operator.GetFromJsonAsync<JsonElement>("/api/operator/dead-letters");
+        var shown = await operatorPage.GetByTestId("dead-letter-total").InnerTextAsync();
+        long.Parse(new string(shown.Where(char.IsDigit).ToArray())).ShouldBe(deadLetters.GetProperty("total").GetInt64());
+        deadLetters.GetProperty("total").GetInt64().ShouldBeGreaterThan(0);
+        (await operatorPage.GetByTestId("dead-letter-recent").InnerTextAsync()).ShouldContain($"{tenant}-bad");
         await ConsoleBrowser.ScreenshotAsync(operatorPage, "operator-zh");
     }
 }

@@ -15,6 +15,8 @@ const text = {
     previous: 'Previous', next: 'Next', filterTenant: 'Tenant id', health: 'Ingest health', ingested: 'Ingested', duplicates: 'Duplicates',
     rejected: 'Rejected', perSecond: 'events/s', unrated: 'Unrated usage', reason: 'Reason', side: 'Side', priceBook: 'Price book', lookUp: 'Look up',
     open_: 'Open', none: 'Nothing here.', version: 'Version', effectiveFrom: 'Effective from', ready: 'Ready', notReady: 'Not ready',
+    deadLetters: 'Dead letters', last24h: 'last 24 hours', field: 'Field', lastSeen: 'Last seen', otherReasons: 'Other reasons', recent: 'Most recent',
+    received: 'Received', channel: 'Channel', sample: 'Sample', unratedSides: 'unrated sides', groups: 'groups',
   },
   zh: {
     signIn: '登录', signOut: '退出', apiKey: 'API 密钥', badKey: '密钥无效。', tenant: '租户', distributor: '分销商', finance: '财务', operator: '运维',
@@ -29,6 +31,8 @@ const text = {
     previous: '上一页', next: '下一页', filterTenant: '租户 ID', health: '接入健康', ingested: '已接收', duplicates: '重复', rejected: '拒绝',
     perSecond: '事件/秒', unrated: '未定价用量', reason: '原因', side: '方向', priceBook: '价格表', lookUp: '查询', open_: '打开', none: '暂无数据。',
     version: '版本', effectiveFrom: '生效时间', ready: '就绪', notReady: '未就绪',
+    deadLetters: '死信', last24h: '最近 24 小时', field: '字段', lastSeen: '最近一次', otherReasons: '其他原因', recent: '最近的死信',
+    received: '接收时间', channel: '通道', sample: '原始内容', unratedSides: '条未定价（按方向计）', groups: '组',
   },
 };
 

@@ -108,6 +108,9 @@ public partial class UsageChargesProjection : EventProjection
             Columns = ["event_id"],
             Predicate = "retail_status = 'unrated' or wholesale_status = 'unrated'",
         });
+        // The operator's unrated view counts each side's reasons from these alone (index-only scans).
+        foreach (var side in Sides)
+            table.Indexes.Add(new IndexDefinition($"ix_usage_charges_unrated_{side}_reason") { Columns = [$"{side}_reason"], Predicate = $"{side}_status = 'unrated'" });
         return table;
     }
 }

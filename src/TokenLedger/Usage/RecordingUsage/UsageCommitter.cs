@@ -94,6 +94,7 @@ public sealed class UsageCommitter(
             var rated = new UsageBatchRated(recorded.BatchId, now, recorded.Records.Select(catalog.Rate).ToList());
             session.Events.StartStream(UsageStreams.ForBatch(recorded.BatchId), recorded, rated);
         }
+        LoggingRejectedUsage.RejectedUsageLog.Queue(session, group.Select(r => r.Channel).ToList(), decisions.PerRequest, now);
         await session.SaveChangesAsync(ct);
         return decisions.PerRequest;
     }

@@ -85,18 +85,36 @@ public sealed class using_the_console(LedgerFixture fixture, ITestOutputHelper o
         (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = "2026-06" })).EnsureSuccessStatusCode();
 
         var page = await browser.SignedInAsync(await KeyAsync("/api/keys", new { role = "finance" }));
-        await page.GetByTestId("aging-chart").WaitForAsync();
-        var api = await fixture.Operator.GetFromJsonAsync<JsonElement>("/api/finance/receivables?page=1&pageSize=50");
-        var cny = api.GetProperty("totals").EnumerateArray().Single(c => c.GetProperty("currency").GetString() == "CNY").GetProperty("aging");
-        foreach (var bucket in new[] { "current", "days1To30", "days31To60", "days61To90", "over90" })
+        var buckets = new[] { "current", "days1To30", "days31To60", "days61To90", "over90" };
+        // Other tests close invoices in the same database meanwhile: compare the chart with the API's answer when the
+        // API answered the same just before and just after the page read its figures.
+        for (var attempt = 1; ; attempt++)
         {
-            var shown = await page.GetByTestId("aging-chart").Locator($"rect[data-bucket={bucket}]").First.GetAttributeAsync("data-value");
-            decimal.Parse(shown!, System.Globalization.CultureInfo.InvariantCulture).ShouldBe(cny.GetProperty(bucket).GetDecimal(), bucket);
+            var before = await AgingAsync(buckets);
+            await page.ReloadAsync();
+            await page.GetByTestId("aging-chart").WaitForAsync();
+            var shown = new List<decimal>();
+            foreach (var bucket in buckets)
+            {
+                var value = await page.GetByTestId("aging-chart").Locator($"rect[data-bucket={bucket}]").First.GetAttributeAsync("data-value");
+                shown.Add(decimal.Parse(value!, System.Globalization.CultureInfo.InvariantCulture));
+            }
+            var after = await AgingAsync(buckets);
+            if (!before.SequenceEqual(after) && attempt < 5) continue;
+            shown.ShouldBe(after);
+            break;
         }
         await page.GetByTestId("risk").WaitForAsync();
         await page.GetByTestId("dunning").WaitForAsync();
         output.WriteLine($"finance view first contentful paint: {await FirstPaintAsync(page):F0} ms");
         await ConsoleBrowser.ScreenshotAsync(page, "finance");
+    }
+
+    private async Task<List<decimal>> AgingAsync(IEnumerable<string> buckets)
+    {
+        var api = await fixture.Operator.GetFromJsonAsync<JsonElement>("/api/finance/receivables?page=1&pageSize=50");
+        var cny = api.GetProperty("totals").EnumerateArray().Single(c => c.GetProperty("currency").GetString() == "CNY").GetProperty("aging");
+        return buckets.Select(bucket => cny.GetProperty(bucket).GetDecimal()).ToList();
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using NodaTime;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
 using Wolverine;
 
 namespace TokenLedger.Usage.RecordingUsage;
@@ -26,6 +27,21 @@ public sealed class UsageQueueConsumer(
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
 
     private sealed record Delivery(ulong Tag, IReadOnlyList<UsageItem> Items, Task<UsageOutcomes> Recorded);
+
+    /// <summary>Declares the queue before the service reports started, so a gateway can publish as soon as it is up.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await Factory("declare").CreateConnectionAsync(cancellationToken);
+            await DeclareQueueAsync(connection, cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Could not declare {Queue} at start-up; the consumer keeps trying", settings.Queue);
+        }
+        await base.StartAsync(cancellationToken);
+    }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(1, Math.Max(1, settings.Consumers)).Select(n => ConsumeForeverAsync(n, stoppingToken)));
@@ -53,15 +69,9 @@ public sealed class UsageQueueConsumer(
 
     private async Task ConsumeUntilDisconnectedAsync(int consumer, CancellationToken stoppingToken)
     {
-        var factory = new ConnectionFactory
-        {
-            Uri = settings.Broker,
-            ClientProvidedName = $"tokenledger-{settings.Queue}-{consumer}",
-            AutomaticRecoveryEnabled = false,
-        };
-        await using var connection = await factory.CreateConnectionAsync(stoppingToken);
+        await using var connection = await Factory(consumer.ToString()).CreateConnectionAsync(stoppingToken);
+        await DeclareQueueAsync(connection, stoppingToken);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
-        await channel.QueueDeclareAsync(settings.Queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: stoppingToken);
         await channel.BasicQosAsync(0, settings.Prefetch, global: false, stoppingToken);
 
         using var disconnected = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -91,6 +101,28 @@ public sealed class UsageQueueConsumer(
             throw;
         }
         if (!stoppingToken.IsCancellationRequested) throw new InvalidOperationException($"the channel to {settings.Queue} closed");
+    }
+
+    private ConnectionFactory Factory(string purpose) => new()
+    {
+        Uri = settings.Broker,
+        ClientProvidedName = $"tokenledger-{settings.Queue}-{purpose}",
+        AutomaticRecoveryEnabled = false,
+    };
+
+    /// <summary>Uses the queue as it is when it exists (whatever arguments it was declared with), else declares it durable.</summary>
+    private async Task DeclareQueueAsync(IConnection connection, CancellationToken ct)
+    {
+        try
+        {
+            await using var probe = await connection.CreateChannelAsync(cancellationToken: ct);
+            await probe.QueueDeclarePassiveAsync(settings.Queue, ct);
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
+            await channel.QueueDeclareAsync(settings.Queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: ct);
+        }
     }
 
     private IReadOnlyList<UsageItem> Read(byte[] body, string? contentType) => UsageQueue.IsJson(contentType)

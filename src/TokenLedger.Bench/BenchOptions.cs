@@ -32,6 +32,7 @@ public sealed class BenchOptions
     public bool SkipClose { get; private set; }
     public bool SkipFinance { get; private set; }
     public bool FinanceOnly { get; private set; }
+    public bool PaintOnly { get; private set; }
     public int FinanceTenants { get; private set; } = 10_000;
     public int FinanceMonths { get; private set; } = 12;
     public int FinanceRequests { get; private set; } = 100;
@@ -91,6 +92,8 @@ public sealed class BenchOptions
           --skip-finance        skip the finance phase
           --finance-only        run the finance phase (and the console paint) alone: no warm-up, no ingest, no other
                                 phase; the other views read whatever usage the database already holds
+          --paint-only          with --finance-only: no seeding; the API timings and the console paint over the
+                                tenants an earlier --finance-only run seeded
         Steady run (RSS growth):
           --steady-seconds S    duration (default 300)
           --steady-rate R       events/s (default 3000)
@@ -149,6 +152,7 @@ public sealed class BenchOptions
                 case "--finance-months": o.FinanceMonths = Int(1, 120); break;
                 case "--finance-requests": o.FinanceRequests = Int(1, 100_000); break;
                 case "--skip-finance": o.SkipFinance = true; break;
+                case "--paint-only": o.PaintOnly = true; break;
                 case "--finance-only":
                     o.FinanceOnly = true;
                     o.SkipLimits = o.SkipLatency = o.SkipSignals = o.SkipClose = o.SkipSteady = true;
@@ -168,6 +172,7 @@ public sealed class BenchOptions
                 default: throw new BenchUsageException($"unknown option '{name}' (see --help)");
             }
         }
+        if (o.PaintOnly && !o.FinanceOnly) throw new BenchUsageException("--paint-only goes with --finance-only");
         if (o.FinanceOnly && o.SkipFinance) throw new BenchUsageException("--finance-only and --skip-finance exclude each other");
         if (o.DuplicateFraction + o.InvalidFraction >= 0.5) throw new BenchUsageException("--duplicates plus --invalid must stay below 0.5");
         if (o.Postgres.Length == 0) throw new BenchUsageException("no PostgreSQL: give --postgres or set TOKENLEDGER_POSTGRES");

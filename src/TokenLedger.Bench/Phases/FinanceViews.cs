@@ -24,8 +24,8 @@ public sealed class FinanceViews(BenchOptions options)
     public async Task<FinanceViewsResult> RunAsync(string runTag, CancellationToken ct)
     {
         var now = SystemClock.Instance.GetCurrentInstant();
-        var (invoices, payments, seedSeconds) = await new FinanceSeed(options).RunAsync(runTag, now, ct);
-        Live.Note($"seeded {invoices:N0} invoices and {payments:N0} payments in {seedSeconds:N1} s");
+        var (invoices, payments, seedSeconds) = options.PaintOnly ? (0, 0, 0.0) : await new FinanceSeed(options).RunAsync(runTag, now, ct);
+        if (!options.PaintOnly) Live.Note($"seeded {invoices:N0} invoices and {payments:N0} payments in {seedSeconds:N1} s");
 
         using var http = new HttpClient { BaseAddress = new Uri(options.ApiUrl + "/"), Timeout = TimeSpan.FromSeconds(120) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.AdminKey);

@@ -40,10 +40,22 @@ export let lang = sessionStorage.getItem('tl-lang') || (navigator.language.start
 export const t = key => text[lang][key] ?? text.en[key] ?? key;
 export const setLang = value => { lang = value; sessionStorage.setItem('tl-lang', value); };
 export const locale = () => (lang === 'zh' ? 'zh-CN' : 'en-US');
+// Building an Intl formatter costs far more than using one; a finance page formats hundreds of amounts.
+const formatters = new Map();
+const formatter = (kind, options) => {
+  const key = `${locale()}|${kind}`;
+  if (!formatters.has(key)) formatters.set(key, new Intl.NumberFormat(locale(), options));
+  return formatters.get(key);
+};
 export const money = (value, currency) =>
-  new Intl.NumberFormat(locale(), { style: 'currency', currency: currency || 'CNY', maximumFractionDigits: 2 }).format(Number(value ?? 0));
-export const count = value => new Intl.NumberFormat(locale()).format(Number(value ?? 0));
-export const percent = value => value == null ? '–' : `${new Intl.NumberFormat(locale(), { maximumFractionDigits: 2 }).format(Number(value))} %`;
-export const instant = (value, timeZone) => value
-  ? new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', timeZone: timeZone || 'Asia/Shanghai' }).format(new Date(value)) : '–';
+  formatter(`money|${currency || 'CNY'}`, { style: 'currency', currency: currency || 'CNY', maximumFractionDigits: 2 }).format(Number(value ?? 0));
+export const count = value => formatter('count', {}).format(Number(value ?? 0));
+export const percent = value => value == null ? '–' : `${formatter('percent', { maximumFractionDigits: 2 }).format(Number(value))} %`;
+const dateFormatters = new Map();
+export const instant = (value, timeZone) => {
+  if (!value) return '–';
+  const key = `${locale()}|${timeZone || 'Asia/Shanghai'}`;
+  if (!dateFormatters.has(key)) dateFormatters.set(key, new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', timeZone: timeZone || 'Asia/Shanghai' }));
+  return dateFormatters.get(key).format(new Date(value));
+};
 export const translateStatic = () => document.querySelectorAll('[data-i18n]').forEach(el => { el.textContent = t(el.dataset.i18n); });

@@ -47,6 +47,7 @@ public static class ConsolePaint
                 // share the 2 cores with this round's leftovers.
                 if (settled is not null) await page.Locator(settled).First.WaitForAsync(new() { Timeout = 30_000 });
             }
+            Live.Note($"{view}: rounds in order (ms): {string.Join(", ", ms.Select(m => m.ToString("N0")))}");
             ms.Sort();
             timings.Add(new FinanceViewTiming(view, ms.Count, ms, 0));
             Live.Note($"{view}: data painted p50 {Percentiles.Of(ms, ms.Count, 50):N0} ms, max {ms[^1]:N0} ms");

@@ -22,6 +22,21 @@ public sealed class aging_receivables
     public void buckets_have_inclusive_upper_bounds(int daysPastDue, string bucket) => Aging.Bucket(daysPastDue).ShouldBe(bucket);
 
     [Fact]
+    public void aging_puts_each_open_invoice_in_the_bucket_of_its_days_past_due()
+    {
+        var asOf = Instant.FromUtc(2026, 10, 1, 0, 0);
+        var today = asOf.InZone(Shanghai).Date;
+        int[] days = [-5, 0, 1, 30, 31, 60, 61, 90, 91, 400];
+        var open = days.Select((d, i) => new InvoiceStanding("t", $"n{i}", "CNY", today, today.PlusDays(-d), asOf, 1m + i, 0, 0, 1m + i)).ToList();
+
+        var aged = Aging.Age(open, asOf, Shanghai);
+
+        var expected = open.Aggregate(AgingBuckets.Zero, (sum, i) => sum.Plus(Aging.Of(Aging.Bucket(Aging.DaysPastDue(i.DueDate, asOf, Shanghai)), i.Open)));
+        aged.ShouldBe(expected);
+        (aged.Current, aged.Days1To30, aged.Days31To60, aged.Days61To90, aged.Over90).ShouldBe((3m, 7m, 11m, 15m, 19m));
+    }
+
+    [Fact]
     public void days_past_due_turn_at_midnight_in_the_tenants_zone()
     {
         var due = new LocalDate(2026, 7, 1);

@@ -29,8 +29,7 @@ public static class Aging
     public const string Days61To90 = "61-90";
     public const string Over90 = "90+";
 
-    public static int DaysPastDue(LocalDate dueDate, Instant asOf, DateTimeZone zone) =>
-        Period.Between(dueDate, asOf.InZone(zone).Date, PeriodUnits.Days).Days;
+    public static int DaysPastDue(LocalDate dueDate, Instant asOf, DateTimeZone zone) => Period.DaysBetween(dueDate, asOf.InZone(zone).Date);
 
     public static string Bucket(int daysPastDue) => daysPastDue switch
     {
@@ -50,6 +49,21 @@ public static class Aging
         _ => AgingBuckets.Zero with { Over90 = amount },
     };
 
-    public static AgingBuckets Age(IEnumerable<InvoiceStanding> open, Instant asOf, DateTimeZone zone) =>
-        open.Aggregate(AgingBuckets.Zero, (sum, i) => sum.Plus(Of(Bucket(DaysPastDue(i.DueDate, asOf, zone)), i.Open)));
+    public static AgingBuckets Age(IEnumerable<InvoiceStanding> open, Instant asOf, DateTimeZone zone)
+    {
+        var today = asOf.InZone(zone).Date;
+        decimal current = 0, days1To30 = 0, days31To60 = 0, days61To90 = 0, over90 = 0;
+        foreach (var invoice in open)
+        {
+            switch (Period.DaysBetween(invoice.DueDate, today))
+            {
+                case <= 0: current += invoice.Open; break;
+                case <= 30: days1To30 += invoice.Open; break;
+                case <= 60: days31To60 += invoice.Open; break;
+                case <= 90: days61To90 += invoice.Open; break;
+                default: over90 += invoice.Open; break;
+            }
+        }
+        return new AgingBuckets(current, days1To30, days31To60, days61To90, over90);
+    }
 }

@@ -22,11 +22,11 @@ public static class GetReceivables
     {
         if (FinanceQuery.Parse(asOf, page, pageSize, clock) is not { } query) return FinanceQuery.Problem(asOf, page, pageSize, clock);
         var facts = await reader.ReadAsync(query.AsOf, tenant, ct);
-        var ranked = ReceivablesReport.Rank(facts).Select(r => r.TenantId);
+        var ranked = ReceivablesReport.Rank(facts);
         var csv = FinanceQuery.WantsCsv(request, format);
-        var listed = (csv ? ranked : ranked.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize)).ToList();
+        var listed = (csv ? ranked : ranked.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize)).Select(r => r.TenantId).ToList();
         facts = await reader.WithInvoicedAsync(facts, listed, ct);
-        return csv ? Results.Text(Csv(ReceivablesReport.All(facts)), "text/csv", Encoding.UTF8) : Results.Ok(ReceivablesReport.Build(facts, query.Page, query.PageSize));
+        return csv ? Results.Text(Csv(ReceivablesReport.All(facts, ranked)), "text/csv", Encoding.UTF8) : Results.Ok(ReceivablesReport.Build(facts, ranked, query.Page, query.PageSize));
     }
 
     public static string Csv(IReadOnlyList<TenantReceivables> rows)

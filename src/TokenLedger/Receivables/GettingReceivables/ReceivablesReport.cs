@@ -17,9 +17,11 @@ public sealed record ReceivablesReport(Instant AsOf, int Page, int PageSize, int
     /// (2 decimals); null without a limit or with a limit of 0. Tenants listed: those with something open at asOf (and
     /// the one asked for), ordered by open amount descending, then tenant id. Totals cover every listed tenant.
     /// </summary>
-    public static ReceivablesReport Build(ReceivablesFacts facts, int page, int pageSize)
+    public static ReceivablesReport Build(ReceivablesFacts facts, int page, int pageSize) => Build(facts, Rank(facts), page, pageSize);
+
+    /// <summary>The same, from the facts' tenants already ranked by <see cref="Rank"/>.</summary>
+    public static ReceivablesReport Build(ReceivablesFacts facts, IReadOnlyList<TenantReceivables> ranked, int page, int pageSize)
     {
-        var ranked = Rank(facts);
         var totals = ranked.GroupBy(r => r.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g =>
             {
@@ -32,7 +34,7 @@ public sealed record ReceivablesReport(Instant AsOf, int Page, int PageSize, int
     }
 
     /// <summary>Every listed tenant with its DSO (for CSV): the facts must hold every listed tenant's invoicing.</summary>
-    public static IReadOnlyList<TenantReceivables> All(ReceivablesFacts facts) => Rank(facts).Select(r => WithInvoicing(r, facts)).ToList();
+    public static IReadOnlyList<TenantReceivables> All(ReceivablesFacts facts, IReadOnlyList<TenantReceivables> ranked) => ranked.Select(r => WithInvoicing(r, facts)).ToList();
 
     /// <summary>The listed tenants in order, with open amounts, aging, credit limit and utilisation; invoicing and DSO not yet filled in.</summary>
     public static IReadOnlyList<TenantReceivables> Rank(ReceivablesFacts facts)

@@ -26,8 +26,9 @@ public static class MessagingSetup
             opts.UseRabbitMq(new Uri(settings.RabbitMq)).AutoProvision();
 
             opts.PublishMessage<RateUnratedUsage>().ToLocalQueue("late-rating").Sequential();
-            opts.PublishMessagesToRabbitMqExchange<GatewaySignalV1>(GatewaySignals.ExchangeName, s => s.RoutingKey);
-            opts.PublishMessagesToRabbitMqExchange<DistributorSignalV1>(GatewaySignals.ExchangeName, s => s.RoutingKey);
+            // Durable: the relay's outbox row commits with its progress, so a crash between the two cannot lose a signal.
+            opts.PublishMessagesToRabbitMqExchange<GatewaySignalV1>(GatewaySignals.ExchangeName, s => s.RoutingKey).UseDurableOutbox();
+            opts.PublishMessagesToRabbitMqExchange<DistributorSignalV1>(GatewaySignals.ExchangeName, s => s.RoutingKey).UseDurableOutbox();
             opts.PublishMessage<UsageDeadLetterV1>().ToRabbitQueue(UsageContract.DeadLetterQueueName).SendInline();
 
             // A handler failure here means the database or the broker is away, whatever type it surfaces as (Marten wraps

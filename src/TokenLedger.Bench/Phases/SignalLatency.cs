@@ -91,7 +91,7 @@ public sealed class SignalLatency(Broker broker, BenchOptions options)
     {
         await using var db = Npgsql.NpgsqlDataSource.Create(options.Postgres);
         await using var command = db.CreateCommand(
-            "select (select coalesce(max(seq_id), 0) from tokenledger.mt_events) - coalesce((select last_seq_id from tokenledger.mt_event_progression where name like 'Funding%' limit 1), 0)");
+            "select (select coalesce(max(seq_id), 0) from tokenledger.mt_events) - coalesce((select last_seq_id from tokenledger.mt_event_progression where name = 'Funding:All'), 0)");
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 

@@ -1,8 +1,12 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
+using TokenLedger.Contracts.Signals;
 using TokenLedger.IntegrationTests.Fixtures;
+using Wolverine.Configuration;
+using Wolverine.Runtime;
 using static TokenLedger.IntegrationTests.Balances.AccountScenario;
 
 namespace TokenLedger.IntegrationTests.Balances;
@@ -20,6 +24,14 @@ public sealed class plan_cap_signals(LedgerFixture fixture)
             overagePolicy = policy,
         })).EnsureSuccessStatusCode();
         return plan;
+    }
+
+    [Fact]
+    public void signals_leave_through_the_durable_outbox_so_a_crash_after_the_relay_commits_cannot_lose_one()
+    {
+        var runtime = fixture.App.Host.Services.GetRequiredService<IWolverineRuntime>();
+        var exchange = runtime.Options.Transports.AllEndpoints().Single(e => e.Uri == new Uri($"rabbitmq://exchange/{GatewaySignals.ExchangeName}"));
+        exchange.Mode.ShouldBe(EndpointMode.Durable);
     }
 
     [Fact]

@@ -27,11 +27,11 @@ public static class PersistenceSetup
             .AddSubscriptionWithServices<PrepaymentSubscription>(ServiceLifetime.Singleton)
             .PublishEventsToWolverine("GatewaySignals", relay =>
             {
-                relay.PublishEvent<GatewaySignalRaised>((e, bus) => bus.PublishAsync(e.Data.Signal));
                 relay.PublishEvent<PrepaymentSignalRaised>((e, bus) => bus.PublishAsync(e.Data.Signal));
                 relay.PublishEvent<ReceivablesSignalRaised>((e, bus) => bus.PublishAsync(e.Data.Signal));
             });
         builder.Services.AddSingleton<RatedUsageSource>();
+        builder.Services.AddSingleton<SignalOutbox>();
         builder.Services.AddSingleton<WholesaleUsageSource>();
     }
 

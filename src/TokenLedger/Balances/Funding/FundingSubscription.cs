@@ -14,18 +14,21 @@ namespace TokenLedger.Balances.Funding;
 /// <summary>
 /// Reads rated usage and account commands in ledger order and records, per tenant, what each decided
 /// (<see cref="AccountDecider"/>): the events go to the tenant's decision stream and the account document is stored,
-/// both in the transaction that advances this subscription's progress, so each input is decided exactly once.
+/// both in the transaction that advances this subscription's progress, so each input is decided exactly once. The
+/// gateway signals decided go out through the same transaction's outbox (<see cref="SignalOutbox"/>).
 /// Run by the Wolverine-managed daemon on one node at a time.
 /// </summary>
 public sealed class FundingSubscription : SubscriptionBase
 {
     public const string Key = "Funding";
     private readonly RatedUsageSource _usage;
+    private readonly SignalOutbox _signals;
     private readonly ILogger<FundingSubscription> _logger;
 
-    public FundingSubscription(RatedUsageSource usage, ILogger<FundingSubscription> logger)
+    public FundingSubscription(RatedUsageSource usage, SignalOutbox signals, ILogger<FundingSubscription> logger)
     {
         _usage = usage;
+        _signals = signals;
         _logger = logger;
         Name = Key;
         IncludeType<UsageBatchRated>();
@@ -77,7 +80,8 @@ public sealed class FundingSubscription : SubscriptionBase
         _logger.LogDebug("Funding page {From}..{To}: {Events} events, {Inputs} inputs, {Tenants} tenants; read {ReadMs} ms, decided {DecideMs} ms",
             page.SequenceFloor, page.SequenceCeiling, page.Events.Count, inputs.Count, touched.Count,
             (long)read.TotalMilliseconds, (long)(Stopwatch.GetElapsedTime(started) - read).TotalMilliseconds);
-        return NullChangeListener.Instance;
+        var signals = decisions.Values.SelectMany(d => d).OfType<GatewaySignalRaised>().Select(r => r.Signal).ToList();
+        return signals.Count == 0 ? NullChangeListener.Instance : await _signals.EnrollAsync(operations, signals);
     }
 
     private static async Task<T> WhileTransientAsync<T>(Func<Task<T>> read, CancellationToken ct)

@@ -59,6 +59,10 @@ public static class HttpSetup
         services.AddSingleton<TokenLedger.Receivables.GettingReceivables.ReceivablesFactsReader>();
         services.AddOptions<TokenLedger.Receivables.Dunning.DunningOptions>().BindConfiguration(TokenLedger.Receivables.Dunning.DunningOptions.Section);
         services.AddHostedService<TokenLedger.Receivables.Dunning.DunningRunner>();
+        services.AddOptions<TokenLedger.Usage.PruningDeadLetters.DeadLetterRetentionOptions>()
+            .BindConfiguration(TokenLedger.Usage.PruningDeadLetters.DeadLetterRetentionOptions.Section)
+            .Validate(o => o.RetentionDays >= 1, "TokenLedger:DeadLetters:RetentionDays must be 1 or more").ValidateOnStart();
+        services.AddHostedService<TokenLedger.Usage.PruningDeadLetters.DeadLetterPruner>();
         services.AddOptions<TokenLedger.Receivables.AssessingRisk.RiskOptions>().BindConfiguration(TokenLedger.Receivables.AssessingRisk.RiskOptions.Section);
         services.AddHostedService<AutomaticClose>();
         services.AddSingleton(sp => new InvoicePdfRenderer(InvoiceFonts.Default, sp.GetService<ILogger<InvoicePdfRenderer>>()));

@@ -1,5 +1,5 @@
 using Marten;
-using Microsoft.Extensions.Hosting;
+using TokenLedger.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -13,26 +13,11 @@ namespace TokenLedger.Invoicing.ClosingPeriod;
 /// closes it (see <see cref="PeriodCloser"/>); a period whose funding lags is tried again on the next round.
 /// </summary>
 public sealed class AutomaticClose(IDocumentStore store, PeriodCloser closer, IClock clock, IOptions<InvoicingOptions> options, ILogger<AutomaticClose> logger)
-    : BackgroundService
+    : RecurringService(logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = options.Value.AutoCloseInterval;
-        if (interval <= TimeSpan.Zero) return;
-        using var timer = new PeriodicTimer(interval);
-        do
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Automatic period close failed; trying again in {Interval}", interval);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => options.Value.AutoCloseInterval;
+    protected override string WorkName => "Automatic period close";
+    protected override Task RunPassAsync(CancellationToken ct) => RunOnceAsync(ct);
 
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {

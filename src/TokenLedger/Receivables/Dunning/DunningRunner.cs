@@ -1,5 +1,4 @@
 using Marten;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -16,26 +15,11 @@ namespace TokenLedger.Receivables.Dunning;
 /// </summary>
 public sealed class DunningRunner(
     IDocumentStore store, NpgsqlDataSource db, ReceivablesCommands commands, IClock clock, IOptions<DunningOptions> options, ILogger<DunningRunner> logger)
-    : BackgroundService
+    : RecurringService(logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = options.Value.Interval;
-        if (interval <= TimeSpan.Zero) return;
-        using var timer = new PeriodicTimer(interval);
-        do
-        {
-            try
-            {
-                await RunOnceAsync(clock.GetCurrentInstant(), stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Dunning run failed; trying again in {Interval}", interval);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => options.Value.Interval;
+    protected override string WorkName => "Dunning run";
+    protected override Task RunPassAsync(CancellationToken ct) => RunOnceAsync(clock.GetCurrentInstant(), ct);
 
     /// <summary>Takes every step due at <paramref name="now"/>; returns how many events were appended.</summary>
     public async Task<int> RunOnceAsync(Instant now, CancellationToken ct)

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -15,28 +14,13 @@ namespace TokenLedger.Usage.PruningDeadLetters;
 /// and no usage is touched. Any instance may run it; two deleting the same rows at once delete each row once.
 /// </summary>
 public sealed class DeadLetterPruner(NpgsqlDataSource db, IClock clock, IOptions<DeadLetterRetentionOptions> options, ILogger<DeadLetterPruner> logger)
-    : BackgroundService
+    : RecurringService(logger)
 {
     public const int RowsPerStatement = 5_000;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = options.Value.Interval;
-        if (interval <= TimeSpan.Zero) return;
-        using var timer = new PeriodicTimer(interval);
-        do
-        {
-            try
-            {
-                await PruneOnceAsync(clock.GetCurrentInstant(), stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Pruning dead letters failed; trying again in {Interval}", interval);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => options.Value.Interval;
+    protected override string WorkName => "Pruning dead letters";
+    protected override Task RunPassAsync(CancellationToken ct) => PruneOnceAsync(clock.GetCurrentInstant(), ct);
 
     /// <summary>Deletes every row received before <paramref name="now"/> minus the retention; returns how many.</summary>
     public async Task<long> PruneOnceAsync(Instant now, CancellationToken ct)

@@ -5,12 +5,12 @@ namespace TokenLedger.Bench.Infrastructure;
 
 /// <summary>
 /// Reads what the ledger holds for a set of tenant ids: the inline projection table <c>usage_facts</c> and the
-/// async projection documents <c>mt_doc_tenantusagesummary</c>. Every query is by tenant id (indexed).
+/// async projection <c>tenant_usage_summaries</c>. Every query is by tenant id (indexed).
 /// </summary>
 public sealed class LedgerReader(NpgsqlDataSource db)
 {
     private const string Facts = "tokenledger.usage_facts";
-    private const string Summaries = "tokenledger.mt_doc_tenantusagesummary";
+    private const string Summaries = "tokenledger.tenant_usage_summaries";
 
     public async Task<long> NewestEventAsync(CancellationToken ct)
     {
@@ -50,7 +50,7 @@ public sealed class LedgerReader(NpgsqlDataSource db)
     public async Task<long> SummaryEventsAsync(string[] tenants, CancellationToken ct)
     {
         await using var command = db.CreateCommand(
-            $"select coalesce(sum((data->>'events')::bigint), 0)::bigint from {Summaries} where id = any($1)");
+            $"select coalesce(sum(events), 0)::bigint from {Summaries} where tenant_id = any($1)");
         command.Parameters.AddWithValue(tenants);
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
@@ -58,7 +58,7 @@ public sealed class LedgerReader(NpgsqlDataSource db)
     public async Task<Dictionary<string, (long Events, long TotalTokens)>> SummariesAsync(string[] tenants, CancellationToken ct)
     {
         await using var command = db.CreateCommand(
-            $"select id, (data->>'events')::bigint, (data->>'totalTokens')::bigint from {Summaries} where id = any($1)");
+            $"select tenant_id, events, total_tokens from {Summaries} where tenant_id = any($1)");
         command.Parameters.AddWithValue(tenants);
         var result = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(ct);

@@ -5,7 +5,7 @@ namespace TokenLedger.Faults.Harness;
 
 /// <summary>
 /// Reads what the ledger holds, straight from PostgreSQL: the inline projection <c>usage_facts</c>, the usage records
-/// inside the stored <c>UsageBatchRecorded</c> events, and the async projection <c>mt_doc_tenantusagesummary</c>.
+/// inside the stored <c>UsageBatchRecorded</c> events, and the async projection <c>tenant_usage_summaries</c>.
 /// Every query retries while the database is away (a scenario may be restarting it).
 /// </summary>
 public sealed class LedgerProbe(HarnessContext context) : IAsyncDisposable
@@ -104,12 +104,12 @@ public sealed class LedgerProbe(HarnessContext context) : IAsyncDisposable
             return (reader.GetInt64(0), reader.GetInt64(1));
         }, ct);
 
-    /// <summary>TenantUsageSummary documents (async projection) as (events, totalTokens), for some tenants or all.</summary>
+    /// <summary>Rows of the async projection <c>tenant_usage_summaries</c> as (events, totalTokens), for some tenants.</summary>
     public async Task<Dictionary<string, (long Events, long TotalTokens)>> SummariesAsync(string[] tenants, CancellationToken ct) =>
         await RetryAsync(async () =>
         {
             await using var command = _db.CreateCommand(
-                $"select id, (data->>'events')::bigint, (data->>'totalTokens')::bigint from {Schema}.mt_doc_tenantusagesummary where id = any($1)");
+                $"select tenant_id, events, total_tokens from {Schema}.tenant_usage_summaries where tenant_id = any($1)");
             command.Parameters.AddWithValue(tenants);
             var result = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -117,11 +117,11 @@ public sealed class LedgerProbe(HarnessContext context) : IAsyncDisposable
             return result;
         }, ct);
 
-    /// <summary>Every TenantUsageSummary document's data, as PostgreSQL's canonical jsonb text.</summary>
+    /// <summary>Every row of <c>tenant_usage_summaries</c>, as PostgreSQL's text of the whole row.</summary>
     public async Task<SortedDictionary<string, string>> SummaryDocumentsAsync(CancellationToken ct) =>
         await RetryAsync(async () =>
         {
-            await using var command = _db.CreateCommand($"select id, data::text from {Schema}.mt_doc_tenantusagesummary");
+            await using var command = _db.CreateCommand($"select tenant_id, s::text from {Schema}.tenant_usage_summaries s");
             var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) result[reader.GetString(0)] = reader.GetString(1);

@@ -7,7 +7,7 @@ namespace TokenLedger.Faults.Scenarios;
 /// <summary>
 /// Rebuilds every projection from the event store with the service's own command
 /// (<c>TokenLedger.Api.dll projections rebuild</c>, the service stopped) and checks that the figures are identical
-/// afterwards: per tenant/model sums of <c>usage_facts</c> and every <c>TenantUsageSummary</c> document. Prints the
+/// afterwards: per tenant/model sums of <c>usage_facts</c> and every <c>tenant_usage_summaries</c> row. Prints the
 /// replay rate in usage records per second.
 /// </summary>
 public sealed class ReplayScenario(HarnessContext context, LedgerProbe probe, BrokerAdmin broker) : Scenario(context, probe, broker)
@@ -23,7 +23,7 @@ public sealed class ReplayScenario(HarnessContext context, LedgerProbe probe, Br
         var summariesBefore = await Probe.SummaryDocumentsAsync(ct);
         result.UniqueExpected = factsBefore.Values.Sum(s => s.Events);
         Context.Log($"  event store: {events} UsageBatchRecorded events carrying {records} usage records; " +
-                    $"{result.UniqueExpected} usage_facts rows, {summariesBefore.Count} TenantUsageSummary documents");
+                    $"{result.UniqueExpected} usage_facts rows, {summariesBefore.Count} tenant usage summary rows");
 
         var (wall, rebuild) = await RebuildAsync(ct);
         // The command's own figure leaves out .NET start-up and code generation; the wall time includes them.
@@ -48,7 +48,7 @@ public sealed class ReplayScenario(HarnessContext context, LedgerProbe probe, Br
             result.Fail($"TenantUsageSummary {key} before the rebuild {summariesBefore.GetValueOrDefault(key) ?? "(none)"}, " +
                         $"after {summariesAfter.GetValueOrDefault(key) ?? "(none)"}");
         if (differentFacts.Count == 0 && differentSummaries.Count == 0)
-            result.Notes.Add($"identical after the rebuild: {factsAfter.Count} tenant/model sums, {summariesAfter.Count} summary documents");
+            result.Notes.Add($"identical after the rebuild: {factsAfter.Count} tenant/model sums, {summariesAfter.Count} summary rows");
     }
 
     /// <summary>

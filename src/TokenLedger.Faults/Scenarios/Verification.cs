@@ -9,7 +9,7 @@ namespace TokenLedger.Faults.Scenarios;
 /// <summary>
 /// Checks the ledger against what a scenario published, four ways: the event ids in <c>usage_facts</c> (lost,
 /// unexpected), the usage records in the event store (double counts), the per-tenant/model sums in SQL and over
-/// <c>GET /api/tenants/{id}/usage</c>, and the async <c>TenantUsageSummary</c> documents once they catch up.
+/// <c>GET /api/tenants/{id}/usage</c>, and the async <c>tenant_usage_summaries</c> rows once they catch up.
 /// </summary>
 public static class Verification
 {

@@ -41,7 +41,7 @@ public static class LedgerStoreConfiguration
         opts.Projections.Add(new UsageFactsProjection(LedgerSchema.Name), ProjectionLifecycle.Inline);
         opts.Projections.Add(new UsageChargesProjection(LedgerSchema.Name), ProjectionLifecycle.Inline);
         opts.Projections.Add(new UsageAdjustmentsProjection(LedgerSchema.Name), ProjectionLifecycle.Inline);
-        opts.Projections.Add(new TenantUsageSummaryProjection(), ProjectionLifecycle.Async);
+        opts.Projections.Add(new TenantUsageSummaryProjection(LedgerSchema.Name), ProjectionLifecycle.Async);
         opts.Projections.Snapshot<Tenant>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<ApiKey>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<PriceBook>(SnapshotLifecycle.Inline);

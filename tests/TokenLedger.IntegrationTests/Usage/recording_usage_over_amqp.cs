@@ -108,6 +108,31 @@ public sealed class recording_usage_over_amqp(LedgerFixture fixture)
         after!.ShouldNotContain(s => s.GetProperty("id").GetString() == tenant);
     }
 
+    [Fact]
+    public async Task an_unknown_tenants_summary_adds_up_every_batch_and_spans_its_earliest_and_latest_usage()
+    {
+        var tenant = LedgerFixture.NewTenantId("summary");
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds());
+        var first = UsageSamples.Events(tenant, 4, at, seed: 3);
+        var late = UsageSamples.Events(tenant, 3, at.AddMinutes(-30), seed: 4);
+        var all = first.Concat(late).ToList();
+        await fixture.Broker.PublishAsync(UsageSamples.ToJson(first));
+        await UsageSamples.EventuallyEqualAsync(fixture.Operator, tenant, at.AddMinutes(-1), at.AddMinutes(1), UsageSamples.Totals(first));
+        await fixture.Broker.PublishAsync(UsageSamples.ToJson(late));
+        await fixture.Broker.PublishAsync(UsageSamples.ToJson(first[0]));
+
+        var flagged = await Eventually.Until(
+            () => fixture.Operator.GetFromJsonAsync<List<JsonElement>>("/api/operator/unknown-tenants"),
+            list => list!.Any(s => s.GetProperty("id").GetString() == tenant && s.GetProperty("events").GetInt64() == all.Count),
+            TimeSpan.FromSeconds(60), "the summary to count both batches");
+
+        var summary = flagged!.Single(s => s.GetProperty("id").GetString() == tenant);
+        summary.GetProperty("totalTokens").GetInt64().ShouldBe(all.Sum(e => e.InputTokens + e.CachedInputTokens + e.CacheWriteTokens + e.OutputTokens));
+        summary.GetProperty("firstOccurredAt").GetDateTimeOffset().ShouldBe(all.Min(e => e.OccurredAt));
+        summary.GetProperty("lastOccurredAt").GetDateTimeOffset().ShouldBe(all.Max(e => e.OccurredAt));
+        summary.GetProperty("lastRecordedAt").GetDateTimeOffset().ShouldBeGreaterThan(summary.GetProperty("lastOccurredAt").GetDateTimeOffset());
+    }
+
     private async Task<UsageDeadLetterV1> WaitForDeadLetterAsync(Func<UsageDeadLetterV1, bool> match)
     {
         var seen = new List<UsageDeadLetterV1>();

@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Npgsql;
 using TokenLedger.Access;
 using TokenLedger.Usage.GettingUsage;
 
@@ -16,9 +17,9 @@ public static class GetUnknownTenantsEndpoint
             .WithTags("Tenants")
             .WithSummary("Tenant ids seen in usage that are not registered (from an asynchronous projection; may lag by a moment)");
 
-    public static async Task<IResult> Handle(IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Handle(IQuerySession session, NpgsqlDataSource db, CancellationToken ct)
     {
-        var seen = await session.Query<TenantUsageSummary>().OrderBy(s => s.Id).ToListAsync(ct);
+        var seen = await TenantUsageSummaries.ReadAllAsync(db, ct);
         var registered = await session.LoadManyAsync<Tenant>(ct, seen.Select(s => TenantStreams.For(s.Id)).ToArray());
         var known = registered.Select(t => t.TenantId).ToHashSet(StringComparer.Ordinal);
         return Results.Ok(seen.Where(s => !known.Contains(s.Id)).ToList());

@@ -2,6 +2,7 @@ using NodaTime;
 using Npgsql;
 using TokenLedger.Pricing.RatingUsage;
 using TokenLedger.Usage.GettingUsage;
+using TokenLedger.Infrastructure;
 
 namespace TokenLedger.Invoicing;
 
@@ -74,7 +75,7 @@ public static class InvoiceUsage
         await reader.NextResultAsync(ct);
         var events = new List<LineEvent>();
         while (await reader.ReadAsync(ct))
-            events.Add(new LineEvent(reader.GetString(0), Instant.FromDateTimeOffset(reader.GetFieldValue<DateTimeOffset>(1)),
+            events.Add(new LineEvent(reader.GetString(0), reader.GetInstant(1),
                 reader.GetInt64(2), reader.IsDBNull(3) ? 0m : reader.GetDecimal(3)));
         return (total, events);
     }

@@ -68,18 +68,16 @@ public static class GetDeadLetters
         await reader.NextResultAsync(ct);
         var reasons = new List<DeadLetterReason>();
         while (await reader.ReadAsync(ct))
-            reasons.Add(new DeadLetterReason(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), At(reader, 4)));
+            reasons.Add(new DeadLetterReason(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetInstant(4)));
         await reader.NextResultAsync(ct);
         var recent = new List<DeadLetterSample>();
         while (await reader.ReadAsync(ct))
-            recent.Add(new DeadLetterSample(At(reader, 0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+            recent.Add(new DeadLetterSample(reader.GetInstant(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.GetString(6)));
 
         var total = byChannel.Values.Sum();
         return new DeadLetterReport(since, until, total, byChannel, reasons, total - reasons.Sum(r => r.Count), recent);
     }
-
-    private static Instant At(NpgsqlDataReader reader, int column) => Instant.FromDateTimeOffset(reader.GetFieldValue<DateTimeOffset>(column));
 
     private static Instant? Parse(string text)
     {

@@ -1,5 +1,4 @@
 using Npgsql;
-using NodaTime;
 using TokenLedger.Infrastructure;
 
 namespace TokenLedger.Usage.GettingUsage;
@@ -16,9 +15,7 @@ public static class TenantUsageSummaries
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             summaries.Add(new TenantUsageSummary(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2),
-                At(reader, 3), At(reader, 4), At(reader, 5)));
+                reader.GetInstant(3), reader.GetInstant(4), reader.GetInstant(5)));
         return summaries;
     }
-
-    private static Instant At(NpgsqlDataReader reader, int column) => Instant.FromDateTimeOffset(reader.GetFieldValue<DateTimeOffset>(column));
 }

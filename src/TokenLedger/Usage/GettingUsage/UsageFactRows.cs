@@ -1,5 +1,5 @@
-using NodaTime;
 using Npgsql;
+using TokenLedger.Infrastructure;
 
 namespace TokenLedger.Usage.GettingUsage;
 
@@ -14,7 +14,7 @@ public static class UsageFactRows
     public const int ColumnCount = 12;
 
     public static UsageRecord Read(NpgsqlDataReader reader) => new(
-        reader.GetString(0), reader.GetString(1), reader.GetString(2), Instant.FromDateTimeOffset(reader.GetFieldValue<DateTimeOffset>(3)),
+        reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInstant(3),
         reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7),
         Text(reader, 8), Text(reader, 9), Text(reader, 10), Text(reader, 11));
 

@@ -588,9 +588,14 @@ tl_rabbit_start() {
     tl_show_log "$TL_RABBIT_DIR/log/startup.log"
     tl_die "rabbitmq-server -detached failed"
   fi
+  rm -f "$TL_RABBIT_DIR/log/erl_crash.dump"
   if ! _tl_rabbit_wait; then
     tl_show_log "$TL_RABBIT_DIR/log/$TL_RABBIT_NODE.log"
     tl_show_log "$TL_RABBIT_DIR/log/startup.log" 10
+    # A VM that dies before its logger starts (a listener it cannot open) says why only in its crash dump.
+    if [[ -f $TL_RABBIT_DIR/log/erl_crash.dump ]]; then
+      tl_die "RabbitMQ exited while booting: $(grep -a -m1 '^Slogan:' "$TL_RABBIT_DIR/log/erl_crash.dump" | cut -c1-300)"
+    fi
     tl_die "RabbitMQ did not boot within ${TL_START_TIMEOUT}s"
   fi
   tl_step_done ready

@@ -25,16 +25,22 @@ public static class OpsScript
         var watch = Stopwatch.StartNew();
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not run {path}");
         process.StandardInput.Close();
-        var output = Task.WhenAll(EchoAsync(context, script, process.StandardOutput), EchoAsync(context, script, process.StandardError));
+        var errors = new List<string>();
+        var output = Task.WhenAll(EchoAsync(context, script, process.StandardOutput, errors), EchoAsync(context, script, process.StandardError, errors));
         await process.WaitForExitAsync(ct);
         await output;
-        if (process.ExitCode != 0) throw new InvalidOperationException($"ops/{script} exited with code {process.ExitCode}");
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"ops/{script} exited with code {process.ExitCode}{(errors.Count > 0 ? $" ({errors[^1]})" : "")}");
         return watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task EchoAsync(HarnessContext context, string script, StreamReader reader)
+    private static async Task EchoAsync(HarnessContext context, string script, StreamReader reader, List<string> errors)
     {
         while (await reader.ReadLineAsync() is { } line)
-            if (line.Length > 0) context.Log($"    {script}: {line}");
+        {
+            if (line.Length == 0) continue;
+            context.Log($"    {script}: {line}");
+            if (line.Contains("error:", StringComparison.Ordinal)) lock (errors) errors.Add(line.Trim());
+        }
     }
 }

@@ -1,6 +1,8 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using TokenLedger.IntegrationTests.Fixtures;
+using Wolverine.Runtime;
 
 namespace TokenLedger.IntegrationTests.Hosting;
 
@@ -51,6 +53,17 @@ public sealed class service_basics(LedgerFixture fixture)
         var metrics = await Eventually.Until(() => fixture.App.Client(key: null).GetStringAsync("/metrics"),
             text => text.Contains("tokenledger_usage_ingested") && text.Contains("tokenledger_usage_duplicates"), TimeSpan.FromSeconds(20));
         metrics.ShouldContain("tokenledger_usage_rejected");
+    }
+
+    [Fact]
+    public void wolverine_handles_only_ledger_messages_so_its_code_can_be_generated_ahead_of_time()
+    {
+        // Wolverine's naming convention once took the usage queue's background consumer for a handler of
+        // CancellationToken, a chain that could never run and that made `codegen write` fail.
+        var runtime = fixture.App.Host.Services.GetRequiredService<IWolverineRuntime>();
+        var handled = ((WolverineRuntime)runtime).Handlers.Chains.Select(c => c.MessageType).ToList();
+        handled.ShouldNotBeEmpty();
+        handled.ShouldAllBe(t => t.Namespace != null && t.Namespace.StartsWith("TokenLedger.", StringComparison.Ordinal));
     }
 
     private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");

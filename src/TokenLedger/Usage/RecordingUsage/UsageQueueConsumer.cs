@@ -6,6 +6,7 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
 using Wolverine;
+using Wolverine.Attributes;
 
 namespace TokenLedger.Usage.RecordingUsage;
 
@@ -19,7 +20,9 @@ public sealed record UsageQueueSettings(
 /// another, and every commit is acknowledged with one <c>basic.ack(multiple)</c> up to the newest delivery whose
 /// predecessors are all done. A crash or a lost connection before the ack redelivers the message; the reserved event
 /// ids make the replay a no-op. A failed commit is retried with backoff while the delivery stays unacknowledged.
+/// Not a Wolverine handler, although its name ends in "Consumer" (Wolverine's handler naming convention).
 /// </summary>
+[WolverineIgnore]
 public sealed class UsageQueueConsumer(
     UsageQueueSettings settings, UsageCommitter committer, IMessageBus bus, IClock clock, ILogger<UsageQueueConsumer> logger)
     : BackgroundService

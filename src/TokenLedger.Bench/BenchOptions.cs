@@ -19,6 +19,7 @@ public sealed class BenchOptions
 
     public bool SkipLatency { get; private set; }
     public int LatencySeconds { get; private set; } = 30;
+    public int LatencyWarmUpSeconds { get; private set; } = 3;
     public int LatencyRate { get; private set; } = 5_000;
     public int Probes { get; private set; } = 200;
     public int ProbeIntervalMs { get; private set; } = 50;
@@ -70,7 +71,9 @@ public sealed class BenchOptions
         Limits:
           --skip-limits         skip the broker pass-through and PostgreSQL COPY measurements
         Latency (publish -> visible in GET /api/tenants/{id}/usage):
-          --latency-seconds S   bound of the latency phase (default 30)
+          --latency-seconds S   bound of the latency phase, from the first probe (default 30)
+          --latency-warmup-seconds W  background load alone before the first probe (default 3); a long one
+                                measures steady state, after the JIT has finished optimising the hot code
           --latency-rate R      background load in events/s, single-event messages (default 5000)
           --probes P            probe events, one new tenant each (default 200)
           --probe-interval-ms M time between probes (default 50)
@@ -136,6 +139,7 @@ public sealed class BenchOptions
                 case "--stall-seconds": o.StallSeconds = Int(5, 86_400); break;
                 case "--skip-limits": o.SkipLimits = true; break;
                 case "--latency-seconds": o.LatencySeconds = Int(3, 86_400); break;
+                case "--latency-warmup-seconds": o.LatencyWarmUpSeconds = Int(0, 86_400); break;
                 case "--latency-rate": o.LatencyRate = Int(0, 1_000_000); break;
                 case "--probes": o.Probes = Int(1, 1_000_000); break;
                 case "--probe-interval-ms": o.ProbeIntervalMs = Int(1, 60_000); break;

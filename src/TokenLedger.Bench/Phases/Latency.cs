@@ -9,7 +9,7 @@ namespace TokenLedger.Bench.Phases;
 
 public sealed record LatencyResult(
     int ProbesSent, IReadOnlyList<double> LatenciesMs, IReadOnlyList<string> Errors, int ProbeTimeoutSeconds, int TargetRate,
-    double AchievedRate, uint BacklogAtEnd, CatchUp Background)
+    double AchievedRate, uint BacklogAtEnd, CatchUp Background, int WarmUpSeconds)
 {
     /// <summary>A few thousand queued messages are a moment's work; more means the load outran the service.</summary>
     public bool KeptUp => BacklogAtEnd <= Math.Max(1000, TargetRate / 2);
@@ -25,7 +25,8 @@ public sealed record LatencyResult(
 /// <summary>
 /// Publish-to-query latency under load: a steady background of single-event messages, and every probe interval one
 /// probe event for a tenant id of its own; each probe is timed from just before its publish until
-/// <c>GET /api/tenants/{probe}/usage</c> shows it. Probes are sent for at most --latency-seconds; a probe not seen
+/// <c>GET /api/tenants/{probe}/usage</c> shows it. The background runs alone for --latency-warmup-seconds first; probes
+/// are then sent for at most --latency-seconds; a probe not seen
 /// within --probe-timeout-seconds counts as lost.
 /// </summary>
 public sealed class Latency(Broker broker, LedgerReader ledger, BenchOptions options)
@@ -43,21 +44,22 @@ public sealed class Latency(Broker broker, LedgerReader ledger, BenchOptions opt
         var latencies = new List<double>();
         var errors = new List<string>();
         var phase = TimeSpan.FromSeconds(options.LatencySeconds);
-        var warmUp = TimeSpan.FromSeconds(Math.Min(3, options.LatencySeconds / 5.0));
+        var warmUp = TimeSpan.FromSeconds(options.LatencyWarmUpSeconds);
 
         var (sent, achieved) = await Live.ProgressAsync(async progress =>
         {
-            var bar = progress.AddTask($"latency: {options.LatencyRate:N0} events/s background, a probe every {options.ProbeIntervalMs} ms", maxValue: phase.TotalSeconds);
+            var bar = progress.AddTask($"latency: {options.LatencyRate:N0} events/s background, a probe every {options.ProbeIntervalMs} ms", maxValue: (warmUp + phase).TotalSeconds);
             using var stopBackground = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var backgroundTask = Task.Run(() => PublishBackgroundAsync(background, expected, stopBackground.Token), ct);
             var clock = Stopwatch.StartNew();
             await Task.Delay(warmUp, ct);
+            var probing = Stopwatch.StartNew();
 
             await using var probePublisher = await Publisher.OpenAsync(broker.Connection, 1, ct);
             var polls = new List<Task>();
             var probeCount = 0;
             var pacer = new Pacer(1000.0 / options.ProbeIntervalMs);
-            while (probeCount < options.Probes && clock.Elapsed < phase)
+            while (probeCount < options.Probes && probing.Elapsed < phase)
             {
                 await pacer.NextAsync(ct);
                 var tenant = $"{runTag}-probe-{++probeCount:D5}";
@@ -65,7 +67,7 @@ public sealed class Latency(Broker broker, LedgerReader ledger, BenchOptions opt
                 var started = Stopwatch.GetTimestamp();
                 var confirmed = probePublisher.StartPublish(Queues.Usage, probe.Json, ct);
                 polls.Add(ProbeAsync(http, tenant, started, TimeSpan.FromSeconds(options.ProbeTimeoutSeconds), confirmed, latencies, errors, ct));
-                bar.Value = Math.Min(clock.Elapsed.TotalSeconds, phase.TotalSeconds);
+                bar.Value = Math.Min(clock.Elapsed.TotalSeconds, bar.MaxValue);
             }
             await Task.WhenAll(polls);
             var elapsed = clock.Elapsed;
@@ -85,7 +87,8 @@ public sealed class Latency(Broker broker, LedgerReader ledger, BenchOptions opt
                 .WaitAsync(expected, Stopwatch.StartNew(), v => inline.Value = v, v => summaries.Value = v, ct);
         });
         return new LatencyResult(
-            sent, latencies.Order().ToList(), errors, options.ProbeTimeoutSeconds, options.LatencyRate, achieved, backlog, check);
+            sent, latencies.Order().ToList(), errors, options.ProbeTimeoutSeconds, options.LatencyRate, achieved, backlog, check,
+            options.LatencyWarmUpSeconds);
     }
 
     private async Task<long> PublishBackgroundAsync(UsageGenerator generator, ExpectedTotals expected, CancellationToken stop)

@@ -60,6 +60,7 @@ public static class Sections
         var table = Titled("3. Latency: publish → visible in GET /api/tenants/{probe}/usage, under background load");
         table.AddColumn("").AddColumn(new TableColumn("").RightAligned());
         table.AddRow("background load (single-event messages)", $"{l.TargetRate:N0} events/s asked, {l.AchievedRate:N0} published");
+        table.AddRow("background alone before the first probe", $"{l.WarmUpSeconds:N0} s");
         table.AddRow("probes seen / sent", $"{l.Seen:N0} / {l.ProbesSent:N0}");
         if (l.Errors.Count > 0) table.AddRow("probe errors", Markup.Escape($"{l.Errors.Count:N0}, first: {l.Errors[0]}"));
         var lost = $"lost (not seen within {l.ProbeTimeoutSeconds} s)";

@@ -1,5 +1,4 @@
 using Npgsql;
-using NodaTime;
 using TokenLedger.Infrastructure;
 using TokenLedger.Pricing;
 using TokenLedger.Pricing.RatingUsage;
@@ -32,7 +31,7 @@ public sealed class RatedUsageSource(NpgsqlDataSource db)
             var tokens = new TokenCounts(reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8));
             var charge = new Charge(reader.GetString(10), reader.GetInt32(11), reader.GetString(12), reader.GetString(13), reader.GetInt32(14),
                 reader.GetDecimal(15), reader.GetDecimal(16), reader.GetDecimal(17), reader.GetDecimal(18), reader.GetDecimal(19));
-            var usage = new ChargedUsage(eventId, Instant.FromDateTimeUtc(reader.GetDateTime(4)), reader.GetString(3),
+            var usage = new ChargedUsage(eventId, reader.GetInstant(4), reader.GetString(3),
                 reader.IsDBNull(9) ? null : reader.GetString(9), tokens, charge, reader.IsDBNull(20) ? null : reader.GetDecimal(20));
             found[eventId] = (reader.GetGuid(0), reader.GetString(2), usage);
         }

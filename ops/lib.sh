@@ -581,14 +581,13 @@ tl_rabbit_start() {
   tl_require_port_free "$TL_RABBIT_DIST_PORT" "RabbitMQ distribution" TOKENLEDGER_RABBITMQ_DIST_PORT
   _tl_rabbit_write_config
   tl_step "starting RabbitMQ on 127.0.0.1:$TL_RABBIT_PORT (management :$TL_RABBIT_MGMT_PORT)"
-  rm -f "$TL_RABBIT_PID_FILE"
+  rm -f "$TL_RABBIT_PID_FILE" "$TL_RABBIT_DIR/log/erl_crash.dump"
   TL_STARTED_RABBIT=1
   # setsid: a Ctrl-C meant for the script that starts it must not reach it.
   if ! tl_rabbit_exec "$TL_RABBIT_DIR/log/startup.log" setsid -w "$TL_RABBIT_BIN/rabbitmq-server" -detached; then
     tl_show_log "$TL_RABBIT_DIR/log/startup.log"
     tl_die "rabbitmq-server -detached failed"
   fi
-  rm -f "$TL_RABBIT_DIR/log/erl_crash.dump"
   if ! _tl_rabbit_wait; then
     tl_show_log "$TL_RABBIT_DIR/log/$TL_RABBIT_NODE.log"
     tl_show_log "$TL_RABBIT_DIR/log/startup.log" 10

@@ -21,7 +21,7 @@ public sealed class BenchOptions
     public int LatencySeconds { get; private set; } = 30;
     public int LatencyWarmUpSeconds { get; private set; } = 3;
     public int LatencyRate { get; private set; } = 5_000;
-    public int Probes { get; private set; } = 200;
+    public int Probes { get; private set; } = 600;
     public int ProbeIntervalMs { get; private set; } = 50;
     public int ProbeTimeoutSeconds { get; private set; } = 10;
 
@@ -75,7 +75,7 @@ public sealed class BenchOptions
           --latency-warmup-seconds W  background load alone before the first probe (default 3); a long one
                                 measures steady state, after the JIT has finished optimising the hot code
           --latency-rate R      background load in events/s, single-event messages (default 5000)
-          --probes P            probe events, one new tenant each (default 200)
+          --probes P            probe events, one new tenant each (default 600: 30 s at the default interval)
           --probe-interval-ms M time between probes (default 50)
           --probe-timeout-seconds S  a probe not visible after S s is lost (default 10)
           --skip-latency        skip the latency phase

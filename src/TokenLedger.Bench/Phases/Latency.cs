@@ -8,8 +8,8 @@ using TokenLedger.Bench.Workloads;
 namespace TokenLedger.Bench.Phases;
 
 public sealed record LatencyResult(
-    int ProbesSent, IReadOnlyList<double> LatenciesMs, IReadOnlyList<string> Errors, int ProbeTimeoutSeconds, int TargetRate,
-    double AchievedRate, uint BacklogAtEnd, CatchUp Background, int WarmUpSeconds)
+    int ProbesSent, IReadOnlyList<double> LatenciesMs, IReadOnlyList<double> ConfirmsMs, IReadOnlyList<string> Errors, int ProbeTimeoutSeconds,
+    int TargetRate, double AchievedRate, uint BacklogAtEnd, CatchUp Background, int WarmUpSeconds)
 {
     /// <summary>A few thousand queued messages are a moment's work; more means the load outran the service.</summary>
     public bool KeptUp => BacklogAtEnd <= Math.Max(1000, TargetRate / 2);
@@ -18,6 +18,9 @@ public sealed record LatencyResult(
 
     /// <summary>Over all probes sent, lost ones ranking above every seen one; null when the rank falls on a lost probe.</summary>
     public double? Percentile(double p) => Percentiles.Of(LatenciesMs, ProbesSent, p);
+
+    /// <summary>The broker's share: publish → publisher confirm, over the probes whose confirm arrived.</summary>
+    public double? ConfirmPercentile(double p) => Percentiles.Of(ConfirmsMs, ConfirmsMs.Count, p);
 
     public double? Max => Seen == ProbesSent && Seen > 0 ? LatenciesMs[^1] : null;
 }
@@ -42,6 +45,7 @@ public sealed class Latency(Broker broker, LedgerReader ledger, BenchOptions opt
         var probes = new UsageGenerator($"{runTag}-p", 1, 1, options.Seed + 2);
         var expected = new ExpectedTotals();
         var latencies = new List<double>();
+        var confirms = new List<double>();
         var errors = new List<string>();
         var phase = TimeSpan.FromSeconds(options.LatencySeconds);
         var warmUp = TimeSpan.FromSeconds(options.LatencyWarmUpSeconds);
@@ -66,7 +70,7 @@ public sealed class Latency(Broker broker, LedgerReader ledger, BenchOptions opt
                 var probe = probes.NextFor(tenant, DateTimeOffset.UtcNow);
                 var started = Stopwatch.GetTimestamp();
                 var confirmed = probePublisher.StartPublish(Queues.Usage, probe.Json, ct);
-                polls.Add(ProbeAsync(http, tenant, started, TimeSpan.FromSeconds(options.ProbeTimeoutSeconds), confirmed, latencies, errors, ct));
+                polls.Add(ProbeAsync(http, tenant, started, TimeSpan.FromSeconds(options.ProbeTimeoutSeconds), confirmed, latencies, confirms, errors, ct));
                 bar.Value = Math.Min(clock.Elapsed.TotalSeconds, bar.MaxValue);
             }
             await Task.WhenAll(polls);
@@ -87,7 +91,7 @@ public sealed class Latency(Broker broker, LedgerReader ledger, BenchOptions opt
                 .WaitAsync(expected, Stopwatch.StartNew(), v => inline.Value = v, v => summaries.Value = v, ct);
         });
         return new LatencyResult(
-            sent, latencies.Order().ToList(), errors, options.ProbeTimeoutSeconds, options.LatencyRate, achieved, backlog, check,
+            sent, latencies.Order().ToList(), confirms.Order().ToList(), errors, options.ProbeTimeoutSeconds, options.LatencyRate, achieved, backlog, check,
             options.LatencyWarmUpSeconds);
     }
 
@@ -116,14 +120,16 @@ public sealed class Latency(Broker broker, LedgerReader ledger, BenchOptions opt
         return publisher.Published;
     }
 
-    /// <summary>Waits for the probe's confirm, then polls the usage query until the probe shows up (or times out).</summary>
+    /// <summary>Waits for the probe's confirm (timing it), then polls the usage query until the probe shows up (or times out).</summary>
     private static async Task ProbeAsync(
-        HttpClient http, string tenant, long started, TimeSpan timeout, Task confirmed, List<double> latencies, List<string> errors,
+        HttpClient http, string tenant, long started, TimeSpan timeout, Task confirmed, List<double> latencies, List<double> confirms, List<string> errors,
         CancellationToken ct)
     {
         try
         {
             await confirmed;
+            var confirmedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            lock (confirms) confirms.Add(confirmedMs);
             var now = DateTimeOffset.UtcNow;
             var url = $"api/tenants/{Uri.EscapeDataString(tenant)}/usage?from={Query(now.AddHours(-1))}&to={Query(now.AddHours(1))}";
             while (Stopwatch.GetElapsedTime(started) < timeout)

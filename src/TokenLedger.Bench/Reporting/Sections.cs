@@ -68,6 +68,7 @@ public static class Sections
         table.AddRow("p95", Ms(l.Percentile(95), lost));
         table.AddRow("p99", Ms(l.Percentile(99), lost));
         table.AddRow("max", Ms(l.Max, lost));
+        table.AddRow("of which publish → broker confirm: p50 / p99", $"{Ms(l.ConfirmPercentile(50), "-")} / {Ms(l.ConfirmPercentile(99), "-")}");
         table.AddRow("queue backlog when the probes ended", $"{l.BacklogAtEnd:N0} messages");
         table.AddRow("service kept up with the background load",
             l.KeptUp ? "yes" : "NO: the load outran the service, so these latencies are mostly time spent queued");

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using TokenLedger.IntegrationTests.Fixtures;
@@ -15,6 +16,15 @@ public sealed class service_basics(LedgerFixture fixture)
         var anonymous = fixture.App.Client(key: null);
         (await anonymous.GetStringAsync("/health/live")).ShouldBe("Healthy");
         (await anonymous.GetStringAsync("/health/ready")).ShouldBe("Healthy");
+    }
+
+    [Fact]
+    public void the_service_ships_with_the_thread_pools_spin_turned_off()
+    {
+        var file = Path.Combine(AppContext.BaseDirectory, "TokenLedger.Api.runtimeconfig.json");
+        using var config = JsonDocument.Parse(File.ReadAllText(file));
+        config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties")
+            .GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32().ShouldBe(0);
     }
 
     [Fact]

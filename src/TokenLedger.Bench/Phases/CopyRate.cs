@@ -12,7 +12,7 @@ public sealed record CopyResult(long Rows, TimeSpan Elapsed)
 
 /// <summary>
 /// PostgreSQL's own ceiling for the rows the ledger writes: binary COPY of the same rows (one per unique valid event)
-/// into a bare temporary table with the columns of <c>usage_facts</c>: no key, no index, no WAL (temp tables are not
+/// into a bare temporary table with the usage columns of <c>usage_facts</c> (not its rating columns): no key, no index, no WAL (temp tables are not
 /// logged), so it is an upper bound, not a like-for-like comparison.
 /// </summary>
 public static class CopyRate

@@ -39,7 +39,6 @@ public static class LedgerStoreConfiguration
         opts.Storage.ExtendedSchemaObjects.Add(PrepaymentDrawdowns.Table(LedgerSchema.Name));
         opts.Storage.ExtendedSchemaObjects.Add(Usage.LoggingRejectedUsage.RejectedUsageLog.Table(LedgerSchema.Name));
         opts.Projections.Add(new UsageFactsProjection(LedgerSchema.Name), ProjectionLifecycle.Inline);
-        opts.Projections.Add(new UsageChargesProjection(LedgerSchema.Name), ProjectionLifecycle.Inline);
         opts.Projections.Add(new UsageAdjustmentsProjection(LedgerSchema.Name), ProjectionLifecycle.Inline);
         opts.Projections.Add(new TenantUsageSummaryProjection(LedgerSchema.Name), ProjectionLifecycle.Async);
         opts.Projections.Snapshot<Tenant>(SnapshotLifecycle.Inline);

@@ -9,7 +9,7 @@ namespace TokenLedger.Invoicing;
 /// <summary>One usage event behind a usage line: its tokens of the line's class and their unrounded retail amount.</summary>
 public sealed record LineEvent(string EventId, Instant OccurredAt, long Quantity, decimal Amount);
 
-/// <summary>Retail-rated usage of a tenant that occurred in a period, from <c>usage_facts</c> joined with <c>usage_charges</c>.</summary>
+/// <summary>Retail-rated usage of a tenant that occurred in a period, from <c>usage_facts</c> and its rating columns.</summary>
 public static class InvoiceUsage
 {
     private static readonly Dictionary<string, (string Tokens, string Amount)> Columns = new(StringComparer.Ordinal)
@@ -21,9 +21,9 @@ public static class InvoiceUsage
     };
 
     private static string From(string schema) =>
-        $"from {schema}.{UsageFactsProjection.TableName} f join {schema}.{UsageChargesProjection.TableName} c on c.event_id = f.event_id " +
+        $"from {schema}.{UsageFactsProjection.TableName} f " +
         $"join {schema}.{InvoicedUsage.TableName} i on i.event_id = f.event_id " +
-        "where i.invoice_id = @invoice and c.retail_status = 'rated' ";
+        "where i.invoice_id = @invoice and f.retail_status = 'rated' ";
 
     /// <summary>The month (in the tenant's zone) of usage that occurred before the invoice's period, or null for the period's own.</summary>
     private const string LateFrom = "case when f.occurred_at < @from then to_char(f.occurred_at at time zone @zone, 'YYYY-MM') end";
@@ -32,9 +32,9 @@ public static class InvoiceUsage
     public static async Task<(IReadOnlyList<UsageGroup> Groups, long Events)> GroupsAsync(
         NpgsqlConnection connection, string schema, string invoiceId, Instant periodStart, string zone, CancellationToken ct)
     {
-        var sums = string.Join(", ", InvoiceBuilder.TokenClasses.Select(c => $"sum(f.{Columns[c].Tokens})::bigint, coalesce(sum(c.{Columns[c].Amount}), 0), count(*) filter (where f.{Columns[c].Tokens} <> 0)"));
+        var sums = string.Join(", ", InvoiceBuilder.TokenClasses.Select(c => $"sum(f.{Columns[c].Tokens})::bigint, coalesce(sum(f.{Columns[c].Amount}), 0), count(*) filter (where f.{Columns[c].Tokens} <> 0)"));
         await using var command = new NpgsqlCommand(
-            $"select c.retail_model, c.retail_price_book, c.retail_version, c.retail_tier, c.retail_discount, count(*), {sums}, {LateFrom} {From(schema)}" +
+            $"select f.retail_model, f.retail_price_book, f.retail_version, f.retail_tier, f.retail_discount, count(*), {sums}, {LateFrom} {From(schema)}" +
             "group by 1, 2, 3, 4, 5, " + (7 + 3 * InvoiceBuilder.TokenClasses.Length), connection);
         Bind(command.Parameters, invoiceId, periodStart, zone);
         var groups = new List<UsageGroup>();
@@ -59,12 +59,12 @@ public static class InvoiceUsage
     {
         var (tokens, amount) = Columns[key.TokenClass];
         var line = From(schema) +
-            "and c.retail_model = @model and c.retail_price_book = @book and c.retail_version = @version " +
-            $"and c.retail_tier is not distinct from @tier and c.retail_discount is not distinct from @discount and f.{tokens} <> 0 " +
+            "and f.retail_model = @model and f.retail_price_book = @book and f.retail_version = @version " +
+            $"and f.retail_tier is not distinct from @tier and f.retail_discount is not distinct from @discount and f.{tokens} <> 0 " +
             $"and ({LateFrom}) is not distinct from @late ";
         await using var batch = db.CreateBatch();
         batch.BatchCommands.Add(LineCommand($"select count(*) {line}", invoiceId, periodStart, zone, key));
-        var select = LineCommand($"select f.event_id, f.occurred_at, f.{tokens}, c.{amount} {line}order by f.event_id collate \"C\" limit @limit offset @offset", invoiceId, periodStart, zone, key);
+        var select = LineCommand($"select f.event_id, f.occurred_at, f.{tokens}, f.{amount} {line}order by f.event_id collate \"C\" limit @limit offset @offset", invoiceId, periodStart, zone, key);
         select.Parameters.AddWithValue("limit", pageSize);
         select.Parameters.AddWithValue("offset", (long)(page - 1) * pageSize);
         batch.BatchCommands.Add(select);

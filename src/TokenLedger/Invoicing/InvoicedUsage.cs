@@ -40,8 +40,7 @@ public static class InvoicedUsage
         await using var command = new NpgsqlCommand(
             $"insert into {schema}.{TableName} (event_id, invoice_id) " +
             $"select f.event_id, @invoice from {schema}.{UsageFactsProjection.TableName} f " +
-            $"join {schema}.{UsageChargesProjection.TableName} c on c.event_id = f.event_id " +
-            "where f.tenant_id = @tenant and f.occurred_at < @end and c.retail_status = 'rated' " +
+            "where f.tenant_id = @tenant and f.occurred_at < @end and f.retail_status = 'rated' " +
             $"and not exists (select 1 from {schema}.{TableName} i where i.event_id = f.event_id) " +
             "on conflict (event_id) do nothing returning event_id", connection);
         command.Parameters.AddWithValue("invoice", invoiceId);

@@ -14,10 +14,10 @@ namespace TokenLedger.Reconciliation;
 public sealed class LedgerDays(NpgsqlDataSource db)
 {
     private static readonly string Sql =
-        "select (f.occurred_at at time zone @zone)::date, coalesce(c.wholesale_model, f.model), sum(f.input_tokens)::bigint, " +
-        "sum(f.cached_input_tokens)::bigint, sum(f.cache_write_tokens)::bigint, sum(f.output_tokens)::bigint, coalesce(sum(c.wholesale_amount), 0) " +
-        $"from {LedgerSchema.Name}.{UsageChargesProjection.TableName} c join {LedgerSchema.Name}.{UsageFactsProjection.TableName} f using (event_id) " +
-        "where c.payer = @distributor and f.occurred_at >= @start and f.occurred_at < @end and (@provider::text is null or coalesce(f.provider, '') = @provider) " +
+        "select (f.occurred_at at time zone @zone)::date, coalesce(f.wholesale_model, f.model), sum(f.input_tokens)::bigint, " +
+        "sum(f.cached_input_tokens)::bigint, sum(f.cache_write_tokens)::bigint, sum(f.output_tokens)::bigint, coalesce(sum(f.wholesale_amount), 0) " +
+        $"from {LedgerSchema.Name}.{UsageFactsProjection.TableName} f " +
+        "where f.payer = @distributor and f.occurred_at >= @start and f.occurred_at < @end and (@provider::text is null or coalesce(f.provider, '') = @provider) " +
         "group by 1, 2";
 
     public async Task<IReadOnlyList<LedgerDay>> ReadAsync(string distributorId, string? provider, PeriodSpan period, DateTimeZone zone, CancellationToken ct)

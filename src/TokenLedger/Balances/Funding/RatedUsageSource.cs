@@ -10,11 +10,11 @@ namespace TokenLedger.Balances.Funding;
 public sealed class RatedUsageSource(NpgsqlDataSource db)
 {
     private static readonly string Sql =
-        $"select c.{UsageChargesProjection.RetailRatedBy}, f.event_id, f.tenant_id, f.model, f.occurred_at, f.input_tokens, f.cached_input_tokens, " +
-        "f.cache_write_tokens, f.output_tokens, f.plan_id, c.retail_price_book, c.retail_version, c.retail_currency, c.retail_model, c.retail_tier, " +
-        "c.retail_discount, c.retail_input, c.retail_cached_input, c.retail_cache_write, c.retail_output, c.wholesale_amount " +
-        $"from {LedgerSchema.Name}.{UsageChargesProjection.TableName} c join {LedgerSchema.Name}.{UsageFactsProjection.TableName} f using (event_id) " +
-        $"where c.event_id = any(@ids) and c.{UsageChargesProjection.RetailRatedBy} = any(@ratedBy)";
+        $"select f.{UsageCharges.RetailRatedBy}, f.event_id, f.tenant_id, f.model, f.occurred_at, f.input_tokens, f.cached_input_tokens, " +
+        "f.cache_write_tokens, f.output_tokens, f.plan_id, f.retail_price_book, f.retail_version, f.retail_currency, f.retail_model, f.retail_tier, " +
+        "f.retail_discount, f.retail_input, f.retail_cached_input, f.retail_cache_write, f.retail_output, f.wholesale_amount " +
+        $"from {LedgerSchema.Name}.{UsageFactsProjection.TableName} f " +
+        $"where f.event_id = any(@ids) and f.{UsageCharges.RetailRatedBy} = any(@ratedBy)";
 
     public async Task<Dictionary<string, (Guid RatedBy, string TenantId, ChargedUsage Usage)>> ReadAsync(
         IReadOnlyCollection<string> eventIds, IReadOnlyCollection<Guid> ratedBy, CancellationToken ct)

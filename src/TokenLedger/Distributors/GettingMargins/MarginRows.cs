@@ -29,17 +29,16 @@ public static class MarginRows
             "day" => "to_char(f.occurred_at at time zone $4, 'YYYY-MM-DD')",
             _ => "f.model",
         };
-        var bothRated = "c.retail_status = 'rated' and c.wholesale_status = 'rated'";
+        var bothRated = "f.retail_status = 'rated' and f.wholesale_status = 'rated'";
         await using var command = db.CreateCommand(
             $"select {group} as g, count(*) filter (where {bothRated}), " +
             $"coalesce(sum(f.input_tokens + f.cached_input_tokens + f.cache_write_tokens + f.output_tokens) filter (where {bothRated}), 0)::bigint, " +
-            $"coalesce(sum(c.retail_amount + coalesce(a.retail_delta, 0)) filter (where {bothRated}), 0), min(c.retail_currency), " +
-            $"coalesce(sum(c.wholesale_amount + coalesce(a.wholesale_delta, 0)) filter (where {bothRated}), 0), min(c.wholesale_currency), " +
+            $"coalesce(sum(f.retail_amount + coalesce(a.retail_delta, 0)) filter (where {bothRated}), 0), min(f.retail_currency), " +
+            $"coalesce(sum(f.wholesale_amount + coalesce(a.wholesale_delta, 0)) filter (where {bothRated}), 0), min(f.wholesale_currency), " +
             $"count(*) filter (where not ({bothRated})), " +
             $"coalesce(sum(f.input_tokens) filter (where {bothRated}), 0)::bigint, coalesce(sum(f.cached_input_tokens) filter (where {bothRated}), 0)::bigint, " +
             $"coalesce(sum(f.cache_write_tokens) filter (where {bothRated}), 0)::bigint, coalesce(sum(f.output_tokens) filter (where {bothRated}), 0)::bigint " +
             $"from {LedgerSchema.Name}.{UsageFactsProjection.TableName} f " +
-            $"join {LedgerSchema.Name}.{UsageChargesProjection.TableName} c on c.event_id = f.event_id " +
             "left join (select event_id, sum(delta) filter (where side = 'retail') as retail_delta, " +
             "sum(delta) filter (where side = 'wholesale') as wholesale_delta " +
             $"from {LedgerSchema.Name}.{UsageAdjustmentsProjection.TableName} group by event_id) a on a.event_id = f.event_id " +

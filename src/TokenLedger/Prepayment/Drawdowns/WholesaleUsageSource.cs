@@ -9,9 +9,9 @@ namespace TokenLedger.Prepayment.Drawdowns;
 public sealed class WholesaleUsageSource(NpgsqlDataSource db)
 {
     private static readonly string Sql =
-        $"select c.{UsageChargesProjection.WholesaleRatedBy}, c.payer, coalesce(f.provider, ''), count(*), sum(c.wholesale_amount) " +
-        $"from {LedgerSchema.Name}.{UsageChargesProjection.TableName} c join {LedgerSchema.Name}.{UsageFactsProjection.TableName} f using (event_id) " +
-        $"where c.event_id = any(@ids) and c.{UsageChargesProjection.WholesaleRatedBy} = any(@ratedBy) " +
+        $"select f.{UsageCharges.WholesaleRatedBy}, f.payer, coalesce(f.provider, ''), count(*), sum(f.wholesale_amount) " +
+        $"from {LedgerSchema.Name}.{UsageFactsProjection.TableName} f " +
+        $"where f.event_id = any(@ids) and f.{UsageCharges.WholesaleRatedBy} = any(@ratedBy) " +
         "group by 1, 2, 3 order by 1, 2, 3";
 
     public async Task<List<(Guid RatedBy, string Payer, string Provider, long Events, decimal Amount)>> ReadAsync(

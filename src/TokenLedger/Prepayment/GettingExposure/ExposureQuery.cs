@@ -18,11 +18,10 @@ public sealed class ExposureQuery(NpgsqlDataSource db, IDocumentStore store, Inv
     private static readonly string Schema = LedgerSchema.Name;
 
     private static readonly string UsageSql =
-        "select f.tenant_id, i.invoice_id, floor(extract(epoch from (@asOf - f.occurred_at)) / 86400)::bigint as age, sum(c.wholesale_amount) " +
+        "select f.tenant_id, i.invoice_id, floor(extract(epoch from (@asOf - f.occurred_at)) / 86400)::bigint as age, sum(f.wholesale_amount) " +
         $"from {Schema}.{PrepaymentDrawdowns.TableName} w " +
-        $"join {Schema}.{UsageChargesProjection.TableName} c on c.{UsageChargesProjection.WholesaleRatedBy} = w.rated_by and c.payer = w.distributor_id " +
-        $"join {Schema}.{UsageFactsProjection.TableName} f on f.event_id = c.event_id and coalesce(f.provider, '') = w.usage_provider " +
-        $"left join {Schema}.{InvoicedUsage.TableName} i on i.event_id = c.event_id " +
+        $"join {Schema}.{UsageFactsProjection.TableName} f on f.{UsageCharges.WholesaleRatedBy} = w.rated_by and f.payer = w.distributor_id and coalesce(f.provider, '') = w.usage_provider " +
+        $"left join {Schema}.{InvoicedUsage.TableName} i on i.event_id = f.event_id " +
         "where w.distributor_id = @distributor and w.rated_at <= @asOf group by 1, 2, 3";
 
     private static readonly string ConsumedSql =

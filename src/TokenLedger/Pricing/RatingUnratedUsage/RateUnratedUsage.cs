@@ -55,8 +55,8 @@ public static class RateUnratedUsageHandler
     {
         await using var command = new NpgsqlCommand(
             $"select {UsageFactRows.Columns} " +
-            $"from {LedgerSchema.Name}.{UsageChargesProjection.TableName} c join {LedgerSchema.Name}.{UsageFactsProjection.TableName} f using (event_id) " +
-            $"where ({scope.Sql}) and c.event_id > @after order by c.event_id limit @limit",
+            $"from {LedgerSchema.Name}.{UsageFactsProjection.TableName} f " +
+            $"where ({scope.Sql}) and f.event_id > @after order by f.event_id limit @limit",
             session.Connection);
         scope.AddParameters(command);
         command.Parameters.AddWithValue("after", after);
@@ -68,23 +68,23 @@ public static class RateUnratedUsageHandler
     }
 }
 
-/// <summary>Which unrated sides a change can affect, as SQL over usage_charges <c>c</c> and usage_facts <c>f</c>.</summary>
+/// <summary>Which unrated sides a change can affect, as SQL over usage_facts <c>f</c>.</summary>
 public sealed record UnratedScope(string Sql, string[] Tenants, string[] Payers, bool IsEmpty)
 {
-    private const string RetailUnrated = "c.retail_status = 'unrated'";
-    private const string WholesaleUnrated = "c.wholesale_status = 'unrated'";
+    private const string RetailUnrated = "f.retail_status = 'unrated'";
+    private const string WholesaleUnrated = "f.wholesale_status = 'unrated'";
 
     public static UnratedScope For(RateUnratedUsage message, RatingCatalog catalog)
     {
         if (message.TenantId is { } tenant)
             return new($"f.tenant_id = any(@tenants) and ({RetailUnrated} or {WholesaleUnrated})", [tenant], [], false);
         if (message.DistributorId is { } distributor)
-            return new($"c.payer = any(@payers) and {WholesaleUnrated}", [], [distributor], false);
+            return new($"f.payer = any(@payers) and {WholesaleUnrated}", [], [distributor], false);
         if (message.PriceBookId is { } book)
         {
             var tenants = catalog.TenantsUsing(book).ToArray();
             var payers = catalog.DistributorsUsing(book).ToArray();
-            return new($"(f.tenant_id = any(@tenants) and {RetailUnrated}) or (c.payer = any(@payers) and {WholesaleUnrated})",
+            return new($"(f.tenant_id = any(@tenants) and {RetailUnrated}) or (f.payer = any(@payers) and {WholesaleUnrated})",
                 tenants, payers, tenants.Length == 0 && payers.Length == 0);
         }
         return new($"{RetailUnrated} or {WholesaleUnrated}", [], [], false);

@@ -71,13 +71,13 @@ public static class UnratedUsageEndpoints
     private static string ByReason => string.Join(" union all ", new[] { "retail", "wholesale" }.Select(side =>
         $"select '{side}' as side, {side}_reason as reason, null::text as tenant_id, null::text as model, count(*) as events, " +
         "null::timestamptz as first_at, null::timestamptz as last_at " +
-        $"from {LedgerSchema.Name}.{UsageChargesProjection.TableName} where {side}_status = 'unrated' group by 2"));
+        $"from {LedgerSchema.Name}.{UsageFactsProjection.TableName} where {side}_status = 'unrated' group by 2"));
 
     /// <summary>One tenant's usage (its index on usage_facts), joined to its charges.</summary>
     private static string ByTenantAndModel => string.Join(" union all ", new[] { "retail", "wholesale" }.Select(side =>
-        $"select '{side}' as side, c.{side}_reason as reason, f.tenant_id, f.model, count(*) as events, min(f.occurred_at) as first_at, max(f.occurred_at) as last_at " +
-        $"from {LedgerSchema.Name}.{UsageChargesProjection.TableName} c join {LedgerSchema.Name}.{UsageFactsProjection.TableName} f using (event_id) " +
-        $"where f.tenant_id = @tenant and c.{side}_status = 'unrated' group by 2, 3, 4"));
+        $"select '{side}' as side, f.{side}_reason as reason, f.tenant_id, f.model, count(*) as events, min(f.occurred_at) as first_at, max(f.occurred_at) as last_at " +
+        $"from {LedgerSchema.Name}.{UsageFactsProjection.TableName} f " +
+        $"where f.tenant_id = @tenant and f.{side}_status = 'unrated' group by 2, 3, 4"));
 
     public static async Task<IResult> RateAll(IMessageBus bus)
     {

@@ -82,11 +82,11 @@ public static class ReRateUsageEndpoint
         var schema = LedgerSchema.Name;
         await using var command = new NpgsqlCommand(
             $"select {UsageFactRows.Columns}, " +
-            $"case when c.retail_status = 'rated' then c.retail_amount + coalesce((select sum(a.delta) from {schema}.{UsageAdjustmentsProjection.TableName} a " +
+            $"case when f.retail_status = 'rated' then f.retail_amount + coalesce((select sum(a.delta) from {schema}.{UsageAdjustmentsProjection.TableName} a " +
             "where a.event_id = f.event_id and a.side = 'retail'), 0) end, " +
-            $"case when c.wholesale_status = 'rated' then c.wholesale_amount + coalesce((select sum(a.delta) from {schema}.{UsageAdjustmentsProjection.TableName} a " +
+            $"case when f.wholesale_status = 'rated' then f.wholesale_amount + coalesce((select sum(a.delta) from {schema}.{UsageAdjustmentsProjection.TableName} a " +
             "where a.event_id = f.event_id and a.side = 'wholesale'), 0) end " +
-            $"from {schema}.{UsageFactsProjection.TableName} f join {schema}.{UsageChargesProjection.TableName} c using (event_id) " +
+            $"from {schema}.{UsageFactsProjection.TableName} f " +
             "where f.tenant_id = @tenant and f.occurred_at >= @from and f.occurred_at < @to and f.event_id > @after order by f.event_id limit @limit",
             session.Connection);
         command.Parameters.AddWithValue("tenant", rerate.TenantId);

@@ -7,7 +7,7 @@ using Weasel.Postgresql.Tables;
 
 namespace TokenLedger.Pricing.ReRatingUsage;
 
-/// <summary>One row per adjustment in <c>usage_charge_adjustments</c>; charges in effect = usage_charges + these deltas.</summary>
+/// <summary>One row per adjustment in <c>usage_charge_adjustments</c>; charges in effect = the rating columns of usage_facts + these deltas.</summary>
 public partial class UsageAdjustmentsProjection : EventProjection
 {
     public const string TableName = "usage_charge_adjustments";

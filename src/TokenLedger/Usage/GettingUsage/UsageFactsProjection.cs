@@ -1,51 +1,125 @@
 using JasperFx.Events;
+using JasperFx.Events.Projections;
 using Marten;
-using Marten.Events.Daemon;
 using Marten.Events.Projections;
+using TokenLedger.Pricing.RatingUsage;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
 namespace TokenLedger.Usage.GettingUsage;
 
 /// <summary>
-/// Unrolls each <see cref="UsageBatchRecorded"/> into one row per usage event in <c>usage_facts</c>, so that usage
-/// over any half-open interval is an exact aggregate, and every figure points back to its usage event id and the
-/// ledger event that carried it. Runs inline: the rows commit with the batch.
+/// One row per usage event in <c>usage_facts</c>: what was used (from <see cref="UsageBatchRecorded"/>) and how it was
+/// rated (<see cref="UsageCharges"/>, from <see cref="UsageBatchRated"/>), so that usage and charges over any half-open
+/// interval are exact aggregates, and every figure points back to its usage event id and the ledger events behind it.
+/// Runs inline: the rows commit with the batch. A batch recorded and rated in one transaction is written with one
+/// insert; a rating that comes later (late rating, or a rebuild page that splits the pair) updates the rows it rates.
 /// </summary>
-public partial class UsageFactsProjection : EventProjection
+public sealed class UsageFactsProjection : EventProjection, IInlineProjection<IDocumentOperations>, IJasperFxProjection<IDocumentOperations>
 {
     public const string TableName = "usage_facts";
-    private readonly string _table;
+    private static readonly string[] FactColumns =
+    [
+        "event_id", "tenant_id", "model", "occurred_at", "input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens",
+        "provider", "plan_id", "distributor_id", "request_id",
+    ];
+    private static readonly string[] FactTypes = ["text", "text", "text", "timestamptz", "bigint", "bigint", "bigint", "bigint", "text", "text", "text", "text"];
+
+    private readonly string _schema;
+    private readonly string _insertFacts;
+    private readonly string _insertRated;
+    private readonly string _updateRatings;
 
     public UsageFactsProjection(string schema)
     {
-        _table = $"{schema}.{TableName}";
+        _schema = schema;
+        var table = $"{schema}.{TableName}";
         SchemaObjects.Add(Table(schema));
-        Options.DeleteDataInTableOnTeardown(_table);
+        SchemaObjects.Add(UsageHopCharges.Table(schema));
+        Options.DeleteDataInTableOnTeardown(table);
+        Options.DeleteDataInTableOnTeardown($"{schema}.{UsageHopCharges.TableName}");
+        _insertFacts = Insert(table, FactColumns, FactTypes);
+        _insertRated = Insert(table, [.. FactColumns, .. UsageCharges.Columns], [.. FactTypes, .. UsageCharges.ArrayTypes]);
+        _updateRatings =
+            $"update {table} as t set {UsageCharges.KeepRatedAssignments("t", "u")} " +
+            $"from unnest(?::text[], {Arrays(UsageCharges.ArrayTypes)}) as u(event_id, {string.Join(", ", UsageCharges.Columns)}) " +
+            "where t.event_id = u.event_id";
     }
 
-    public void Project(IEvent<UsageBatchRecorded> e, IDocumentOperations ops)
+    Task IInlineProjection<IDocumentOperations>.ApplyAsync(IDocumentOperations operations, IEnumerable<StreamAction> streams, CancellationToken cancellation)
     {
-        var records = e.Data.Records;
-        ops.QueueSqlCommand(
-            $"insert into {_table} (event_id, tenant_id, model, occurred_at, input_tokens, cached_input_tokens, cache_write_tokens, " +
-            "output_tokens, provider, plan_id, distributor_id, request_id, batch_id, ledger_event_id) " +
-            "select u.*, ?, ? from unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], " +
-            "?::text[], ?::text[], ?::text[], ?::text[]) as u on conflict (event_id) do nothing",
-            e.Data.BatchId, e.Id,
-            records.Select(r => r.EventId).ToArray(),
-            records.Select(r => r.TenantId).ToArray(),
-            records.Select(r => r.Model).ToArray(),
-            records.Select(r => r.OccurredAt.ToDateTimeOffset()).ToArray(),
-            records.Select(r => r.InputTokens).ToArray(),
-            records.Select(r => r.CachedInputTokens).ToArray(),
-            records.Select(r => r.CacheWriteTokens).ToArray(),
-            records.Select(r => r.OutputTokens).ToArray(),
-            records.Select(r => r.Provider).ToArray(),
-            records.Select(r => r.PlanId).ToArray(),
-            records.Select(r => r.DistributorId).ToArray(),
-            records.Select(r => r.RequestId).ToArray());
+        WriteRows(operations, streams.SelectMany(s => s.Events).ToList());
+        return Task.CompletedTask;
     }
+
+    Task IJasperFxProjection<IDocumentOperations>.ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        WriteRows(operations, events);
+        return Task.CompletedTask;
+    }
+
+    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
+    {
+        WriteRows(operations, [e]);
+        return ValueTask.CompletedTask;
+    }
+
+    private void WriteRows(IDocumentOperations ops, IReadOnlyList<IEvent> events)
+    {
+        var paired = new HashSet<Guid>();
+        for (var i = 0; i < events.Count; i++)
+        {
+            switch (events[i])
+            {
+                case IEvent<UsageBatchRecorded> recorded when RatingOf(recorded, events, i) is { } rated:
+                    ops.QueueSqlCommand(_insertRated, [recorded.Data.BatchId, recorded.Id, .. FactArrays(recorded.Data.Records), .. UsageCharges.Arrays(rated.Id, rated.Data.Ratings)]);
+                    UsageHopCharges.Record(ops, _schema, rated.Id, rated.Data.Ratings);
+                    paired.Add(rated.Id);
+                    break;
+                case IEvent<UsageBatchRecorded> recorded:
+                    ops.QueueSqlCommand(_insertFacts, [recorded.Data.BatchId, recorded.Id, .. FactArrays(recorded.Data.Records)]);
+                    break;
+                case IEvent<UsageBatchRated> rated when !paired.Contains(rated.Id):
+                    ops.QueueSqlCommand(_updateRatings, [rated.Data.Ratings.Select(r => r.EventId).ToArray(), .. UsageCharges.Arrays(rated.Id, rated.Data.Ratings)]);
+                    UsageHopCharges.Record(ops, _schema, rated.Id, rated.Data.Ratings);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The rating appended right after the batch in its stream, when it rates exactly the batch's records in order.</summary>
+    private static IEvent<UsageBatchRated>? RatingOf(IEvent<UsageBatchRecorded> recorded, IReadOnlyList<IEvent> events, int index)
+    {
+        if (index + 1 >= events.Count || events[index + 1] is not IEvent<UsageBatchRated> rated) return null;
+        if (rated.StreamKey != recorded.StreamKey || rated.Data.BatchId != recorded.Data.BatchId) return null;
+        var (records, ratings) = (recorded.Data.Records, rated.Data.Ratings);
+        if (records.Count != ratings.Count) return null;
+        for (var i = 0; i < records.Count; i++)
+            if (records[i].EventId != ratings[i].EventId) return null;
+        return rated;
+    }
+
+    private static IEnumerable<object> FactArrays(IReadOnlyList<UsageRecord> records)
+    {
+        yield return records.Select(r => r.EventId).ToArray();
+        yield return records.Select(r => r.TenantId).ToArray();
+        yield return records.Select(r => r.Model).ToArray();
+        yield return records.Select(r => r.OccurredAt.ToDateTimeOffset()).ToArray();
+        yield return records.Select(r => r.InputTokens).ToArray();
+        yield return records.Select(r => r.CachedInputTokens).ToArray();
+        yield return records.Select(r => r.CacheWriteTokens).ToArray();
+        yield return records.Select(r => r.OutputTokens).ToArray();
+        yield return records.Select(r => r.Provider).ToArray();
+        yield return records.Select(r => r.PlanId).ToArray();
+        yield return records.Select(r => r.DistributorId).ToArray();
+        yield return records.Select(r => r.RequestId).ToArray();
+    }
+
+    private static string Insert(string table, IEnumerable<string> columns, IEnumerable<string> types) =>
+        $"insert into {table} (batch_id, ledger_event_id, {string.Join(", ", columns)}) " +
+        $"select ?, ?, u.* from unnest({Arrays(types)}) as u on conflict (event_id) do nothing";
+
+    private static string Arrays(IEnumerable<string> types) => string.Join(", ", types.Select(t => $"?::{t}[]"));
 
     private static Table Table(string schema)
     {
@@ -64,6 +138,7 @@ public partial class UsageFactsProjection : EventProjection
         table.AddColumn<string>("request_id");
         table.AddColumn<string>("batch_id").NotNull();
         table.AddColumn<Guid>("ledger_event_id").NotNull();
+        UsageCharges.AddColumns(table);
         table.Indexes.Add(new IndexDefinition("ix_usage_facts_tenant_time") { Columns = ["tenant_id", "occurred_at"] });
         return table;
     }

@@ -14,7 +14,7 @@ public sealed record Money(string Amount, string Currency)
 }
 
 /// <summary>
-/// Per-model sums over usage_facts joined to usage_charges plus re-rating adjustments; every figure is a sum over
+/// Per-model sums over usage_facts (with its rating columns) plus re-rating adjustments; every figure is a sum over
 /// usage event rows and the adjustments that name them.
 /// </summary>
 public sealed record ModelTotalsRow(
@@ -31,13 +31,12 @@ public static class UsageTotals
         await using var command = db.CreateCommand(
             "select f.model, count(*), coalesce(sum(f.input_tokens),0)::bigint, coalesce(sum(f.cached_input_tokens),0)::bigint, " +
             "coalesce(sum(f.cache_write_tokens),0)::bigint, coalesce(sum(f.output_tokens),0)::bigint, " +
-            "count(*) filter (where c.retail_status is distinct from 'rated'), coalesce(sum(c.retail_amount),0) + coalesce(sum(a.retail_delta),0), " +
-            "min(c.retail_currency), " +
-            "count(*) filter (where c.wholesale_status is distinct from 'rated'), coalesce(sum(c.wholesale_amount),0) + coalesce(sum(a.wholesale_delta),0), " +
-            "min(c.wholesale_currency), " +
-            "count(distinct c.wholesale_currency)::int " +
+            "count(*) filter (where f.retail_status is distinct from 'rated'), coalesce(sum(f.retail_amount),0) + coalesce(sum(a.retail_delta),0), " +
+            "min(f.retail_currency), " +
+            "count(*) filter (where f.wholesale_status is distinct from 'rated'), coalesce(sum(f.wholesale_amount),0) + coalesce(sum(a.wholesale_delta),0), " +
+            "min(f.wholesale_currency), " +
+            "count(distinct f.wholesale_currency)::int " +
             $"from {LedgerSchema.Name}.{UsageFactsProjection.TableName} f " +
-            $"left join {LedgerSchema.Name}.{UsageChargesProjection.TableName} c on c.event_id = f.event_id " +
             "left join (select event_id, sum(delta) filter (where side = 'retail') as retail_delta, " +
             "sum(delta) filter (where side = 'wholesale') as wholesale_delta " +
             $"from {LedgerSchema.Name}.{UsageAdjustmentsProjection.TableName} group by event_id) a on a.event_id = f.event_id " +

@@ -64,6 +64,28 @@ public sealed class funding_usage(LedgerFixture fixture)
         balance.GetProperty("totals").GetProperty("unknownPlanEvents").GetInt64().ShouldBe(1);
     }
 
+    [Fact]
+    public async Task usage_rated_late_is_funded_once_when_its_price_appears_and_usage_rated_on_arrival_is_funded_as_before()
+    {
+        var book = await UnitPriceBookAsync(fixture);
+        var tenant = await TenantAsync(fixture, book);
+        await PostUsageAsync(fixture, [UsageOf(tenant, 5), UsageOf(tenant, 7) with { Model = "late-model" }]);
+        (await FundedAsync(fixture, tenant, 1)).Dec("postpaid.unbilled").ShouldBe(5m);
+
+        var unit = new { inputPerMillion = "1000000", cachedInputPerMillion = "1000000", cacheWritePerMillion = "1000000", outputPerMillion = "1000000" };
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", new
+        {
+            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            prices = new[] { Model, "late-model" }.Select(model => new { model, unit.inputPerMillion, unit.cachedInputPerMillion, unit.cacheWritePerMillion, unit.outputPerMillion }),
+        })).EnsureSuccessStatusCode();
+        (await FundedAsync(fixture, tenant, 2)).Dec("postpaid.unbilled").ShouldBe(12m);
+
+        await PostUsageAsync(fixture, [UsageOf(tenant, 1)]);
+        var after = await FundedAsync(fixture, tenant, 3);
+        after.Dec("postpaid.unbilled").ShouldBe(13m);
+        after.GetProperty("totals").GetProperty("fundedEvents").GetInt64().ShouldBe(3);
+    }
+
     [Theory]
     [InlineData("top-ups", """{"amount":0,"currency":"CNY"}""", "amount must be greater than 0")]
     [InlineData("top-ups", """{"amount":-5,"currency":"CNY"}""", "amount must be greater than 0")]

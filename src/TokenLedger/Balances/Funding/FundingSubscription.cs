@@ -8,6 +8,7 @@ using System.Diagnostics;
 using TokenLedger.Plans;
 using TokenLedger.Pricing.RatingUsage;
 using TokenLedger.Tenants;
+using TokenLedger.Usage;
 
 namespace TokenLedger.Balances.Funding;
 
@@ -31,6 +32,7 @@ public sealed class FundingSubscription : SubscriptionBase
         _signals = signals;
         _logger = logger;
         Name = Key;
+        IncludeType<UsageBatchRecorded>();
         IncludeType<UsageBatchRated>();
         IncludeType<FundsToppedUp>();
         IncludeType<CreditGranted>();
@@ -101,18 +103,13 @@ public sealed class FundingSubscription : SubscriptionBase
 
     private async Task<List<(string TenantId, long Sequence, object Input)>> InputsAsync(IReadOnlyList<IEvent> events, CancellationToken ct)
     {
-        var ratings = events.Where(e => e.Data is UsageBatchRated).ToList();
-        var eventIds = ratings.SelectMany(e => ((UsageBatchRated)e.Data).Ratings.Where(r => r.Retail.IsRated).Select(r => r.EventId)).ToList();
-        var rated = await _usage.ReadAsync(eventIds, ratings.Select(e => e.Id).ToList(), ct);
-
+        var rated = await _usage.ReadAsync(events, ct);
         var inputs = new List<(string, long, object)>();
         foreach (var e in events)
         {
             if (e.Data is UsageBatchRated batch)
             {
-                var mine = batch.Ratings.Where(r => r.Retail.IsRated && rated.TryGetValue(r.EventId, out var u) && u.RatedBy == e.Id)
-                    .Select(r => rated[r.EventId]);
-                foreach (var group in mine.GroupBy(u => u.TenantId, StringComparer.Ordinal))
+                foreach (var group in rated[e.Id].GroupBy(u => u.TenantId, StringComparer.Ordinal))
                     inputs.Add((group.Key, e.Sequence, new RatedUsageBatch(group.Key, batch.BatchId, group.Select(u => u.Usage).ToList())));
             }
             else if (e.StreamKey is { } key && key.StartsWith(AccountStreams.Prefix, StringComparison.Ordinal))

@@ -1,12 +1,19 @@
+using JasperFx.Events;
 using Npgsql;
 using TokenLedger.Infrastructure;
 using TokenLedger.Pricing;
 using TokenLedger.Pricing.RatingUsage;
+using TokenLedger.Usage;
 using TokenLedger.Usage.GettingUsage;
 
 namespace TokenLedger.Balances.Funding;
 
-/// <summary>Reads, for rating events, the usage whose retail side each of them rated (each retail charge belongs to exactly one).</summary>
+/// <summary>
+/// Finds, for the rating events of a page, the usage whose retail side each of them rated (each retail charge belongs to
+/// exactly one). A batch rated as it was recorded has its <see cref="UsageBatchRecorded"/> right before it in its stream;
+/// when both are on the page, its usage is taken from the two events (its records are new, so that rating is the first
+/// of each). Any other rating (late rating, or a pair split by the page boundary) is looked up in <c>usage_facts</c>.
+/// </summary>
 public sealed class RatedUsageSource(NpgsqlDataSource db)
 {
     private static readonly string Sql =
@@ -16,24 +23,60 @@ public sealed class RatedUsageSource(NpgsqlDataSource db)
         $"from {LedgerSchema.Name}.{UsageFactsProjection.TableName} f " +
         $"where f.event_id = any(@ids) and f.{UsageCharges.RetailRatedBy} = any(@ratedBy)";
 
-    public async Task<Dictionary<string, (Guid RatedBy, string TenantId, ChargedUsage Usage)>> ReadAsync(
-        IReadOnlyCollection<string> eventIds, IReadOnlyCollection<Guid> ratedBy, CancellationToken ct)
+    /// <summary>For each rating event of <paramref name="page"/>, the tenant and usage of every retail charge it set, in the order it rated them.</summary>
+    public async Task<Dictionary<Guid, List<(string TenantId, ChargedUsage Usage)>>> ReadAsync(IReadOnlyList<IEvent> page, CancellationToken ct)
+    {
+        var found = new Dictionary<Guid, List<(string, ChargedUsage)>>();
+        var recorded = page.Where(e => e.Data is UsageBatchRecorded && e.StreamKey is not null)
+            .ToDictionary(e => e.StreamKey!, e => (UsageBatchRecorded)e.Data, StringComparer.Ordinal);
+        var elsewhere = new List<IEvent<UsageBatchRated>>();
+        foreach (var rated in page.OfType<IEvent<UsageBatchRated>>())
+        {
+            if (rated.StreamKey is { } key && recorded.TryGetValue(key, out var batch) && FromPair(batch, rated.Data) is { } usage) found[rated.Id] = usage;
+            else elsewhere.Add(rated);
+        }
+        var stored = await ReadStoredAsync(elsewhere, ct);
+        foreach (var rated in elsewhere)
+            found[rated.Id] = rated.Data.Ratings
+                .Where(r => stored.TryGetValue(r.EventId, out var s) && s.RatedBy == rated.Id)
+                .Select(r => (stored[r.EventId].TenantId, stored[r.EventId].Usage)).ToList();
+        return found;
+    }
+
+    private static List<(string, ChargedUsage)>? FromPair(UsageBatchRecorded batch, UsageBatchRated rated)
+    {
+        var (records, ratings) = (batch.Records, rated.Ratings);
+        if (batch.BatchId != rated.BatchId || records.Count != ratings.Count) return null;
+        var usage = new List<(string, ChargedUsage)>();
+        for (var i = 0; i < records.Count; i++)
+        {
+            var (record, rating) = (records[i], ratings[i]);
+            if (record.EventId != rating.EventId) return null;
+            if (rating.Retail.Charge is not { } retail) continue;
+            var tokens = new TokenCounts(record.InputTokens, record.CachedInputTokens, record.CacheWriteTokens, record.OutputTokens);
+            usage.Add((record.TenantId, new ChargedUsage(record.EventId, record.OccurredAt, record.Model, record.PlanId, tokens, retail, rating.Wholesale.Charge?.Amount)));
+        }
+        return usage;
+    }
+
+    private async Task<Dictionary<string, (Guid RatedBy, string TenantId, ChargedUsage Usage)>> ReadStoredAsync(
+        IReadOnlyList<IEvent<UsageBatchRated>> ratings, CancellationToken ct)
     {
         var found = new Dictionary<string, (Guid, string, ChargedUsage)>(StringComparer.Ordinal);
-        if (eventIds.Count == 0) return found;
+        var eventIds = ratings.SelectMany(e => e.Data.Ratings.Where(r => r.Retail.IsRated).Select(r => r.EventId)).ToArray();
+        if (eventIds.Length == 0) return found;
         await using var command = db.CreateCommand(Sql);
-        command.Parameters.AddWithValue("ids", eventIds.ToArray());
-        command.Parameters.AddWithValue("ratedBy", ratedBy.ToArray());
+        command.Parameters.AddWithValue("ids", eventIds);
+        command.Parameters.AddWithValue("ratedBy", ratings.Select(e => e.Id).ToArray());
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var eventId = reader.GetString(1);
             var tokens = new TokenCounts(reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8));
             var charge = new Charge(reader.GetString(10), reader.GetInt32(11), reader.GetString(12), reader.GetString(13), reader.GetInt32(14),
                 reader.GetDecimal(15), reader.GetDecimal(16), reader.GetDecimal(17), reader.GetDecimal(18), reader.GetDecimal(19));
-            var usage = new ChargedUsage(eventId, reader.GetInstant(4), reader.GetString(3),
+            var usage = new ChargedUsage(reader.GetString(1), reader.GetInstant(4), reader.GetString(3),
                 reader.IsDBNull(9) ? null : reader.GetString(9), tokens, charge, reader.IsDBNull(20) ? null : reader.GetDecimal(20));
-            found[eventId] = (reader.GetGuid(0), reader.GetString(2), usage);
+            found[usage.EventId] = (reader.GetGuid(0), reader.GetString(2), usage);
         }
         return found;
     }

@@ -14,6 +14,9 @@
 #   TOKENLEDGER_RABBITMQ_MGMT_PORT  management HTTP API [55673]
 #   TOKENLEDGER_RABBITMQ_DIST_PORT  Erlang distribution [55674]
 #   TOKENLEDGER_EPMD_PORT           Erlang port mapper [55675]
+#   TOKENLEDGER_RABBITMQ_SCHEDULERS Erlang schedulers of our RabbitMQ [1]: it shares
+#                                   the box with PostgreSQL and the service (see
+#                                   docs/operations.md, "The host")
 #   TOKENLEDGER_PG_BIN              [/usr/lib/postgresql/15/bin]
 #   TOKENLEDGER_STATE_DIR           [<repo>/.tokenledger]
 #   TOKENLEDGER_START_TIMEOUT       seconds to wait for a server to boot [120]
@@ -40,6 +43,7 @@ TL_RABBIT_PORT=${TOKENLEDGER_RABBITMQ_PORT:-55672}
 TL_RABBIT_MGMT_PORT=${TOKENLEDGER_RABBITMQ_MGMT_PORT:-55673}
 TL_RABBIT_DIST_PORT=${TOKENLEDGER_RABBITMQ_DIST_PORT:-55674}
 TL_EPMD_PORT=${TOKENLEDGER_EPMD_PORT:-55675}
+TL_RABBIT_SCHEDULERS=${TOKENLEDGER_RABBITMQ_SCHEDULERS:-1}
 TL_RABBIT_BIN=/usr/lib/rabbitmq/bin
 TL_RABBIT_DIR=$TL_STATE/rabbitmq
 TL_RABBIT_NODE=tokenledger@localhost
@@ -493,7 +497,7 @@ tl_rabbit_exec() {
     RABBITMQ_MNESIA_BASE="$TL_RABBIT_DIR/mnesia"
     RABBITMQ_LOG_BASE="$TL_RABBIT_DIR/log"
     RABBITMQ_PID_FILE="$TL_RABBIT_PID_FILE"
-    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1} +S $TL_RABBIT_SCHEDULERS:$TL_RABBIT_SCHEDULERS"
   )
   if [[ $out == - ]]; then
     (cd "$TL_RABBIT_DIR" && env "${envs[@]}" "$@" 9>&-)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Shouldly;
+using TokenLedger.IntegrationTests.Fixtures;
 using Xunit.Abstractions;
 
 namespace TokenLedger.IntegrationTests.Faults;
@@ -17,7 +18,7 @@ public sealed class fault_harness(ITestOutputHelper output)
     [Fact]
     public async Task the_reduced_fault_harness_ends_with_exact_totals()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var info = new ProcessStartInfo("/bin/bash")
         {
             ArgumentList = { Path.Combine(root, "ops", "faults"), "--events", "10000", "--hostile", "1000", "--kills", "3" },
@@ -80,12 +81,5 @@ public sealed class fault_harness(ITestOutputHelper output)
         {
             process.Kill(entireProcessTree: true);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "TokenLedger.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"TokenLedger.sln not found above {AppContext.BaseDirectory}");
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Shouldly;
+using TokenLedger.IntegrationTests.Fixtures;
 
 namespace TokenLedger.IntegrationTests.Hosting;
 
@@ -18,7 +19,7 @@ public sealed class project_servers
         var info = new ProcessStartInfo("/bin/bash")
         {
             ArgumentList = { "-c", SchedulersOfOurBroker },
-            WorkingDirectory = RepositoryRoot(),
+            WorkingDirectory = Repository.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -31,12 +32,5 @@ public sealed class project_servers
         process.ExitCode.ShouldBe(0, errors);
         if (output == "external") return;
         output.ShouldBe("1");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "TokenLedger.sln"))) return dir.FullName;
-        throw new InvalidOperationException("TokenLedger.sln not found above the test binaries");
     }
 }

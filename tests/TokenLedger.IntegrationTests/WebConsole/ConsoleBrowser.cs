@@ -27,17 +27,8 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     public string BaseUrl { get; }
     public IBrowser Browser { get; }
 
-    public static string ScreenshotDirectory => Path.Combine(RepositoryRoot, "docs", "screenshots");
+    public static string ScreenshotDirectory => Path.Combine(Repository.Root, "docs", "screenshots");
 
-    private static string RepositoryRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TokenLedger.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("TokenLedger.sln not found above the test assembly");
-        }
-    }
 
     private static readonly SemaphoreSlim Starting = new(1, 1);
     private static ConsoleBrowser? _shared;
@@ -69,7 +60,7 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     private static async Task<ConsoleBrowser> StartAsync(TestServers servers)
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<configuration>/net10.0
-        var dll = Path.Combine(RepositoryRoot, "src", "TokenLedger.Api", "bin", configuration, "net10.0", "TokenLedger.Api.dll");
+        var dll = Path.Combine(Repository.Root, "src", "TokenLedger.Api", "bin", configuration, "net10.0", "TokenLedger.Api.dll");
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
         info.Environment["TOKENLEDGER_POSTGRES"] = servers.Postgres;

@@ -10,9 +10,8 @@ namespace TokenLedger.Balances.Funding;
 
 /// <summary>
 /// Finds, for the rating events of a page, the usage whose retail side each of them rated (each retail charge belongs to
-/// exactly one). A batch rated as it was recorded has its <see cref="UsageBatchRecorded"/> right before it in its stream;
-/// when both are on the page, its usage is taken from the two events (its records are new, so that rating is the first
-/// of each). Any other rating (late rating, or a pair split by the page boundary) is looked up in <c>usage_facts</c>.
+/// exactly one). A batch rated on arrival (<see cref="RatedOnArrival"/>) whose two events are both on the page is taken
+/// from them; any other rating (late rating, or a pair split by the page boundary) is looked up in <c>usage_facts</c>.
 /// </summary>
 public sealed class RatedUsageSource(NpgsqlDataSource db)
 {
@@ -27,12 +26,11 @@ public sealed class RatedUsageSource(NpgsqlDataSource db)
     public async Task<Dictionary<Guid, List<(string TenantId, ChargedUsage Usage)>>> ReadAsync(IReadOnlyList<IEvent> page, CancellationToken ct)
     {
         var found = new Dictionary<Guid, List<(string, ChargedUsage)>>();
-        var recorded = page.Where(e => e.Data is UsageBatchRecorded && e.StreamKey is not null)
-            .ToDictionary(e => e.StreamKey!, e => (UsageBatchRecorded)e.Data, StringComparer.Ordinal);
         var elsewhere = new List<IEvent<UsageBatchRated>>();
-        foreach (var rated in page.OfType<IEvent<UsageBatchRated>>())
+        for (var i = 0; i < page.Count; i++)
         {
-            if (rated.StreamKey is { } key && recorded.TryGetValue(key, out var batch) && FromPair(batch, rated.Data) is { } usage) found[rated.Id] = usage;
+            if (page[i] is not IEvent<UsageBatchRated> rated) continue;
+            if (RatedOnArrival.BatchOf(page, i) is { } batch) found[rated.Id] = FromPair(batch.Data, rated.Data);
             else elsewhere.Add(rated);
         }
         var stored = await ReadStoredAsync(elsewhere, ct);
@@ -43,21 +41,14 @@ public sealed class RatedUsageSource(NpgsqlDataSource db)
         return found;
     }
 
-    private static List<(string, ChargedUsage)>? FromPair(UsageBatchRecorded batch, UsageBatchRated rated)
-    {
-        var (records, ratings) = (batch.Records, rated.Ratings);
-        if (batch.BatchId != rated.BatchId || records.Count != ratings.Count) return null;
-        var usage = new List<(string, ChargedUsage)>();
-        for (var i = 0; i < records.Count; i++)
-        {
-            var (record, rating) = (records[i], ratings[i]);
-            if (record.EventId != rating.EventId) return null;
-            if (rating.Retail.Charge is not { } retail) continue;
-            var tokens = new TokenCounts(record.InputTokens, record.CachedInputTokens, record.CacheWriteTokens, record.OutputTokens);
-            usage.Add((record.TenantId, new ChargedUsage(record.EventId, record.OccurredAt, record.Model, record.PlanId, tokens, retail, rating.Wholesale.Charge?.Amount)));
-        }
-        return usage;
-    }
+    /// <summary>The retail-rated usage of a batch rated on arrival, from its two events (their records and ratings are aligned).</summary>
+    private static List<(string, ChargedUsage)> FromPair(UsageBatchRecorded batch, UsageBatchRated rated) =>
+        batch.Records.Zip(rated.Ratings)
+            .Where(p => p.Second.Retail.IsRated)
+            .Select(p => (p.First.TenantId, new ChargedUsage(p.First.EventId, p.First.OccurredAt, p.First.Model, p.First.PlanId,
+                new TokenCounts(p.First.InputTokens, p.First.CachedInputTokens, p.First.CacheWriteTokens, p.First.OutputTokens),
+                p.Second.Retail.Charge!, p.Second.Wholesale.Charge?.Amount)))
+            .ToList();
 
     private async Task<Dictionary<string, (Guid RatedBy, string TenantId, ChargedUsage Usage)>> ReadStoredAsync(
         IReadOnlyList<IEvent<UsageBatchRated>> ratings, CancellationToken ct)

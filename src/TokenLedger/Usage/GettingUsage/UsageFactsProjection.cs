@@ -66,37 +66,24 @@ public sealed class UsageFactsProjection : EventProjection, IInlineProjection<ID
 
     private void WriteRows(IDocumentOperations ops, IReadOnlyList<IEvent> events)
     {
-        var paired = new HashSet<Guid>();
         for (var i = 0; i < events.Count; i++)
         {
             switch (events[i])
             {
-                case IEvent<UsageBatchRecorded> recorded when RatingOf(recorded, events, i) is { } rated:
-                    ops.QueueSqlCommand(_insertRated, [recorded.Data.BatchId, recorded.Id, .. FactArrays(recorded.Data.Records), .. UsageCharges.Arrays(rated.Id, rated.Data.Ratings)]);
-                    UsageHopCharges.Record(ops, _schema, rated.Id, rated.Data.Ratings);
-                    paired.Add(rated.Id);
+                case IEvent<UsageBatchRecorded> recorded when i + 1 < events.Count && RatedOnArrival.BatchOf(events, i + 1) is not null:
+                    var rating = (IEvent<UsageBatchRated>)events[i + 1];
+                    ops.QueueSqlCommand(_insertRated, [recorded.Data.BatchId, recorded.Id, .. FactArrays(recorded.Data.Records), .. UsageCharges.Arrays(rating.Id, rating.Data.Ratings)]);
+                    UsageHopCharges.Record(ops, _schema, rating.Id, rating.Data.Ratings);
                     break;
                 case IEvent<UsageBatchRecorded> recorded:
                     ops.QueueSqlCommand(_insertFacts, [recorded.Data.BatchId, recorded.Id, .. FactArrays(recorded.Data.Records)]);
                     break;
-                case IEvent<UsageBatchRated> rated when !paired.Contains(rated.Id):
+                case IEvent<UsageBatchRated> rated when RatedOnArrival.BatchOf(events, i) is null:
                     ops.QueueSqlCommand(_updateRatings, [rated.Data.Ratings.Select(r => r.EventId).ToArray(), .. UsageCharges.Arrays(rated.Id, rated.Data.Ratings)]);
                     UsageHopCharges.Record(ops, _schema, rated.Id, rated.Data.Ratings);
                     break;
             }
         }
-    }
-
-    /// <summary>The rating appended right after the batch in its stream, when it rates exactly the batch's records in order.</summary>
-    private static IEvent<UsageBatchRated>? RatingOf(IEvent<UsageBatchRecorded> recorded, IReadOnlyList<IEvent> events, int index)
-    {
-        if (index + 1 >= events.Count || events[index + 1] is not IEvent<UsageBatchRated> rated) return null;
-        if (rated.StreamKey != recorded.StreamKey || rated.Data.BatchId != recorded.Data.BatchId) return null;
-        var (records, ratings) = (recorded.Data.Records, rated.Data.Ratings);
-        if (records.Count != ratings.Count) return null;
-        for (var i = 0; i < records.Count; i++)
-            if (records[i].EventId != ratings[i].EventId) return null;
-        return rated;
     }
 
     private static IEnumerable<object> FactArrays(IReadOnlyList<UsageRecord> records)

@@ -9,9 +9,18 @@ public sealed class TokenLedgerOptions
     public string RabbitMq { get; set; } = "";
     public string? AdminKey { get; set; }
     public IngestOptions Ingest { get; set; } = new();
+    public ProjectionOptions Projections { get; set; } = new();
 
     /// <summary>How often accounts with an expiry, renewal or window roll due are ticked.</summary>
     public TimeSpan AccountClockInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public sealed class ProjectionOptions
+    {
+        /// <summary>How often the projection daemon polls for new events; cap signals wait up to one interval for it.</summary>
+        public int PollingMilliseconds { get; set; } = (int)Infrastructure.LedgerStoreConfiguration.DefaultPolling.TotalMilliseconds;
+
+        public TimeSpan Polling => TimeSpan.FromMilliseconds(PollingMilliseconds);
+    }
 
     public sealed class IngestOptions
     {

@@ -16,7 +16,7 @@ public static class PersistenceSetup
     public static void AddLedgerPersistence(this WebApplicationBuilder builder, TokenLedgerOptions settings)
     {
         builder.Services.AddNpgsqlDataSource(settings.Postgres);
-        builder.Services.AddMarten(opts => opts.ConfigureLedger())
+        builder.Services.AddMarten(opts => opts.ConfigureLedger(settings.Projections.Polling))
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()

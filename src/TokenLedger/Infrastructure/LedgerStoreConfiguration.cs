@@ -22,15 +22,18 @@ namespace TokenLedger.Infrastructure;
 
 public static class LedgerStoreConfiguration
 {
-    public static void ConfigureLedger(this StoreOptions opts)
+    /// <summary>How often the projection daemon looks for new events, busy or caught up (TokenLedger:Projections:PollingMilliseconds).</summary>
+    public static readonly TimeSpan DefaultPolling = TimeSpan.FromMilliseconds(50);
+
+    public static void ConfigureLedger(this StoreOptions opts, TimeSpan? polling = null)
     {
         opts.DatabaseSchemaName = LedgerSchema.Name;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
             json => json.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
         opts.Events.StreamIdentity = StreamIdentity.AsString;
-        // Gateway signals cross two subscriptions (Funding, then the signal relay); poll the high-water mark often.
-        opts.Projections.FastPollingTime = TimeSpan.FromMilliseconds(50);
-        opts.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(250);
+        // Cap signals wait for the Funding subscription to see their usage. The daemon polls at its slow interval when it
+        // finds itself caught up or behind an uncommitted event, which under steady load is most polls: one interval for both.
+        opts.Projections.FastPollingTime = opts.Projections.SlowPollingTime = polling ?? DefaultPolling;
         // Never skip an event that fails in projection or subscription code: funding would silently miss it.
         opts.Projections.Errors.SkipApplyErrors = false;
 

@@ -40,10 +40,13 @@ public sealed record AccountClockTicked(string TenantId, Instant At);
 /// <summary>
 /// Commands append their facts to <c>account:{tenantId}</c>; the funding subscription, the only writer of
 /// <c>funding:{tenantId}</c>, appends what it decided there. Two streams, so the two writers never race for a version.
+/// How it funded usage (<see cref="UsageFunded"/>, one event per tenant and page) goes to the page's own stream
+/// <c>funded-usage:{last sequence of the page}</c>, indexed by tenant in <see cref="Funding.FundedUsagePages"/>.
 /// </summary>
 public static class AccountStreams
 {
     public const string Prefix = "account:";
     public static string For(string tenantId) => $"{Prefix}{tenantId}";
     public static string Decisions(string tenantId) => $"funding:{tenantId}";
+    public static string FundedUsage(long pageCeiling) => $"funded-usage:{pageCeiling}";
 }

@@ -5,6 +5,7 @@ using Marten;
 using Marten.Subscriptions;
 using Microsoft.Extensions.Logging;
 using System.Diagnostics;
+using TokenLedger.Infrastructure;
 using TokenLedger.Plans;
 using TokenLedger.Pricing.RatingUsage;
 using TokenLedger.Tenants;
@@ -14,7 +15,8 @@ namespace TokenLedger.Balances.Funding;
 
 /// <summary>
 /// Reads rated usage and account commands in ledger order and records, per tenant, what each decided
-/// (<see cref="AccountDecider"/>): the events go to the tenant's decision stream and the account document is stored,
+/// (<see cref="AccountDecider"/>): the events go to the tenant's decision stream (how usage was paid for: to the page's
+/// stream, <see cref="FundedUsagePages"/>) and the account document is stored,
 /// both in the transaction that advances this subscription's progress, so each input is decided exactly once. The
 /// gateway signals decided go out through the same transaction's outbox (<see cref="SignalOutbox"/>).
 /// Run by the Wolverine-managed daemon on one node at a time.
@@ -77,7 +79,12 @@ public sealed class FundingSubscription : SubscriptionBase
             if (decided.Count == 0) continue;
             (decisions.TryGetValue(tenantId, out var list) ? list : decisions[tenantId] = []).AddRange(decided);
         }
-        foreach (var (tenantId, decided) in decisions) operations.Events.Append(AccountStreams.Decisions(tenantId), decided.ToArray());
+        foreach (var (tenantId, decided) in decisions)
+        {
+            var accountDecisions = decided.Where(d => d is not UsageFunded).ToArray();
+            if (accountDecisions.Length > 0) operations.Events.Append(AccountStreams.Decisions(tenantId), accountDecisions);
+        }
+        FundedUsagePages.Append(operations, LedgerSchema.Name, page.SequenceCeiling, decisions.Values.SelectMany(d => d).OfType<UsageFunded>().ToList());
         foreach (var id in touched) operations.Store(accounts[id]);
         _logger.LogDebug("Funding page {From}..{To}: {Events} events, {Inputs} inputs, {Tenants} tenants; read {ReadMs} ms, decided {DecideMs} ms",
             page.SequenceFloor, page.SequenceCeiling, page.Events.Count, inputs.Count, touched.Count,

@@ -3,6 +3,7 @@ using Marten.Exceptions;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using TokenLedger.Balances;
+using TokenLedger.Balances.Funding;
 using TokenLedger.Tenants;
 
 namespace TokenLedger.Invoicing.ClosingPeriod;
@@ -40,9 +41,9 @@ public sealed class PeriodCloser(IDocumentStore store, IOptions<InvoicingOptions
         var terms = await session.LoadAsync<InvoiceTerms>(tenantId, ct) ?? InvoiceTerms.DefaultFor(tenantId);
         if (terms.Cadence != month.Cadence)
             return new CloseOutcome.OtherCadence($"tenant '{tenantId}' is billed {terms.Cadence}; {period} is a {month.Cadence} period");
-        var account = (await session.Events.FetchStreamAsync(AccountStreams.For(tenantId), token: ct))
+        var accountStreams = (await session.Events.FetchStreamAsync(AccountStreams.For(tenantId), token: ct))
             .Concat(await session.Events.FetchStreamAsync(AccountStreams.Decisions(tenantId), token: ct))
-            .OrderBy(e => e.Sequence).Select(e => e.Data).ToList();
+            .Select(e => (e.Sequence, e.Data)).ToList();
         // From here on everything happens in one transaction: marking the usage billed, the number and the invoice stream.
         // Returning without SaveChanges rolls all of it back.
         await session.BeginTransactionAsync(ct);
@@ -56,6 +57,8 @@ public sealed class PeriodCloser(IDocumentStore store, IOptions<InvoicingOptions
         var billed = await InvoicedUsage.MarkAsync(session.Connection!, schema, tenantId, streamKey, interval.End, ct);
         var (usage, usageEvents) = await InvoiceUsage.GroupsAsync(session.Connection!, schema, streamKey, interval.Start, tenant.TimeZone, ct);
         // Plan, package and credit deductions come from the funding decisions: an invoice must not be issued before them.
+        var fundedUsage = await FundedUsagePages.ForTenantAsync(session.Connection!, schema, store.Options.Serializer(), tenantId, ct);
+        var account = accountStreams.Concat(fundedUsage).OrderBy(e => e.Sequence).Select(e => e.Data).ToList();
         var funded = AccountActivity.FundedEvents(account, billed);
         if (funded < usageEvents)
             return new CloseOutcome.NotFunded($"{usageEvents - funded} of the {usageEvents} rated usage events to bill are not funded yet; retry in a few seconds");

@@ -23,7 +23,7 @@ namespace TokenLedger.Infrastructure;
 public static class LedgerStoreConfiguration
 {
     /// <summary>How often the projection daemon looks for new events, busy or caught up (TokenLedger:Projections:PollingMilliseconds).</summary>
-    public static readonly TimeSpan DefaultPolling = TimeSpan.FromMilliseconds(50);
+    public static readonly TimeSpan DefaultPolling = TimeSpan.FromMilliseconds(100);
 
     public static void ConfigureLedger(this StoreOptions opts, TimeSpan? polling = null)
     {

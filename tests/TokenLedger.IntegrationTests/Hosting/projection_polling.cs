@@ -11,11 +11,11 @@ namespace TokenLedger.IntegrationTests.Hosting;
 public sealed class projection_polling(LedgerFixture fixture)
 {
     [Fact]
-    public void the_daemon_polls_every_50_ms_whether_it_is_behind_or_caught_up()
+    public void the_daemon_polls_every_100_ms_whether_it_is_behind_or_caught_up()
     {
         var projections = fixture.App.Host.Services.GetRequiredService<StoreOptions>().Projections;
-        projections.FastPollingTime.ShouldBe(TimeSpan.FromMilliseconds(50));
-        projections.SlowPollingTime.ShouldBe(TimeSpan.FromMilliseconds(50));
+        projections.FastPollingTime.ShouldBe(TimeSpan.FromMilliseconds(100));
+        projections.SlowPollingTime.ShouldBe(TimeSpan.FromMilliseconds(100));
     }
 
     [Theory]

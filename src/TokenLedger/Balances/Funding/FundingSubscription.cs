@@ -53,16 +53,16 @@ public sealed class FundingSubscription : SubscriptionBase
         // A failed read (the database restarting) is retried here rather than thrown: the daemon could otherwise
         // dead-letter the page, and usage would go unfunded. Only a bug in the decider stops the subscription.
         var started = Stopwatch.GetTimestamp();
-        var (inputs, accounts, tenants, plans) = await WhileTransientAsync(async () =>
+        var inputs = await WhileTransientAsync(() => InputsAsync(page.Events, ct), ct);
+        if (inputs.Count == 0) return NullChangeListener.Instance;
+        var (accounts, tenants, plans) = await WhileTransientAsync(async () =>
         {
-            var inputs = await InputsAsync(page.Events, ct);
             var tenantIds = inputs.Select(i => i.TenantId).Distinct(StringComparer.Ordinal).ToList();
             var accounts = (await operations.LoadManyAsync<TenantAccount>(ct, tenantIds)).ToDictionary(a => a.Id, StringComparer.Ordinal);
             var tenants = (await operations.LoadManyAsync<Tenant>(ct, tenantIds.Select(TenantStreams.For))).ToDictionary(t => t.TenantId, StringComparer.Ordinal);
             var plans = (await operations.Query<Plan>().ToListAsync(ct)).ToDictionary(p => p.PlanId, StringComparer.Ordinal);
-            return (inputs, accounts, tenants, plans);
+            return (accounts, tenants, plans);
         }, ct);
-        if (inputs.Count == 0) return NullChangeListener.Instance;
         var read = Stopwatch.GetElapsedTime(started);
 
         var touched = new HashSet<string>(StringComparer.Ordinal);

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using Shouldly;
-using TokenLedger.IntegrationTests.Fixtures;
 using Xunit.Abstractions;
+using TokenLedger.Testing;
 
 namespace TokenLedger.IntegrationTests.Faults;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Shouldly;
-using TokenLedger.IntegrationTests.Fixtures;
+using TokenLedger.Testing;
 
 namespace TokenLedger.IntegrationTests.Hosting;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Playwright;
 using TokenLedger.IntegrationTests.Fixtures;
+using TokenLedger.Testing;
 
 namespace TokenLedger.IntegrationTests.WebConsole;
 
@@ -28,7 +29,6 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     public IBrowser Browser { get; }
 
     public static string ScreenshotDirectory => Path.Combine(Repository.Root, "docs", "screenshots");
-
 
     private static readonly SemaphoreSlim Starting = new(1, 1);
     private static ConsoleBrowser? _shared;

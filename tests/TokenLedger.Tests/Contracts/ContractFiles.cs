@@ -1,9 +1,11 @@
+using TokenLedger.Testing;
+
 namespace TokenLedger.Tests.Contracts;
 
 /// <summary>Where the files of contracts/ are, from the test binaries.</summary>
 internal static class ContractFiles
 {
-    public static readonly string Root = Path.Combine(RepositoryRoot(), "contracts");
+    public static readonly string Root = Path.Combine(Repository.Root, "contracts");
     public static readonly string Examples = Path.Combine(Root, "examples");
     public static readonly string Schemas = Path.Combine(Root, "schemas");
 
@@ -12,12 +14,4 @@ internal static class ContractFiles
     public static string ExampleText(string name) => File.ReadAllText(Path.Combine(Examples, name));
 
     public static string SchemaText(string name) => File.ReadAllText(Path.Combine(Schemas, name));
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "TokenLedger.sln")))
-                return dir.FullName;
-        throw new DirectoryNotFoundException($"No TokenLedger.sln above {AppContext.BaseDirectory}");
-    }
 }

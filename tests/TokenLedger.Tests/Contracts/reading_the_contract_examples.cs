@@ -11,8 +11,6 @@ public class reading_the_contract_examples
     /// <summary>After every example's occurredAt, so none of them is "in the future".</summary>
     private static readonly Instant Now = Instant.FromUtc(2026, 7, 1, 0, 0);
 
-    private static readonly string ExamplesFolder = Path.Combine(RepositoryRoot(), "contracts", "examples");
-
     public static TheoryData<string> InvalidExamples() => new(UsageExamples().Where(name => name.Contains("invalid")));
 
     [Fact]
@@ -106,18 +104,10 @@ public class reading_the_contract_examples
     }
 
     private static IReadOnlyList<UsageItem> ReadExample(string name) =>
-        UsageMessage.Read(File.ReadAllBytes(Path.Combine(ExamplesFolder, name)), Now);
+        UsageMessage.Read(File.ReadAllBytes(Path.Combine(ContractFiles.Examples, name)), Now);
 
     /// <summary>The usage message examples (usage-report.json is a query response, read by <see cref="reading_the_usage_report_example"/>).</summary>
     private static List<string> UsageExamples() =>
-        Directory.GetFiles(ExamplesFolder, "usage-*.json").Select(Path.GetFileName).OfType<string>()
+        Directory.GetFiles(ContractFiles.Examples, "usage-*.json").Select(Path.GetFileName).OfType<string>()
             .Where(name => name != "usage-report.json").Order(StringComparer.Ordinal).ToList();
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "TokenLedger.sln")))
-                return dir.FullName;
-        throw new DirectoryNotFoundException($"No TokenLedger.sln above {AppContext.BaseDirectory}");
-    }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Shouldly;
 using TokenLedger.Pricing;
 using TokenLedger.Pricing.ImportingLiteLlm;
+using TokenLedger.Testing;
 using static TokenLedger.Tests.Pricing.PriceBooks;
 
 namespace TokenLedger.Tests.Pricing;
@@ -195,13 +196,8 @@ public class importing_litellm_prices : IClassFixture<importing_litellm_prices.R
     /// <summary>The repository root holds TokenLedger.sln; the shared data sits next to it (../shared/data).</summary>
     internal static string LocateRealFile()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (!File.Exists(System.IO.Path.Combine(dir.FullName, "TokenLedger.sln"))) continue;
-            var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, "..", "shared", "data", "litellm-model-prices.json"));
-            return File.Exists(path) ? path : throw new FileNotFoundException($"the LiteLLM price file is not next to the repository at {path}", path);
-        }
-        throw new DirectoryNotFoundException($"no TokenLedger.sln above {AppContext.BaseDirectory}");
+        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(Repository.Root, "..", "shared", "data", "litellm-model-prices.json"));
+        return File.Exists(path) ? path : throw new FileNotFoundException($"the LiteLLM price file is not next to the repository at {path}", path);
     }
 
     private sealed class SyncProgress(List<int> reports) : IProgress<int>

@@ -1,6 +1,6 @@
-namespace TokenLedger.IntegrationTests.Fixtures;
+namespace TokenLedger.Testing;
 
-/// <summary>The checkout the tests run from: the folder above the test binaries that holds TokenLedger.sln.</summary>
+/// <summary>The checkout the tests run from: the folder above the test binaries that holds TokenLedger.sln. Compiled into both test projects.</summary>
 public static class Repository
 {
     public static string Root { get; } = Find();

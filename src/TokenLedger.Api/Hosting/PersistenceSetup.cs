@@ -20,7 +20,7 @@ public static class PersistenceSetup
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
-            // HotCold needs a DistributedLock type our shim lacks; Wolverine elects the node that runs projections instead.
+            // Wolverine spreads the projections and subscriptions over the nodes (HotCold would put them all on one).
             .AddAsyncDaemon(DaemonMode.Disabled)
             .IntegrateWithWolverine(w => w.UseWolverineManagedEventSubscriptionDistribution = true)
             .AddSubscriptionWithServices<FundingSubscription>(ServiceLifetime.Singleton)

@@ -73,6 +73,13 @@ public static class HttpSetup
         services.AddAuthorization(o => o.AddLedgerPolicies());
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestProblems>();
+        services.AddExceptionHandler<ConflictProblems>();
+        services.AddSingleton<TokenLedger.Infrastructure.LedgerWrites>();
+        services.AddSingleton<TokenLedger.Idempotency.IdempotencyRecords>();
+        services.AddOptions<TokenLedger.Idempotency.IdempotencyOptions>().BindConfiguration(TokenLedger.Idempotency.IdempotencyOptions.Section)
+            .Validate(o => o.RetentionDays >= TokenLedger.Idempotency.IdempotencyOptions.MinimumRetentionDays,
+                $"TokenLedger:Idempotency:RetentionDays must be {TokenLedger.Idempotency.IdempotencyOptions.MinimumRetentionDays} or more").ValidateOnStart();
+        services.AddHostedService<TokenLedger.Idempotency.IdempotencyKeyPruner>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
     }
@@ -84,6 +91,7 @@ public static class HttpSetup
         app.UseLedgerConsole();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<TokenLedger.Idempotency.IdempotencyMiddleware>();
         app.MapPutTenant();
         app.MapGetTenant();
         app.MapIssueApiKey();

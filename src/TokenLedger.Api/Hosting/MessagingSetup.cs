@@ -25,7 +25,9 @@ public static class MessagingSetup
 
             opts.UseRabbitMq(new Uri(settings.RabbitMq)).AutoProvision();
 
-            opts.PublishMessage<RateUnratedUsage>().ToLocalQueue("late-rating").Sequential();
+            // Durable: the message is stored with the change that calls for it (the outbox), and survives a crash before it runs.
+            opts.PublishMessage<RateUnratedUsage>().ToLocalQueue("late-rating");
+            opts.LocalQueue("late-rating").Sequential().UseDurableInbox();
             // Durable: the relay's outbox row commits with its progress, so a crash between the two cannot lose a signal.
             opts.PublishMessagesToRabbitMqExchange<GatewaySignalV1>(GatewaySignals.ExchangeName, s => s.RoutingKey).UseDurableOutbox();
             opts.PublishMessagesToRabbitMqExchange<DistributorSignalV1>(GatewaySignals.ExchangeName, s => s.RoutingKey).UseDurableOutbox();

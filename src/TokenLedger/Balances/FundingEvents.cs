@@ -61,9 +61,14 @@ public sealed record SubscriptionCancellationScheduled(string TenantId, string P
 
 public sealed record SubscriptionEnded(string TenantId, string PlanId, Instant EndedAt);
 
-/// <summary>A subscription fee (or a proration credit, negative) for one period; kinds: intro, monthly, proration-charge, proration-credit.</summary>
+/// <summary>
+/// A subscription fee (or a proration credit, negative) for one period; kinds: intro, monthly, proration-charge,
+/// proration-credit. <paramref name="AtIntroPrice"/>: the fee was at the plan's intro price, which counts one of the
+/// tenant's intro periods of that plan (events before this field existed: kind "intro").
+/// </summary>
 public sealed record SubscriptionFeeCharged(
-    string TenantId, string PlanId, int PeriodIndex, string Kind, decimal Amount, Instant ChargedAt, IReadOnlyList<Allocation> Allocations);
+    string TenantId, string PlanId, int PeriodIndex, string Kind, decimal Amount, Instant ChargedAt, IReadOnlyList<Allocation> Allocations,
+    bool AtIntroPrice = false);
 
 /// <summary>A gateway signal was raised; the relay publishes it to tokenledger.signals.v1.</summary>
 public sealed record GatewaySignalRaised(GatewaySignalV1 Signal, int Level);

@@ -36,6 +36,13 @@ public sealed partial class TenantAccount
             case UsageFunded f: foreach (var item in f.Items) When(item); break;
             case SubscriptionFeeCharged fee:
                 ApplyAllocations(fee.Allocations);
+                if (fee.AtIntroPrice || fee.Kind == "intro") IntroPeriodsUsed[fee.PlanId] = IntroPeriodsUsed.GetValueOrDefault(fee.PlanId) + 1;
+                if (Subscription is { } paying && fee.Kind == "proration-credit") paying.PeriodPaid = [];
+                else if (Subscription is { } payer)
+                {
+                    payer.PeriodPaid = [.. payer.PeriodPaid, .. fee.Allocations];
+                    payer.PeriodAtIntroPrice = fee.AtIntroPrice || fee.Kind == "intro";
+                }
                 Totals.SubscriptionFees += fee.Amount;
                 PlanMonth(fee.PlanId, fee.ChargedAt).FeeRevenue += fee.Amount;
                 Advance(fee.ChargedAt);
@@ -46,6 +53,7 @@ public sealed partial class TenantAccount
                 break;
             case SubscriptionRenewed r:
                 Subscription!.PeriodIndex = r.PeriodIndex; Subscription.PeriodStart = r.PeriodStart; Subscription.PeriodEnd = r.PeriodEnd;
+                Subscription.PeriodPaid = [];
                 Advance(r.PeriodStart);
                 break;
             case SubscriptionPlanChanged c: Subscription!.PlanId = c.ToPlanId; Advance(c.ChangedAt); break;

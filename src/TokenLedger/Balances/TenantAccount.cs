@@ -38,6 +38,12 @@ public sealed class SubscriptionState
     public Instant PeriodEnd { get; set; }
     public LocalDateTime Anchor { get; set; }
     public Instant? EndsAt { get; set; }
+
+    /// <summary>What paid this period's fee of the current plan, net of what was already returned.</summary>
+    public List<Allocation> PeriodPaid { get; set; } = [];
+
+    /// <summary>This period's fee of the current plan is at its intro price (else its monthly fee).</summary>
+    public bool PeriodAtIntroPrice { get; set; }
 }
 
 /// <summary>Plan usage counted in one minute (by occurredAt), for the rolling 5-hour window.</summary>
@@ -62,6 +68,9 @@ public sealed partial class TenantAccount
     public List<MinuteUsage> Window { get; set; } = [];
     public Dictionary<string, long[]> MonthUsage { get; set; } = [];
     public Dictionary<string, int> SignalLevels { get; set; } = [];
+
+    /// <summary>Periods charged at each plan's intro price: an intro price applies once per tenant and plan.</summary>
+    public Dictionary<string, int> IntroPeriodsUsed { get; set; } = [];
     public AccountTotals Totals { get; set; } = new();
     /// <summary>Per plan and month ("planId|2026-06"), what the plan earned and what its usage cost.</summary>
     public Dictionary<string, PlanMonthStats> PlanMonths { get; set; } = [];

@@ -39,6 +39,7 @@ public static class LedgerStoreConfiguration
 
         opts.Storage.ExtendedSchemaObjects.Add(UsageEventIds.Table(LedgerSchema.Name));
         opts.Storage.ExtendedSchemaObjects.Add(RatingCatalogRevision.Table(LedgerSchema.Name));
+        opts.Storage.ExtendedSchemaObjects.Add(Idempotency.IdempotencyRecords.Table(LedgerSchema.Name));
         opts.Storage.ExtendedSchemaObjects.Add(PrepaymentDrawdowns.Table(LedgerSchema.Name));
         opts.Storage.ExtendedSchemaObjects.Add(Balances.Funding.FundedUsagePages.Table(LedgerSchema.Name));
         opts.Storage.ExtendedSchemaObjects.Add(Usage.LoggingRejectedUsage.RejectedUsageLog.Table(LedgerSchema.Name));

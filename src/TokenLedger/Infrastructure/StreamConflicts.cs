@@ -7,6 +7,7 @@ public static class StreamConflicts
 {
     public static bool Is(Exception e) =>
         e is JasperFx.Events.EventStreamUnexpectedMaxEventIdException or JasperFx.ConcurrencyException
+            or Marten.Exceptions.ExistingStreamIdCollisionException
         || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
         || e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 }

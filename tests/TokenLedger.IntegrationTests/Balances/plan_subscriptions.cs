@@ -43,7 +43,7 @@ public sealed class plan_subscriptions(LedgerFixture fixture)
     }
 
     [Fact]
-    public async Task subscribing_twice_is_a_409_and_a_tenant_key_manages_only_its_own_subscription()
+    public async Task subscribing_twice_is_a_409_and_a_tenant_key_cannot_change_any_subscription()
     {
         var book = await UnitPriceBookAsync(fixture);
         var plan = LedgerFixture.NewTenantId("own");
@@ -53,20 +53,52 @@ public sealed class plan_subscriptions(LedgerFixture fixture)
             caps = new object[] { new { window = "rolling-5h", unit = "requests", limit = 5 } }, overagePolicy = "throttle",
         })).EnsureSuccessStatusCode();
         var tenant = await TenantAsync(fixture, book, "own");
-        var other = await TenantAsync(fixture, book, "other");
         var key = await fixture.TenantClientAsync(tenant);
+        var finance = await fixture.RoleClientAsync("finance");
 
-        (await key.PostAsJsonAsync($"/api/tenants/{tenant}/subscription", new { planId = plan })).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await key.PostAsJsonAsync($"/api/tenants/{tenant}/subscription", new { planId = plan })).StatusCode.ShouldBe(HttpStatusCode.Conflict);
-        (await key.PostAsJsonAsync($"/api/tenants/{other}/subscription", new { planId = plan })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        (await key.GetAsync($"/api/tenants/{other}/balance")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await key.PostAsJsonAsync($"/api/tenants/{tenant}/subscription", new { planId = plan })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await finance.PostAsJsonAsync($"/api/tenants/{tenant}/subscription", new { planId = plan })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await finance.PostAsJsonAsync($"/api/tenants/{tenant}/subscription", new { planId = plan })).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await key.PutAsJsonAsync($"/api/tenants/{tenant}/subscription", new { planId = plan })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await key.DeleteAsync($"/api/tenants/{tenant}/subscription")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await key.PostAsJsonAsync($"/api/tenants/{tenant}/top-ups", new { amount = 5, currency = "CNY" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await key.PostAsJsonAsync($"/api/tenants/{other}/subscription", new { planId = "nope" })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
 
         var balance = await key.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/balance");
         balance.GetProperty("plan").GetProperty("planId").GetString().ShouldBe(plan);
         balance.Dec("postpaid.unbilled").ShouldBe(10m);
-        (await key.DeleteAsync($"/api/tenants/{tenant}/subscription")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await finance.DeleteAsync($"/api/tenants/{tenant}/subscription")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/balance")).GetProperty("plan").GetProperty("endsAt").ValueKind.ShouldBe(JsonValueKind.String);
+    }
+
+    [Fact]
+    public async Task switching_between_two_plans_and_back_leaves_wallet_and_postpaid_unchanged()
+    {
+        var book = await UnitPriceBookAsync(fixture);
+        var lite = await PlanAsync("lite", 40);
+        var pro = await PlanAsync("pro", 200);
+        var tenant = await TenantAsync(fixture, book, "switch");
+        (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/top-ups", new { amount = 30, currency = "CNY" })).EnsureSuccessStatusCode();
+        (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/subscription", new { planId = lite })).EnsureSuccessStatusCode();
+        var before = await BalanceAsync(fixture, tenant);
+
+        (await fixture.Operator.PutAsJsonAsync($"/api/tenants/{tenant}/subscription", new { planId = pro })).EnsureSuccessStatusCode();
+        var back = await fixture.Operator.PutAsJsonAsync($"/api/tenants/{tenant}/subscription", new { planId = lite });
+        back.EnsureSuccessStatusCode();
+
+        var after = await BalanceAsync(fixture, tenant);
+        // Seconds pass between the calls, so each proration is a hair under the full remaining fee: allow a cent each way.
+        Math.Abs(after.Dec("wallet") + after.Dec("postpaid.unbilled") - before.Dec("wallet") - before.Dec("postpaid.unbilled")).ShouldBeLessThanOrEqualTo(0.02m);
+        after.Dec("wallet").ShouldBeLessThanOrEqualTo(before.Dec("wallet") + 0.02m);
+    }
+
+    private async Task<string> PlanAsync(string prefix, decimal fee, decimal? intro = null, int introMonths = 0)
+    {
+        var plan = LedgerFixture.NewTenantId(prefix);
+        (await fixture.Operator.PutAsJsonAsync($"/api/plans/{plan}", new
+        {
+            name = prefix, currency = "CNY", monthlyFee = fee, introFee = intro, introMonths, models = new[] { "*" },
+            caps = new object[] { new { window = "rolling-5h", unit = "requests", limit = 1000 } }, overagePolicy = "payg",
+        })).EnsureSuccessStatusCode();
+        return plan;
     }
 }

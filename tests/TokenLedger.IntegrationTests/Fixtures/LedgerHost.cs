@@ -27,9 +27,12 @@ public sealed class LedgerHost : IAsyncDisposable
         return new LedgerHost(host);
     }
 
-    public HttpClient Client(string? key = AdminKey)
+    /// <summary>A client with <paramref name="key"/>; unless <paramref name="raw"/>, every POST carries an Idempotency-Key (<see cref="IdempotencyKeyPerRequest"/>).</summary>
+    public HttpClient Client(string? key = AdminKey, bool raw = false)
     {
-        var client = Host.Server.CreateClient();
+        var client = raw
+            ? Host.Server.CreateClient()
+            : new HttpClient(new IdempotencyKeyPerRequest { InnerHandler = Host.Server.CreateHandler() }) { BaseAddress = Host.Server.BaseAddress };
         if (key is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }

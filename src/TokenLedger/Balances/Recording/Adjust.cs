@@ -5,11 +5,13 @@ using Microsoft.AspNetCore.Routing;
 using NodaTime;
 using System.Security.Claims;
 using TokenLedger.Access;
+using TokenLedger.Idempotency;
 using TokenLedger.Infrastructure;
 
 namespace TokenLedger.Balances.Recording;
 
 /// <summary>A manual wallet correction, positive or negative, always with a reason and the key that made it.</summary>
+[Idempotent(KeyRequired = true)]
 public sealed record Adjust(decimal Amount, string? Currency, string? Reason, string? RequestId)
 {
     public sealed class Validator : AbstractValidator<Adjust>
@@ -27,9 +29,9 @@ public sealed record Adjust(decimal Amount, string? Currency, string? Reason, st
         app.MapPost("/api/tenants/{tenantId}/adjustments", Handle).RequireAuthorization(Policies.Finance).WithTags("Balances")
             .WithSummary("Correct the wallet by a positive or negative amount, with a reason");
 
-    public static Task<IResult> Handle(string tenantId, Adjust body, ClaimsPrincipal user, AccountCommands accounts, IClock clock, CancellationToken ct)
+    public static Task<IResult> Handle(string tenantId, Adjust body, ClaimsPrincipal user, AccountCommands accounts, IClock clock, HttpContext http, CancellationToken ct)
     {
-        var id = body.RequestId ?? AccountEndpoint.NewId("adjust");
+        var id = http.RequiredIdempotencyKey();
         return AccountEndpoint.RecordAsync(body, new Validator(), tenantId, id, body.Currency,
             now => new BalanceAdjusted(tenantId, id, body.Amount, body.Currency!, body.Reason!, now, user.KeyId()), accounts, clock, ct);
     }

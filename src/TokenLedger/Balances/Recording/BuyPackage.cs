@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using NodaTime;
 using System.Security.Claims;
 using TokenLedger.Access;
+using TokenLedger.Idempotency;
 using TokenLedger.Infrastructure;
 
 namespace TokenLedger.Balances.Recording;
@@ -13,6 +14,7 @@ namespace TokenLedger.Balances.Recording;
 /// A token package: sizeTokens package tokens valid in [validFrom, validTo), optionally for some models only. weights maps the
 /// token classes it covers (input, cachedInput, cacheWrite, output) to package tokens per token; omitted: all classes at 1.
 /// </summary>
+[Idempotent(KeyRequired = true)]
 public sealed record BuyPackage(
     string? Name, decimal SizeTokens, IReadOnlyList<string>? Models, IReadOnlyDictionary<string, decimal>? Weights,
     decimal PricePaid, string? Currency, DateTimeOffset? ValidFrom, DateTimeOffset? ValidTo, string? RequestId)
@@ -40,9 +42,9 @@ public sealed record BuyPackage(
         app.MapPost("/api/tenants/{tenantId}/packages", Handle).RequireAuthorization(Policies.Finance).WithTags("Balances")
             .WithSummary("Record a token package bought by the tenant");
 
-    public static Task<IResult> Handle(string tenantId, BuyPackage body, AccountCommands accounts, IClock clock, CancellationToken ct)
+    public static Task<IResult> Handle(string tenantId, BuyPackage body, AccountCommands accounts, IClock clock, HttpContext http, CancellationToken ct)
     {
-        var id = body.RequestId ?? AccountEndpoint.NewId("package");
+        var id = http.RequiredIdempotencyKey();
         return AccountEndpoint.RecordAsync(body, new Validator(), tenantId, id, body.Currency,
             now => new TokenPackagePurchased(tenantId, id, body.Name!, body.SizeTokens, body.Models ?? [], body.ClassWeights,
                 body.PricePaid, body.Currency!, Instant.FromDateTimeOffset(body.ValidFrom!.Value), Instant.FromDateTimeOffset(body.ValidTo!.Value), now), accounts, clock, ct);

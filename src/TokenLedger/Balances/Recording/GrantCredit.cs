@@ -5,11 +5,13 @@ using Microsoft.AspNetCore.Routing;
 using NodaTime;
 using System.Security.Claims;
 using TokenLedger.Access;
+using TokenLedger.Idempotency;
 using TokenLedger.Infrastructure;
 
 namespace TokenLedger.Balances.Recording;
 
 /// <summary>Promotional credit: pays before the wallet, soonest expiry first (higher priority first on equal expiry), and leaves at its expiry.</summary>
+[Idempotent(KeyRequired = true)]
 public sealed record GrantCredit(decimal Amount, string? Currency, DateTimeOffset? ExpiresAt, int Priority, string? Reason, string? RequestId)
 {
     public sealed class Validator : AbstractValidator<GrantCredit>
@@ -29,9 +31,9 @@ public sealed record GrantCredit(decimal Amount, string? Currency, DateTimeOffse
         app.MapPost("/api/tenants/{tenantId}/credits", Handle).RequireAuthorization(Policies.Finance).WithTags("Balances")
             .WithSummary("Grant promotional credit with an expiry and a priority");
 
-    public static Task<IResult> Handle(string tenantId, GrantCredit body, AccountCommands accounts, IClock clock, CancellationToken ct)
+    public static Task<IResult> Handle(string tenantId, GrantCredit body, AccountCommands accounts, IClock clock, HttpContext http, CancellationToken ct)
     {
-        var id = body.RequestId ?? AccountEndpoint.NewId("credit");
+        var id = http.RequiredIdempotencyKey();
         return AccountEndpoint.RecordAsync(body, new Validator(clock.GetCurrentInstant()), tenantId, id, body.Currency,
             now => new CreditGranted(tenantId, id, body.Amount, body.Currency!, Instant.FromDateTimeOffset(body.ExpiresAt!.Value), body.Priority, body.Reason!, now), accounts, clock, ct);
     }

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using NodaTime;
 using TokenLedger.Pricing.RatingUnratedUsage;
-using Wolverine;
 using TokenLedger.Access;
 using TokenLedger.Infrastructure;
 using TokenLedger.Pricing.PriceBooks;
@@ -44,26 +43,30 @@ public static class PutDistributorEndpoint
             .WithTags("Distributors")
             .WithSummary("Register a distributor (or 'house') and the wholesale price book its upstream usage is rated at");
 
-    public static async Task<IResult> Handle(string distributorId, PutDistributorRequest body, IDocumentSession session, IClock clock, IMessageBus bus, CancellationToken ct)
+    public static async Task<IResult> Handle(string distributorId, PutDistributorRequest body, IQuerySession query, LedgerWrites writes, IClock clock, CancellationToken ct)
     {
         var command = new PutDistributor(distributorId, body.Name ?? "", body.WholesalePriceBookId);
         var validation = new PutDistributor.Validator().Validate(command);
         if (!validation.IsValid) return Problems.Validation(validation);
-        if (command.WholesalePriceBookId is { } book && await session.LoadAsync<PriceBook>(PriceBookStreams.For(book), ct) is null)
+        if (command.WholesalePriceBookId is { } book && await query.LoadAsync<PriceBook>(PriceBookStreams.For(book), ct) is null)
             return Problems.BadRequest("wholesalePriceBookId", $"price book '{book}' does not exist");
 
         var key = DistributorStreams.For(distributorId);
-        var current = await session.LoadAsync<Distributor>(key, ct);
-        var events = PutDistributor.Decide(current, command, clock.GetCurrentInstant());
-        if (events.Length > 0)
+        return await writes.DecideAsync(async (write, token) =>
         {
-            session.StartOrAppend<Distributor>(key, exists: current is not null, events);
-            RatingCatalogRevision.Bump(session);
-            await session.SaveChangesAsync(ct);
-            await bus.PublishAsync(new RateUnratedUsage(DistributorId: distributorId));
-        }
-        var saved = (await session.LoadAsync<Distributor>(key, ct))!;
-        var response = new DistributorResponse(saved.DistributorId, saved.Name, saved.WholesalePriceBookId);
-        return current is null ? Results.Created($"/api/distributors/{distributorId}", response) : Results.Ok(response);
+            var stream = await write.Session.Events.FetchForWriting<Distributor>(key, token);
+            var current = stream.Aggregate;
+            var events = PutDistributor.Decide(current, command, clock.GetCurrentInstant());
+            if (events.Length > 0)
+            {
+                stream.AppendMany(events);
+                RatingCatalogRevision.Bump(write.Session);
+                await write.Outbox.PublishAsync(new RateUnratedUsage(DistributorId: distributorId));
+                await write.Session.SaveChangesAsync(token);
+            }
+            var saved = (await write.Session.LoadAsync<Distributor>(key, token))!;
+            var response = new DistributorResponse(saved.DistributorId, saved.Name, saved.WholesalePriceBookId);
+            return current is null ? Results.Created($"/api/distributors/{distributorId}", response) : Results.Ok(response);
+        }, ct);
     }
 }

@@ -32,11 +32,12 @@ public sealed record SetBreakEven(decimal InputPerMillion, decimal CachedInputPe
     public static async Task<IResult> Handle(string distributorId, string model, SetBreakEven body, ClaimsPrincipal user, IDocumentSession session, IClock clock, CancellationToken ct)
     {
         var key = DistributorStreams.For(distributorId);
-        if (!user.MayActForDistributor(distributorId) || await session.LoadAsync<Distributor>(key, ct) is null) return Problems.NotFound($"Distributor '{distributorId}' was not found");
+        var stream = await session.Events.FetchForWriting<Distributor>(key, ct);
+        if (!user.MayActForDistributor(distributorId) || stream.Aggregate is null) return Problems.NotFound($"Distributor '{distributorId}' was not found");
         var validation = new Validator().Validate(body);
         if (!validation.IsValid) return Problems.Validation(validation);
         var prices = new TokenPrices(body.InputPerMillion, body.CachedInputPerMillion, body.CacheWritePerMillion, body.OutputPerMillion);
-        session.Events.Append(key, new BreakEvenCostSet(distributorId, model, prices, clock.GetCurrentInstant()));
+        stream.AppendOne(new BreakEvenCostSet(distributorId, model, prices, clock.GetCurrentInstant()));
         await session.SaveChangesAsync(ct);
         return Results.Ok(await session.LoadAsync<Distributor>(key, ct));
     }

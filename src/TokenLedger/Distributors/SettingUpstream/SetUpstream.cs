@@ -8,7 +8,7 @@ using TokenLedger.Access;
 using TokenLedger.Infrastructure;
 using TokenLedger.Pricing.RatingUnratedUsage;
 using TokenLedger.Pricing.RatingUsage;
-using Wolverine;
+using Wolverine.Marten;
 
 namespace TokenLedger.Distributors.SettingUpstream;
 
@@ -34,13 +34,13 @@ public sealed record SetUpstream(string? ParentDistributorId, decimal? Commissio
         app.MapPut("/api/distributors/{distributorId}/upstream", Handle).RequireAuthorization(Policies.Operator).WithTags("Distributors")
             .WithSummary("Place a distributor in a chain from an instant: under a parent distributor (price-book or commission hop) or directly under the provider");
 
-    public static async Task<IResult> Handle(string distributorId, SetUpstream body, IDocumentSession session, IClock clock, IMessageBus bus, CancellationToken ct)
+    public static async Task<IResult> Handle(string distributorId, SetUpstream body, IDocumentSession session, IClock clock, IMartenOutbox outbox, CancellationToken ct)
     {
         var validation = new Validator().Validate(body);
         if (!validation.IsValid) return Problems.Validation(validation);
         var key = DistributorStreams.For(distributorId);
-        var distributor = await session.LoadAsync<Distributor>(key, ct);
-        if (distributor is null) return Problems.NotFound($"Distributor '{distributorId}' was not found");
+        var stream = await session.Events.FetchForWriting<Distributor>(key, ct);
+        if (stream.Aggregate is null) return Problems.NotFound($"Distributor '{distributorId}' was not found");
         if (body.ParentDistributorId is { } parentId)
         {
             if (parentId == distributorId) return Problems.BadRequest("parentDistributorId", "a distributor cannot buy from itself");
@@ -52,10 +52,11 @@ public sealed record SetUpstream(string? ParentDistributorId, decimal? Commissio
                 return Problems.BadRequest("parentDistributorId", $"a chain has at most {ChainRating.MaxDepth} distributors");
         }
 
-        session.Events.Append(key, new DistributorUpstreamSet(distributorId, body.ParentDistributorId, body.CommissionPercent, body.EffectiveFrom!.Value, clock.GetCurrentInstant()));
+        stream.AppendOne(new DistributorUpstreamSet(distributorId, body.ParentDistributorId, body.CommissionPercent, body.EffectiveFrom!.Value, clock.GetCurrentInstant()));
         RatingCatalogRevision.Bump(session);
+        outbox.Enroll(session);
+        await outbox.PublishAsync(new RateUnratedUsage(DistributorId: distributorId));
         await session.SaveChangesAsync(ct);
-        await bus.PublishAsync(new RateUnratedUsage(DistributorId: distributorId));
         return Results.Ok(await session.LoadAsync<Distributor>(key, ct));
     }
 

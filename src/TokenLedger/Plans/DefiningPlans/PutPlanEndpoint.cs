@@ -17,19 +17,23 @@ public static class PutPlanEndpoint
         app.MapGet("/api/plans/{planId}", Get).WithTags("Plans").WithSummary("A plan's current terms");
     }
 
-    public static async Task<IResult> Put(string planId, PutPlanBody body, IDocumentSession session, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Put(string planId, PutPlanBody body, LedgerWrites writes, IClock clock, CancellationToken ct)
     {
         var command = new PutPlan(planId, body.Name, body.Currency, body.MonthlyFee, body.IntroFee, body.IntroMonths, body.Models, body.Caps, body.OveragePolicy);
         var validation = new PutPlan.Validator().Validate(command);
         if (!validation.IsValid) return Problems.Validation(validation);
         var streamKey = PlanStreams.For(planId);
-        var current = await session.LoadAsync<Plan>(streamKey, ct);
-        if (current is not null && current.Currency != command.Currency)
-            return Problems.BadRequest("currency", $"plan '{planId}' is billed in {current.Currency}; a plan's currency cannot change");
-        session.StartOrAppend<Plan>(streamKey, exists: current is not null, command.ToEvent(clock.GetCurrentInstant()));
-        await session.SaveChangesAsync(ct);
-        var plan = await session.LoadAsync<Plan>(streamKey, ct);
-        return current is null ? Results.Created($"/api/plans/{planId}", plan) : Results.Ok(plan);
+        return await writes.DecideAsync(async (write, token) =>
+        {
+            var stream = await write.Session.Events.FetchForWriting<Plan>(streamKey, token);
+            var current = stream.Aggregate;
+            if (current is not null && current.Currency != command.Currency)
+                return Problems.BadRequest("currency", $"plan '{planId}' is billed in {current.Currency}; a plan's currency cannot change");
+            stream.AppendOne(command.ToEvent(clock.GetCurrentInstant()));
+            await write.Session.SaveChangesAsync(token);
+            var plan = await write.Session.LoadAsync<Plan>(streamKey, token);
+            return current is null ? Results.Created($"/api/plans/{planId}", plan) : Results.Ok(plan);
+        }, ct);
     }
 
     public static async Task<IResult> Get(string planId, IQuerySession session, CancellationToken ct) =>

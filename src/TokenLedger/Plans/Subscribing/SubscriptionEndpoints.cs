@@ -3,55 +3,58 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using NodaTime;
-using System.Security.Claims;
 using TokenLedger.Access;
 using TokenLedger.Balances;
 using TokenLedger.Balances.Recording;
+using TokenLedger.Idempotency;
 using TokenLedger.Infrastructure;
 
 namespace TokenLedger.Plans.Subscribing;
 
+[Idempotent]
 public sealed record SubscriptionRequest(string? PlanId);
 
-/// <summary>Subscribe (POST), change plan mid-period with proration (PUT), cancel at period end (DELETE). Operators, finance, or the tenant's own key.</summary>
+/// <summary>
+/// Subscribe (POST), change plan mid-period with proration (PUT), cancel at period end (DELETE). Operator and finance
+/// keys only: a tenant's own key is read-only, so a customer cannot move its own plan or restart an intro price.
+/// </summary>
 public static class SubscriptionEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
         const string route = "/api/tenants/{tenantId}/subscription";
-        app.MapPost(route, Subscribe).WithTags("Plans").WithSummary("Subscribe the tenant to a plan from now; the first period's fee (intro price if any) is charged");
-        app.MapPut(route, Change).WithTags("Plans").WithSummary("Move the subscription to another plan now, prorated by the unused share of the period");
-        app.MapDelete(route, Cancel).WithTags("Plans").WithSummary("End the subscription at the end of the current period");
+        app.MapPost(route, Subscribe).RequireAuthorization(Policies.Finance).WithTags("Plans").WithSummary("Subscribe the tenant to a plan from now; the first period's fee (intro price if any) is charged");
+        app.MapPut(route, Change).RequireAuthorization(Policies.Finance).WithTags("Plans").WithSummary("Move the subscription to another plan now, prorated by the unused share of the period");
+        app.MapDelete(route, Cancel).RequireAuthorization(Policies.Finance).WithTags("Plans").WithSummary("End the subscription at the end of the current period");
     }
 
-    public static async Task<IResult> Subscribe(string tenantId, SubscriptionRequest body, ClaimsPrincipal user, IQuerySession session, AccountCommands accounts, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Subscribe(string tenantId, SubscriptionRequest body, IQuerySession session, AccountCommands accounts, IClock clock, CancellationToken ct)
     {
-        var (problem, account) = await CheckAsync(tenantId, body.PlanId, user, session, accounts, ct);
+        var (problem, account) = await CheckAsync(tenantId, body.PlanId, session, accounts, ct);
         if (problem is not null) return problem;
         if (account?.Subscription is { } s) return Conflict($"tenant '{tenantId}' is already subscribed to '{s.PlanId}'; use PUT to change plan");
         return await Record(tenantId, accounts, clock, now => new PlanSubscriptionRequested(tenantId, body.PlanId!, now), ct);
     }
 
-    public static async Task<IResult> Change(string tenantId, SubscriptionRequest body, ClaimsPrincipal user, IQuerySession session, AccountCommands accounts, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Change(string tenantId, SubscriptionRequest body, IQuerySession session, AccountCommands accounts, IClock clock, CancellationToken ct)
     {
-        var (problem, account) = await CheckAsync(tenantId, body.PlanId, user, session, accounts, ct);
+        var (problem, account) = await CheckAsync(tenantId, body.PlanId, session, accounts, ct);
         if (problem is not null) return problem;
         if (account?.Subscription is null) return Conflict($"tenant '{tenantId}' has no subscription; use POST to subscribe");
         if (account.Subscription.PlanId == body.PlanId) return Conflict($"tenant '{tenantId}' is already on '{body.PlanId}'");
         return await Record(tenantId, accounts, clock, now => new PlanChangeRequested(tenantId, body.PlanId!, now), ct);
     }
 
-    public static async Task<IResult> Cancel(string tenantId, ClaimsPrincipal user, IQuerySession session, AccountCommands accounts, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Cancel(string tenantId, IQuerySession session, AccountCommands accounts, IClock clock, CancellationToken ct)
     {
-        if (!user.MayReadTenant(tenantId) || await accounts.TenantAsync(tenantId, ct) is null) return Problems.NotFound($"Tenant '{tenantId}' was not found");
+        if (await accounts.TenantAsync(tenantId, ct) is null) return Problems.NotFound($"Tenant '{tenantId}' was not found");
         var account = await accounts.DecidedAsync(tenantId, ct);
         if (account?.Subscription is null) return Conflict($"tenant '{tenantId}' has no subscription");
         return await Record(tenantId, accounts, clock, now => new PlanCancellationRequested(tenantId, now), ct);
     }
 
-    private static async Task<(IResult?, TenantAccount?)> CheckAsync(string tenantId, string? planId, ClaimsPrincipal user, IQuerySession session, AccountCommands accounts, CancellationToken ct)
+    private static async Task<(IResult?, TenantAccount?)> CheckAsync(string tenantId, string? planId, IQuerySession session, AccountCommands accounts, CancellationToken ct)
     {
-        if (!user.MayReadTenant(tenantId)) return (Problems.NotFound($"Tenant '{tenantId}' was not found"), null);
         var tenant = await accounts.TenantAsync(tenantId, ct);
         if (tenant is null) return (Problems.NotFound($"Tenant '{tenantId}' was not found"), null);
         if (string.IsNullOrEmpty(planId)) return (Problems.BadRequest("planId", "planId is required"), null);

@@ -6,12 +6,14 @@ using Microsoft.AspNetCore.Routing;
 using NodaTime;
 using TokenLedger.Access;
 using TokenLedger.Balances.Recording;
+using TokenLedger.Idempotency;
 using TokenLedger.Infrastructure;
 using TokenLedger.Prepayment.GettingPrepayment;
 
 namespace TokenLedger.Prepayment.RecordingDeposits;
 
 /// <summary>A deposit paid upstream; <c>provider</c> omitted or empty makes it the general deposit. requestId makes a retry safe.</summary>
+[Idempotent(KeyRequired = true)]
 public sealed record RecordDeposit(string? Provider, decimal Amount, string? Currency, Instant? PaidAt, string? Reference, decimal? VolumeDiscountPercent, string? RequestId)
 {
     public sealed class Validator : AbstractValidator<RecordDeposit>
@@ -31,7 +33,7 @@ public sealed record RecordDeposit(string? Provider, decimal Amount, string? Cur
         app.MapPost("/api/distributors/{distributorId}/deposits", Handle).Produces<PrepaymentView>().WithTags("Prepayment")
             .WithSummary("Record a deposit paid to an upstream provider; the wholesale cost of rated usage draws it down");
 
-    public static async Task<IResult> Handle(string distributorId, RecordDeposit body, ClaimsPrincipal user, UpstreamCommands upstream, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Handle(string distributorId, RecordDeposit body, ClaimsPrincipal user, UpstreamCommands upstream, IClock clock, HttpContext http, CancellationToken ct)
     {
         if (!user.MayActForDistributor(distributorId)) return Problems.NotFound($"Distributor '{distributorId}' was not found");
         var validation = new Validator().Validate(body);
@@ -40,7 +42,7 @@ public sealed record RecordDeposit(string? Provider, decimal Amount, string? Cur
         var now = clock.GetCurrentInstant();
         if (body.PaidAt > now) return Problems.BadRequest("paidAt", "paidAt is in the future");
 
-        var id = body.RequestId ?? AccountEndpoint.NewId("deposit");
+        var id = http.RequiredIdempotencyKey();
         var fact = new UpstreamDepositRecorded(distributorId, body.Provider ?? "", id, body.Amount, body.Currency!, body.PaidAt!.Value,
             body.Reference, body.VolumeDiscountPercent, now, user.KeyId());
         var account = await upstream.AppendAsync(distributorId, id, fact, ct);

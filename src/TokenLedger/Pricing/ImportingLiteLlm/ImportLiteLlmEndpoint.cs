@@ -11,7 +11,6 @@ using TokenLedger.Pricing.PriceBooks;
 using TokenLedger.Pricing.PuttingPriceBook;
 using TokenLedger.Pricing.RatingUnratedUsage;
 using TokenLedger.Pricing.RatingUsage;
-using Wolverine;
 
 namespace TokenLedger.Pricing.ImportingLiteLlm;
 
@@ -32,8 +31,8 @@ public static class ImportLiteLlmEndpoint
             .WithTags("Pricing")
             .WithSummary("Import LiteLLM's price file as a new USD version (?effectiveFrom=RFC3339, default now); unmapped models are reported");
 
-    public static async Task<IResult> Handle(string priceBookId, string? effectiveFrom, HttpRequest request, IDocumentSession session,
-        IClock clock, IMessageBus bus, ILogger<LiteLlmImportResponse> logger, CancellationToken ct)
+    public static async Task<IResult> Handle(string priceBookId, string? effectiveFrom, HttpRequest request, LedgerWrites writes,
+        IClock clock, ILogger<LiteLlmImportResponse> logger, CancellationToken ct)
     {
         if (!LedgerIds.IsValid(priceBookId)) return Problems.BadRequest("priceBookId", LedgerIds.Rule("priceBookId"));
         var from = clock.GetCurrentInstant();
@@ -58,18 +57,20 @@ public static class ImportLiteLlmEndpoint
             return Problems.BadRequest("body", $"the body is not LiteLLM price JSON: {e.Message}");
         }
 
-        var key = PriceBookStreams.For(priceBookId);
-        var current = await session.LoadAsync<PriceBook>(key, ct);
-        if (current is not null && current.Currency != LiteLlmImportResult.Currency)
-            return Problems.BadRequest("priceBookId", $"price book '{priceBookId}' is in {current.Currency}; LiteLLM prices are in USD");
         if (result.Prices.Count == 0) return Problems.BadRequest("body", "no model in the file had a price that could be mapped");
-
-        var version = result.ToVersion(priceBookId, current?.NextVersion ?? 1, from);
-        var published = new PriceBookVersionPublished(version, clock.GetCurrentInstant());
-        session.StartOrAppend<PriceBook>(key, exists: current is not null, published);
-        RatingCatalogRevision.Bump(session);
-        await session.SaveChangesAsync(ct);
-        await bus.PublishAsync(new RateUnratedUsage(PriceBookId: priceBookId));
+        var key = PriceBookStreams.For(priceBookId);
+        var version = await writes.DecideAsync(async (write, token) =>
+        {
+            var stream = await write.Session.Events.FetchForWriting<PriceBook>(key, token);
+            if (stream.Aggregate is { } current && current.Currency != LiteLlmImportResult.Currency) return null;
+            var decided = result.ToVersion(priceBookId, stream.Aggregate?.NextVersion ?? 1, from);
+            stream.AppendOne(new PriceBookVersionPublished(decided, clock.GetCurrentInstant()));
+            RatingCatalogRevision.Bump(write.Session);
+            await write.Outbox.PublishAsync(new RateUnratedUsage(PriceBookId: priceBookId));
+            await write.Session.SaveChangesAsync(token);
+            return decided;
+        }, ct);
+        if (version is null) return Problems.BadRequest("priceBookId", $"price book '{priceBookId}' is not in USD; LiteLLM prices are in USD");
 
         return Results.Ok(new LiteLlmImportResponse(priceBookId, version.Version, result.EntriesRead, result.Prices.Count,
             result.Unmapped, result.FieldsNotMapped, result.Warnings));

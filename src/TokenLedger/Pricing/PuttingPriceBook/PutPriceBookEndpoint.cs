@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using NodaTime;
 using TokenLedger.Pricing.RatingUnratedUsage;
-using Wolverine;
 using TokenLedger.Access;
 using TokenLedger.Infrastructure;
 using TokenLedger.Pricing.PriceBooks;
@@ -44,28 +43,32 @@ public static class PutPriceBookEndpoint
             .WithTags("Pricing").WithSummary("A price book with every version ever published");
     }
 
-    public static async Task<IResult> Put(string priceBookId, PutPriceBookRequest body, IDocumentSession session, IClock clock, IMessageBus bus, CancellationToken ct)
+    public static async Task<IResult> Put(string priceBookId, PutPriceBookRequest body, LedgerWrites writes, IClock clock, CancellationToken ct)
     {
         if (!LedgerIds.IsValid(priceBookId)) return Problems.BadRequest("priceBookId", LedgerIds.Rule("priceBookId"));
         var validation = new PutPriceBookRequest.Validator().Validate(body);
         if (!validation.IsValid) return Problems.Validation(validation);
 
         var key = PriceBookStreams.For(priceBookId);
-        var current = await session.LoadAsync<PriceBook>(key, ct);
-        if (current is not null && current.Currency != body.Currency)
-            return Problems.BadRequest("currency", $"price book '{priceBookId}' is in {current.Currency}; a version cannot change its currency");
-
-        var events = PublishPriceBookVersion.Decide(current, priceBookId, body, clock.GetCurrentInstant());
-        if (events.Length > 0)
+        return await writes.DecideAsync(async (write, token) =>
         {
-            session.StartOrAppend<PriceBook>(key, exists: current is not null, events);
-            RatingCatalogRevision.Bump(session);
-            await session.SaveChangesAsync(ct);
-            await bus.PublishAsync(new RateUnratedUsage(PriceBookId: priceBookId));
-        }
-        var saved = (await session.LoadAsync<PriceBook>(key, ct))!;
-        var response = Describe(saved);
-        return current is null ? Results.Created($"/api/price-books/{priceBookId}", response) : Results.Ok(response);
+            var stream = await write.Session.Events.FetchForWriting<PriceBook>(key, token);
+            var current = stream.Aggregate;
+            if (current is not null && current.Currency != body.Currency)
+                return Problems.BadRequest("currency", $"price book '{priceBookId}' is in {current.Currency}; a version cannot change its currency");
+
+            var events = PublishPriceBookVersion.Decide(current, priceBookId, body, clock.GetCurrentInstant());
+            if (events.Length > 0)
+            {
+                stream.AppendMany(events);
+                RatingCatalogRevision.Bump(write.Session);
+                await write.Outbox.PublishAsync(new RateUnratedUsage(PriceBookId: priceBookId));
+                await write.Session.SaveChangesAsync(token);
+            }
+            var saved = (await write.Session.LoadAsync<PriceBook>(key, token))!;
+            var response = Describe(saved);
+            return current is null ? Results.Created($"/api/price-books/{priceBookId}", response) : Results.Ok(response);
+        }, ct);
     }
 
     public static async Task<IResult> Get(string priceBookId, IQuerySession session, CancellationToken ct) =>

@@ -7,6 +7,7 @@ using NodaTime;
 using TokenLedger.Access;
 using TokenLedger.Balances;
 using TokenLedger.Balances.Recording;
+using TokenLedger.Idempotency;
 using TokenLedger.Infrastructure;
 using TokenLedger.Receivables.Dunning;
 
@@ -16,6 +17,7 @@ namespace TokenLedger.Receivables.RecordingPayments;
 /// A payment received from the tenant. <c>reference</c> (the bank or gateway reference) identifies it: the same reference
 /// is applied once per tenant, a repeat returns the first result. <c>invoiceNumber</c> names the invoice it pays, if any.
 /// </summary>
+[Idempotent(KeyRequired = true, NaturalKey = "reference")]
 public sealed record RecordPayment(decimal Amount, string? Currency, DateTimeOffset? ReceivedAt, string? Method, string? Reference, string? InvoiceNumber)
 {
     public sealed class Validator : AbstractValidator<RecordPayment>

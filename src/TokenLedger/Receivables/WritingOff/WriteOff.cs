@@ -5,12 +5,14 @@ using Microsoft.AspNetCore.Routing;
 using System.Security.Claims;
 using TokenLedger.Access;
 using TokenLedger.Balances.Recording;
+using TokenLedger.Idempotency;
 using TokenLedger.Infrastructure;
 using TokenLedger.Receivables.Dunning;
 
 namespace TokenLedger.Receivables.WritingOff;
 
 /// <summary>Write off part or all of an invoice's open amount as uncollectable; the approver is the calling key. requestId makes a retry safe.</summary>
+[Idempotent(KeyRequired = true)]
 public sealed record WriteOff(string? InvoiceNumber, decimal Amount, string? Reason, string? RequestId)
 {
     public sealed class Validator : AbstractValidator<WriteOff>
@@ -29,11 +31,11 @@ public sealed record WriteOff(string? InvoiceNumber, decimal Amount, string? Rea
             .Produces<InvoiceWrittenOff>(StatusCodes.Status201Created).Produces<InvoiceWrittenOff>()
             .WithSummary("Write off an amount of an invoice as uncollectable, with a reason; the calling key is the approver");
 
-    public static Task<IResult> Handle(string tenantId, WriteOff body, ClaimsPrincipal user, ReceivablesCommands receivables, CancellationToken ct)
+    public static Task<IResult> Handle(string tenantId, WriteOff body, ClaimsPrincipal user, ReceivablesCommands receivables, HttpContext http, CancellationToken ct)
     {
         var validation = new Validator().Validate(body);
         if (!validation.IsValid) return Task.FromResult(Problems.Validation(validation));
-        var id = $"{tenantId}:write-off:{body.RequestId ?? Guid.CreateVersion7().ToString("N")}";
+        var id = $"{tenantId}:write-off:{http.RequiredIdempotencyKey()}";
         return receivables.RunAsync(tenantId, context => Decide(body, id, context, user.KeyId()), ct);
     }
 

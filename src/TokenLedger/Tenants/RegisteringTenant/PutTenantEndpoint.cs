@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using NodaTime;
 using TokenLedger.Pricing.RatingUnratedUsage;
-using Wolverine;
+using Npgsql;
 using TokenLedger.Access;
 using TokenLedger.Infrastructure;
 using TokenLedger.Pricing.PriceBooks;
@@ -25,35 +25,48 @@ public static class PutTenantEndpoint
         app.MapPut("/api/tenants/{tenantId}", Handle)
             .RequireAuthorization(Policies.Operator)
             .WithTags("Tenants")
-            .WithSummary("Register a tenant or change its name, billing zone (default Asia/Shanghai), currency (default CNY) or retail price book");
+            .WithSummary("Register a tenant or change its name or retail price book; fields left out keep their values (on registration: zone Asia/Shanghai, currency CNY). Zone and currency are fixed once the tenant has activity (409)");
 
-    public static async Task<IResult> Handle(string tenantId, PutTenantRequest body, IDocumentSession session, IClock clock, IMessageBus bus, CancellationToken ct)
+    public static async Task<IResult> Handle(string tenantId, PutTenantRequest body, LedgerWrites writes, NpgsqlDataSource db, IClock clock, CancellationToken ct)
     {
-        var command = new PutTenant(tenantId, body.Name ?? "", body.TimeZone, body.Currency, body.RetailPriceBookId);
+        var command = new PutTenant(tenantId, body.Name, body.TimeZone, body.Currency, body.RetailPriceBookId);
         var validation = new PutTenant.Validator().Validate(command);
         if (!validation.IsValid) return Problems.Validation(validation);
         var streamKey = TenantStreams.For(tenantId);
-        var current = await session.LoadAsync<Tenant>(streamKey, ct);
-        // The book in force after this request (the new one, or the one kept) must bill in the tenant's currency.
-        if ((command.RetailPriceBookId ?? current?.RetailPriceBookId) is { } bookId)
+        return await writes.DecideAsync(async (write, token) =>
         {
-            var book = await session.LoadAsync<PriceBook>(PriceBookStreams.For(bookId), ct);
-            if (book is null) return Problems.BadRequest("retailPriceBookId", $"price book '{bookId}' does not exist");
-            if (book.Currency != command.CurrencyCode)
-                return Problems.BadRequest("retailPriceBookId",
-                    $"price book '{bookId}' is in {book.Currency} but the tenant is billed in {command.CurrencyCode}; send a retailPriceBookId in {command.CurrencyCode} with the currency change");
-        }
-        var events = PutTenant.Decide(current, command, clock.GetCurrentInstant());
-        if (events.Length > 0)
-        {
-            session.StartOrAppend<Tenant>(streamKey, exists: current is not null, events);
-            if (events.OfType<TenantRetailPriceBookAssigned>().Any()) RatingCatalogRevision.Bump(session);
-            await session.SaveChangesAsync(ct);
-            await bus.PublishAsync(new RateUnratedUsage(TenantId: tenantId));
-        }
+            var stream = await write.Session.Events.FetchForWriting<Tenant>(streamKey, token);
+            var current = stream.Aggregate;
+            var activity = current is null ? null : await TenantActivity.FirstAsync(write.Session, db, tenantId, token);
+            switch (command.Refusal(current, activity))
+            {
+                case TenantRefusal.Invalid invalid: return Problems.BadRequest(invalid.Field, invalid.Reason);
+                case TenantRefusal.Locked locked: return Problems.Conflict(locked.Detail);
+            }
+            if (await PriceBookMismatchAsync(write.Session, command, current, token) is { } mismatch) return mismatch;
 
-        var tenant = await session.LoadAsync<Tenant>(streamKey, ct);
-        var response = TenantResponse.From(tenant!);
-        return current is null ? Results.Created($"/api/tenants/{tenantId}", response) : Results.Ok(response);
+            var events = PutTenant.Decide(current, command, clock.GetCurrentInstant());
+            if (events.Length > 0)
+            {
+                stream.AppendMany(events);
+                if (events.OfType<TenantRetailPriceBookAssigned>().Any()) RatingCatalogRevision.Bump(write.Session);
+                await write.Outbox.PublishAsync(new RateUnratedUsage(TenantId: tenantId));
+                await write.Session.SaveChangesAsync(token);
+            }
+            var tenant = await write.Session.LoadAsync<Tenant>(streamKey, token);
+            var response = TenantResponse.From(tenant!);
+            return current is null ? Results.Created($"/api/tenants/{tenantId}", response) : Results.Ok(response);
+        }, ct);
+    }
+
+    /// <summary>The book in force after this request (the new one, or the one kept) must bill in the tenant's currency.</summary>
+    private static async Task<IResult?> PriceBookMismatchAsync(IQuerySession session, PutTenant command, Tenant? current, CancellationToken ct)
+    {
+        if ((command.RetailPriceBookId ?? current?.RetailPriceBookId) is not { } bookId) return null;
+        var currency = command.ProfileAfter(current).Currency;
+        var book = await session.LoadAsync<PriceBook>(PriceBookStreams.For(bookId), ct);
+        if (book is null) return Problems.BadRequest("retailPriceBookId", $"price book '{bookId}' does not exist");
+        return book.Currency == currency ? null : Problems.BadRequest("retailPriceBookId",
+            $"price book '{bookId}' is in {book.Currency} but the tenant is billed in {currency}; send a retailPriceBookId in {currency} with the currency change");
     }
 }

@@ -54,13 +54,42 @@ public class putting_a_tenant
     }
 
     [Fact]
-    public void omitting_zone_and_currency_for_a_tenant_with_others_puts_back_the_defaults()
+    public void omitting_zone_and_currency_keeps_the_tenants_own()
     {
         var berlin = Acme with { TimeZone = "Europe/Berlin", Currency = "EUR" };
 
-        var events = PutTenant.Decide(berlin, new PutTenant("acme", "Acme Ltd", null, null), Now);
+        PutTenant.Decide(berlin, new PutTenant("acme", "Acme Ltd", null, null), Now).ShouldBeEmpty();
+    }
 
-        events.ShouldBe([new TenantProfileChanged("acme", "Acme Ltd", "Asia/Shanghai", "CNY", Now)]);
+    [Fact]
+    public void omitting_the_name_keeps_it()
+    {
+        PutTenant.Decide(Acme, new PutTenant("acme", null, null, null, "retail-cny"), Now)
+            .ShouldBe([new TenantRetailPriceBookAssigned("acme", "retail-cny", Now)]);
+    }
+
+    [Fact]
+    public void registering_without_a_name_is_refused()
+    {
+        new PutTenant("acme", null, null, null).Refusal(null, null).ShouldBeOfType<TenantRefusal.Invalid>().Field.ShouldBe("name");
+    }
+
+    [Theory]
+    [InlineData("Asia/Shanghai", "USD")]
+    [InlineData("Europe/Berlin", "CNY")]
+    [InlineData("Europe/Berlin", null)]
+    public void currency_and_zone_are_fixed_once_the_tenant_has_activity(string zone, string? currency)
+    {
+        var refusal = new PutTenant("acme", null, zone, currency).Refusal(Acme, "usage");
+
+        refusal.ShouldBeOfType<TenantRefusal.Locked>().Detail.ShouldContain("usage");
+    }
+
+    [Fact]
+    public void currency_and_zone_may_change_before_any_activity_and_the_name_always()
+    {
+        new PutTenant("acme", "Acme Group", "Europe/Berlin", "EUR").Refusal(Acme, null).ShouldBeNull();
+        new PutTenant("acme", "Acme Group", "Asia/Shanghai", "CNY").Refusal(Acme, "an invoice").ShouldBeNull();
     }
 
     [Theory]
@@ -141,7 +170,7 @@ public class putting_a_tenant
     [InlineData("   ")]
     public void a_blank_name_fails(string name)
     {
-        ErrorsOf(new PutTenant("acme", name, null, null)).ShouldBe([("Name", "name is required")]);
+        ErrorsOf(new PutTenant("acme", name, null, null)).ShouldBe([("Name", "name must not be empty")]);
     }
 
     [Fact]

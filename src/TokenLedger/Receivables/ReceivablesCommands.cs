@@ -13,12 +13,30 @@ namespace TokenLedger.Receivables;
 /// <summary>What a receivables command sees: the tenant, its receivables stream state and its invoices with what is still open on them.</summary>
 public sealed record ReceivablesContext(Tenant Tenant, ReceivablesAccount Account, IReadOnlyList<OpenInvoice> Invoices, Instant Now);
 
-/// <summary>A command's outcome: events for the receivables stream (and account stream), an earlier identical result, or a refusal.</summary>
+/// <summary>
+/// A command's outcome, in domain terms: events for the receivables stream (and a fact for the account stream) with the
+/// fact recorded, the fact an earlier identical command recorded, or a refusal naming the field. HTTP is the edge's job
+/// (<see cref="ReceivablesAnswers"/>).
+/// </summary>
 public abstract record ReceivablesDecision
 {
-    public sealed record Append(IReadOnlyList<object> Events, IResult Response, object? AccountFact = null) : ReceivablesDecision;
-    public sealed record AlreadyDone(IResult Response) : ReceivablesDecision;
-    public sealed record Refused(IResult Problem) : ReceivablesDecision;
+    public sealed record Append(IReadOnlyList<object> Events, object Recorded, object? AccountFact = null) : ReceivablesDecision;
+    public sealed record AlreadyDone(object Recorded) : ReceivablesDecision;
+    public sealed record Refused(string Field, string Reason) : ReceivablesDecision;
+    public sealed record UnknownTenant(string TenantId) : ReceivablesDecision;
+}
+
+/// <summary>The HTTP answer to a receivables decision: 201 at <c>location</c> for a new fact, 200 for a repeat, 400, 404.</summary>
+public static class ReceivablesAnswers
+{
+    public static IResult ToResult(ReceivablesDecision decision, string location) => decision switch
+    {
+        ReceivablesDecision.Append append => Results.Created(location, append.Recorded),
+        ReceivablesDecision.AlreadyDone done => Results.Ok(done.Recorded),
+        ReceivablesDecision.Refused refused => Infrastructure.Problems.BadRequest(refused.Field, refused.Reason),
+        ReceivablesDecision.UnknownTenant unknown => Infrastructure.Problems.NotFound($"Tenant '{unknown.TenantId}' was not found"),
+        _ => throw new ArgumentOutOfRangeException(nameof(decision)),
+    };
 }
 
 /// <summary>
@@ -28,32 +46,33 @@ public abstract record ReceivablesDecision
 /// </summary>
 public sealed class ReceivablesCommands(IDocumentStore store, IClock clock)
 {
-    public async Task<IResult> RunAsync(string tenantId, Func<ReceivablesContext, ReceivablesDecision> decide, CancellationToken ct)
+    public async Task<ReceivablesDecision> RunAsync(string tenantId, Func<ReceivablesContext, ReceivablesDecision> decide, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             await using var session = store.LightweightSession();
             var tenant = await session.LoadAsync<Tenant>(TenantStreams.For(tenantId), ct);
-            if (tenant is null) return Infrastructure.Problems.NotFound($"Tenant '{tenantId}' was not found");
+            if (tenant is null) return new ReceivablesDecision.UnknownTenant(tenantId);
             var context = await ContextAsync(session, tenant, ct);
             var stream = context.Stream;
-            switch (decide(context.Context))
+            var decision = decide(context.Context);
+            switch (decision)
             {
-                case ReceivablesDecision.Refused refused: return refused.Problem;
-                case ReceivablesDecision.AlreadyDone done: return done.Response;
                 case ReceivablesDecision.Append append:
                     stream.AppendMany(append.Events);
                     if (append.AccountFact is { } fact) session.Events.Append(AccountStreams.For(tenantId), fact);
                     try
                     {
                         await session.SaveChangesAsync(ct);
-                        return append.Response;
+                        return decision;
                     }
                     catch (Exception e) when (attempt < 20 && IsConflict(e))
                     {
                         await Task.Delay(Random.Shared.Next(5, 20 * attempt), ct);
                     }
                     break;
+                default:
+                    return decision;
             }
         }
     }

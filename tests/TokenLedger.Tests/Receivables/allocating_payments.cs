@@ -72,7 +72,7 @@ public sealed class allocating_payments
     {
         var decision = WriteOff.Decide(new WriteOff(A.Number, 60m, "bad debt", null), "w1", Context([A with { Settled = 50m }]), "key-1");
 
-        decision.ShouldBeOfType<ReceivablesDecision.Refused>();
+        decision.ShouldBeOfType<ReceivablesDecision.Refused>().Field.ShouldBe("amount");
     }
 
     private static RecordPayment Payment(decimal amount) =>

@@ -37,18 +37,19 @@ public sealed record RecordPayment(decimal Amount, string? Currency, DateTimeOff
             .Produces<PaymentReceived>(StatusCodes.Status201Created).Produces<PaymentReceived>()
             .WithSummary("Record a payment; it pays the named invoice, then the oldest open invoices, and the rest becomes wallet credit");
 
-    public static Task<IResult> Handle(string tenantId, RecordPayment body, ClaimsPrincipal user, ReceivablesCommands receivables, CancellationToken ct)
+    public static async Task<IResult> Handle(string tenantId, RecordPayment body, ClaimsPrincipal user, ReceivablesCommands receivables, CancellationToken ct)
     {
         var validation = new Validator().Validate(body);
-        if (!validation.IsValid) return Task.FromResult(Problems.Validation(validation));
-        return receivables.RunAsync(tenantId, context => Decide(body, context, user.KeyId()), ct);
+        if (!validation.IsValid) return Problems.Validation(validation);
+        var decision = await receivables.RunAsync(tenantId, context => Decide(body, context, user.KeyId()), ct);
+        return ReceivablesAnswers.ToResult(decision, $"/api/tenants/{tenantId}/payments/{Uri.EscapeDataString(body.Reference!)}");
     }
 
     public static ReceivablesDecision Decide(RecordPayment command, ReceivablesContext context, string recordedBy)
     {
         var (tenant, account, invoices, now) = context;
         var reference = command.Reference!;
-        if (account.Payments.TryGetValue(reference, out var earlier)) return new ReceivablesDecision.AlreadyDone(Results.Ok(earlier));
+        if (account.Payments.TryGetValue(reference, out var earlier)) return new ReceivablesDecision.AlreadyDone(earlier);
         if (command.Currency != tenant.Currency)
             return Refuse("currency", $"tenant '{tenant.TenantId}' is billed in {tenant.Currency}, not {command.Currency}");
         var receivedAt = Instant.FromDateTimeOffset(command.ReceivedAt!.Value);
@@ -62,9 +63,8 @@ public sealed record RecordPayment(decimal Amount, string? Currency, DateTimeOff
             allocations, credit, receivedAt, now, recordedBy);
         var topUp = credit > 0 ? new FundsToppedUp(tenant.TenantId, $"payment:{reference}", credit, tenant.Currency, reference, now, recordedBy) : null;
         var after = context with { Account = account.Apply(payment), Invoices = invoices.Select(i => i with { Settled = i.Settled + allocations.Where(a => a.InvoiceNumber == i.Number).Sum(a => a.Amount) }).ToList() };
-        return new ReceivablesDecision.Append([payment, .. DunningLadder.Reinstate(after)],
-            Results.Created($"/api/tenants/{tenant.TenantId}/payments/{Uri.EscapeDataString(reference)}", payment), topUp);
+        return new ReceivablesDecision.Append([payment, .. DunningLadder.Reinstate(after)], payment, topUp);
     }
 
-    private static ReceivablesDecision Refuse(string field, string message) => new ReceivablesDecision.Refused(Problems.BadRequest(field, message));
+    private static ReceivablesDecision Refuse(string field, string message) => new ReceivablesDecision.Refused(field, message);
 }

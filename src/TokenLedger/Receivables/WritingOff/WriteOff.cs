@@ -31,17 +31,18 @@ public sealed record WriteOff(string? InvoiceNumber, decimal Amount, string? Rea
             .Produces<InvoiceWrittenOff>(StatusCodes.Status201Created).Produces<InvoiceWrittenOff>()
             .WithSummary("Write off an amount of an invoice as uncollectable, with a reason; the calling key is the approver");
 
-    public static Task<IResult> Handle(string tenantId, WriteOff body, ClaimsPrincipal user, ReceivablesCommands receivables, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Handle(string tenantId, WriteOff body, ClaimsPrincipal user, ReceivablesCommands receivables, HttpContext http, CancellationToken ct)
     {
         var validation = new Validator().Validate(body);
-        if (!validation.IsValid) return Task.FromResult(Problems.Validation(validation));
+        if (!validation.IsValid) return Problems.Validation(validation);
         var id = $"{tenantId}:write-off:{http.RequiredIdempotencyKey()}";
-        return receivables.RunAsync(tenantId, context => Decide(body, id, context, user.KeyId()), ct);
+        var decision = await receivables.RunAsync(tenantId, context => Decide(body, id, context, user.KeyId()), ct);
+        return ReceivablesAnswers.ToResult(decision, $"/api/tenants/{tenantId}/write-offs");
     }
 
     public static ReceivablesDecision Decide(WriteOff command, string writeOffId, ReceivablesContext context, string approvedBy)
     {
-        if (context.Account.WriteOffs.TryGetValue(writeOffId, out var earlier)) return new ReceivablesDecision.AlreadyDone(Results.Ok(earlier));
+        if (context.Account.WriteOffs.TryGetValue(writeOffId, out var earlier)) return new ReceivablesDecision.AlreadyDone(earlier);
         var invoice = context.Invoices.FirstOrDefault(i => i.Number == command.InvoiceNumber);
         if (invoice is null)
             return Refuse("invoiceNumber", $"tenant '{context.Tenant.TenantId}' has no invoice {command.InvoiceNumber} with an amount due");
@@ -53,9 +54,8 @@ public sealed record WriteOff(string? InvoiceNumber, decimal Amount, string? Rea
             Account = context.Account.Apply(writtenOff),
             Invoices = context.Invoices.Select(i => i.Number == invoice.Number ? i with { Settled = i.Settled + command.Amount } : i).ToList(),
         };
-        return new ReceivablesDecision.Append([writtenOff, .. DunningLadder.Reinstate(after)],
-            Results.Created($"/api/tenants/{context.Tenant.TenantId}/write-offs", writtenOff));
+        return new ReceivablesDecision.Append([writtenOff, .. DunningLadder.Reinstate(after)], writtenOff);
     }
 
-    private static ReceivablesDecision Refuse(string field, string message) => new ReceivablesDecision.Refused(Problems.BadRequest(field, message));
+    private static ReceivablesDecision Refuse(string field, string message) => new ReceivablesDecision.Refused(field, message);
 }

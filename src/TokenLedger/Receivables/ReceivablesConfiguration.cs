@@ -1,9 +1,5 @@
 using JasperFx.Events.Projections;
 using Marten;
-using Microsoft.AspNetCore.Routing;
-using TokenLedger.Receivables.GettingReceivables;
-using TokenLedger.Receivables.RecordingPayments;
-using TokenLedger.Receivables.WritingOff;
 
 namespace TokenLedger.Receivables;
 
@@ -13,14 +9,5 @@ public static class ReceivablesConfiguration
     {
         opts.Projections.Snapshot<ReceivablesAccount>(SnapshotLifecycle.Inline);
         opts.Projections.Add(new ReceivablesProjection(schema), ProjectionLifecycle.Inline);
-    }
-
-    public static void MapReceivables(this IEndpointRouteBuilder app)
-    {
-        RecordPayment.Map(app);
-        WriteOff.Map(app);
-        GetReceivables.Map(app);
-        AssessingRisk.GetRisk.Map(app);
-        Dunning.GetDunning.Map(app);
     }
 }

@@ -38,7 +38,7 @@ public sealed record DistributorResponse(string DistributorId, string Name, stri
 
 public static class PutDistributorEndpoint
 {
-    public static void MapPutDistributor(this IEndpointRouteBuilder app) =>
+    public static void Map(IEndpointRouteBuilder app) =>
         app.MapPut("/api/distributors/{distributorId}", Handle).RequireAuthorization(Policies.Operator)
             .WithTags("Distributors")
             .WithSummary("Register a distributor (or 'house') and the wholesale price book its upstream usage is rated at");

@@ -10,7 +10,7 @@ namespace TokenLedger.Plans.DefiningPlans;
 
 public static class PutPlanEndpoint
 {
-    public static void MapPlans(this IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPut("/api/plans/{planId}", Put).RequireAuthorization(Policies.Operator).WithTags("Plans")
             .WithSummary("Define a subscription plan (monthly fee, optional intro price, covered models, caps, overage policy) or replace its terms");

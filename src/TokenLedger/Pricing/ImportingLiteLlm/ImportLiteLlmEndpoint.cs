@@ -24,7 +24,7 @@ public sealed record LiteLlmImportResponse(
 /// </summary>
 public static class ImportLiteLlmEndpoint
 {
-    public static void MapImportLiteLlm(this IEndpointRouteBuilder app) =>
+    public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/price-books/{priceBookId}/import/litellm", Handle).RequireAuthorization(Policies.Operator)
             .Accepts<object>("application/json")
             .Produces<LiteLlmImportResponse>()

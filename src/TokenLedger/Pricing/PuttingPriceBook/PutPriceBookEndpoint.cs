@@ -35,7 +35,7 @@ public sealed record PriceBookVersionResponse(int Version, Instant EffectiveFrom
 
 public static class PutPriceBookEndpoint
 {
-    public static void MapPriceBooks(this IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPut("/api/price-books/{priceBookId}", Put).RequireAuthorization(Policies.Operator)
             .WithTags("Pricing").WithSummary("Publish a new effective-dated version of a price book (prices per million tokens as decimal strings)");

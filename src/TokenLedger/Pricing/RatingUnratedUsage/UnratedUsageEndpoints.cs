@@ -21,7 +21,7 @@ public static class UnratedUsageEndpoints
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
 
-    public static void MapUnratedUsage(this IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/operator/unrated", List).RequireAuthorization(Policies.Operator)
             .Produces<UnratedUsagePage>().ProducesValidationProblem()

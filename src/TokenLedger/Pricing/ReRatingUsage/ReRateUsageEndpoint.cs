@@ -22,7 +22,7 @@ public static class ReRateUsageEndpoint
 {
     private const int PageSize = 2000;
 
-    public static void MapReRateUsage(this IEndpointRouteBuilder app) =>
+    public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/rerating", Handle).RequireAuthorization(Policies.Operator)
             .Produces<ReRateUsageResponse>()
             .WithTags("Pricing")

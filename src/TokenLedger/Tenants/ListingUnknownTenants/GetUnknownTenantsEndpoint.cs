@@ -11,7 +11,7 @@ namespace TokenLedger.Tenants.ListingUnknownTenants;
 /// <summary>Usage arrives for tenants that nobody registered yet: it is recorded, and listed here for operators.</summary>
 public static class GetUnknownTenantsEndpoint
 {
-    public static void MapGetUnknownTenants(this IEndpointRouteBuilder app) =>
+    public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/operator/unknown-tenants", Handle).RequireAuthorization(Policies.Operator)
             .Produces<IReadOnlyList<TenantUsageSummary>>()
             .WithTags("Tenants")

@@ -10,7 +10,7 @@ namespace TokenLedger.Tenants.RegisteringTenant;
 
 public static class GetTenantEndpoint
 {
-    public static void MapGetTenant(this IEndpointRouteBuilder app) =>
+    public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/tenants/{tenantId}", Handle).WithTags("Tenants").WithSummary("Read a tenant's profile");
 
     public static async Task<IResult> Handle(string tenantId, ClaimsPrincipal user, IQuerySession session, CancellationToken ct)

@@ -21,7 +21,7 @@ public sealed record TenantResponse(string TenantId, string Name, string TimeZon
 
 public static class PutTenantEndpoint
 {
-    public static void MapPutTenant(this IEndpointRouteBuilder app) =>
+    public static void Map(IEndpointRouteBuilder app) =>
         app.MapPut("/api/tenants/{tenantId}", Handle)
             .RequireAuthorization(Policies.Operator)
             .WithTags("Tenants")

@@ -25,7 +25,7 @@ public static class GetDeadLetters
     public const int TopReasons = 20;
     public const int RecentSamples = 20;
 
-    public static void MapGetDeadLetters(this IEndpointRouteBuilder app) =>
+    public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/operator/dead-letters", Handle).RequireAuthorization(Policies.Operator)
             .Produces<DeadLetterReport>().ProducesValidationProblem()
             .WithTags("Usage")

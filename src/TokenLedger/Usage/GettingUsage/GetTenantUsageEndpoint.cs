@@ -28,7 +28,7 @@ public sealed record TenantUsageResponse(
 
 public static class GetTenantUsageEndpoint
 {
-    public static void MapGetTenantUsage(this IEndpointRouteBuilder app) =>
+    public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/tenants/{tenantId}/usage", Handle)
             .Produces<TenantUsageResponse>()
             .WithTags("Usage")

@@ -15,7 +15,7 @@ public static class NativeUsageQueue
 
 public static class PostNativeUsageEndpoint
 {
-    public static void MapPostNativeUsage(this IEndpointRouteBuilder app) =>
+    public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/usage/native", Handle).RequireAuthorization(Policies.Ingest)
             .Produces<UsageIngestResult>()
             .ProducesValidationProblem()

@@ -13,7 +13,7 @@ public sealed record UsageIngestResult(int Accepted, int Duplicates, int Rejecte
 
 public static class PostUsageEndpoint
 {
-    public static void MapPostUsage(this IEndpointRouteBuilder app) =>
+    public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/usage", Handle).RequireAuthorization(Policies.Ingest)
             .Accepts<UsageEventV1[]>("application/json")
             .Produces<UsageIngestResult>()

@@ -92,6 +92,7 @@ public static class HttpSetup
         app.UseLedgerConsole();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<StorableTextGuard>();
         app.UseMiddleware<TokenLedger.Idempotency.IdempotencyMiddleware>();
         app.MapEndpointsByConvention(typeof(TokenLedger.Infrastructure.EndpointConventions).Assembly);
     }

@@ -1,3 +1,4 @@
+using TokenLedger.Idempotency;
 using FluentValidation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -9,6 +10,7 @@ using TokenLedger.Invoicing.GettingInvoices;
 namespace TokenLedger.Invoicing.ClosingPeriod;
 
 /// <summary>Close a tenant's billing period (a calendar month in its zone, e.g. <c>2026-06</c>) and issue its invoice, once.</summary>
+[Idempotent]
 public sealed record ClosePeriod(string? Period)
 {
     public sealed class Validator : AbstractValidator<ClosePeriod>

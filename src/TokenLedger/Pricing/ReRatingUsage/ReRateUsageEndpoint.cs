@@ -1,3 +1,4 @@
+using TokenLedger.Idempotency;
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -14,6 +15,7 @@ using TokenLedger.Usage.GettingUsage;
 
 namespace TokenLedger.Pricing.ReRatingUsage;
 
+[Idempotent]
 public sealed record ReRateUsageRequest(string? TenantId, string? From, string? To, string? Reason);
 
 public sealed record ReRateUsageResponse(string ReRatingId, int EventsExamined, int Adjustments, Money RetailDelta, IReadOnlyList<Money> WholesaleDeltas);

@@ -29,5 +29,11 @@ public sealed class TokenLedgerOptions
 
         /// <summary>AMQP consumers (connections) per usage queue on one instance.</summary>
         public int Listeners { get; set; } = 1;
+
+        /// <summary>
+        /// Commits of one delivery or request (1–20) before its items are committed one by one and the ones that still
+        /// fail on their own are dead-lettered with the reason.
+        /// </summary>
+        public int CommitAttempts { get; set; } = TokenLedger.Usage.RecordingUsage.UsageCommitOptions.DefaultAttempts;
     }
 }

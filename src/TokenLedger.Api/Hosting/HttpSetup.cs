@@ -40,6 +40,7 @@ public static class HttpSetup
         var services = builder.Services;
         services.AddSingleton<IClock>(NodaTime.SystemClock.Instance);
         services.AddSingleton<RatingCatalogSource>();
+        services.Configure<UsageCommitOptions>(o => o.Attempts = settings.Ingest.CommitAttempts);
         services.AddSingleton<UsageCommitter>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageCommitter>());
         services.AddUsageQueueConsumers(settings);
@@ -84,6 +85,7 @@ public static class HttpSetup
         app.UseLedgerConsole();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseTextGuard();
         app.MapPutTenant();
         app.MapGetTenant();
         app.MapIssueApiKey();

@@ -8,6 +8,9 @@ public sealed class TokenLedgerOptions
     public string Postgres { get; set; } = "";
     public string RabbitMq { get; set; } = "";
     public string? AdminKey { get; set; }
+
+    /// <summary>When set, GET /metrics answers only to <c>Authorization: Bearer &lt;this key&gt;</c>; unset (default), it is open.</summary>
+    public string? MetricsKey { get; set; }
     public IngestOptions Ingest { get; set; } = new();
     public ProjectionOptions Projections { get; set; } = new();
 

@@ -78,8 +78,9 @@ public static class HttpSetup
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
     }
 
-    public static void MapLedgerEndpoints(this WebApplication app)
+    public static void MapLedgerEndpoints(this WebApplication app, TokenLedgerOptions settings)
     {
+        app.UseSecurityHeaders(settings.MetricsKey);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseLedgerConsole();

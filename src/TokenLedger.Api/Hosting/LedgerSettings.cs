@@ -11,6 +11,7 @@ public static class LedgerSettings
         options.Postgres = configuration["TOKENLEDGER_POSTGRES"] ?? options.Postgres;
         options.RabbitMq = configuration["TOKENLEDGER_RABBITMQ"] ?? options.RabbitMq;
         options.AdminKey = configuration["TOKENLEDGER_ADMIN_KEY"] ?? options.AdminKey;
+        options.MetricsKey = configuration["TOKENLEDGER_METRICS_KEY"] ?? options.MetricsKey;
 
         if (string.IsNullOrWhiteSpace(options.Postgres))
             throw new InvalidOperationException("TOKENLEDGER_POSTGRES is not set: give an Npgsql connection string, or start with ops/run which sets it");

@@ -16,7 +16,7 @@ if (args.Contains("--demo")) builder.Services.AddHostedService<DemoTraffic>();
 
 var app = builder.Build();
 app.MapServiceDefaults();
-app.MapLedgerEndpoints();
+app.MapLedgerEndpoints(settings);
 
 return await app.RunJasperFxCommands(args.Where(a => a != "--demo").ToArray());
 

@@ -8,6 +8,9 @@ public sealed class TokenLedgerOptions
     public string Postgres { get; set; } = "";
     public string RabbitMq { get; set; } = "";
     public string? AdminKey { get; set; }
+
+    /// <summary>When set, GET /metrics answers only to <c>Authorization: Bearer &lt;this key&gt;</c>; unset (default), it is open.</summary>
+    public string? MetricsKey { get; set; }
     public IngestOptions Ingest { get; set; } = new();
     public ProjectionOptions Projections { get; set; } = new();
 
@@ -29,5 +32,11 @@ public sealed class TokenLedgerOptions
 
         /// <summary>AMQP consumers (connections) per usage queue on one instance.</summary>
         public int Listeners { get; set; } = 1;
+
+        /// <summary>
+        /// Commits of one delivery or request (1–20) before its items are committed one by one and the ones that still
+        /// fail on their own are dead-lettered with the reason.
+        /// </summary>
+        public int CommitAttempts { get; set; } = TokenLedger.Usage.RecordingUsage.UsageCommitOptions.DefaultAttempts;
     }
 }

@@ -41,6 +41,7 @@ public static class HttpSetup
         var services = builder.Services;
         services.AddSingleton<IClock>(NodaTime.SystemClock.Instance);
         services.AddSingleton<RatingCatalogSource>();
+        services.Configure<UsageCommitOptions>(o => o.Attempts = settings.Ingest.CommitAttempts);
         services.AddSingleton<UsageCommitter>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageCommitter>());
         services.AddUsageQueueConsumers(settings);
@@ -85,14 +86,15 @@ public static class HttpSetup
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
     }
 
-    public static void MapLedgerEndpoints(this WebApplication app)
+    public static void MapLedgerEndpoints(this WebApplication app, TokenLedgerOptions settings)
     {
+        app.UseSecurityHeaders(settings.MetricsKey);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseLedgerConsole();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseMiddleware<StorableTextGuard>();
+        app.UseTextGuard();
         app.UseMiddleware<TokenLedger.Idempotency.IdempotencyMiddleware>();
         app.MapEndpointsByConvention(typeof(TokenLedger.Infrastructure.EndpointConventions).Assembly);
     }

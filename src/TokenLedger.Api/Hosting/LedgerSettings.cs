@@ -11,6 +11,7 @@ public static class LedgerSettings
         options.Postgres = configuration["TOKENLEDGER_POSTGRES"] ?? options.Postgres;
         options.RabbitMq = configuration["TOKENLEDGER_RABBITMQ"] ?? options.RabbitMq;
         options.AdminKey = configuration["TOKENLEDGER_ADMIN_KEY"] ?? options.AdminKey;
+        options.MetricsKey = configuration["TOKENLEDGER_METRICS_KEY"] ?? options.MetricsKey;
 
         if (string.IsNullOrWhiteSpace(options.Postgres))
             throw new InvalidOperationException("TOKENLEDGER_POSTGRES is not set: give an Npgsql connection string, or start with ops/run which sets it");
@@ -18,6 +19,8 @@ public static class LedgerSettings
             throw new InvalidOperationException("TOKENLEDGER_RABBITMQ is not set: give an amqp:// URI, or start with ops/run which sets it");
         if (options.Projections.PollingMilliseconds is < 10 or > 10_000)
             throw new InvalidOperationException($"TokenLedger:Projections:PollingMilliseconds is {options.Projections.PollingMilliseconds}: give 10 to 10000 milliseconds");
+        if (options.Ingest.CommitAttempts is < 1 or > 20)
+            throw new InvalidOperationException($"TokenLedger:Ingest:CommitAttempts is {options.Ingest.CommitAttempts}: give 1 to 20");
         if (string.IsNullOrWhiteSpace(options.AdminKey))
         {
             options.AdminKey = "tl_admin_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Marten;
 using NodaTime;
+using TokenLedger.Infrastructure;
 using TokenLedger.Invoicing;
 
 namespace TokenLedger.Reconciliation;
@@ -29,16 +30,12 @@ public sealed class ReconciliationRuns(LedgerDays ledger)
         foreach (var f in report.Findings ?? [])
         {
             var (st, lt) = (f.StatementTokens, f.LedgerTokens);
-            csv.AppendLine(string.Join(",", new object?[]
-            {
-                f.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Quote(f.Model), f.Kind, f.WithinTolerance ? "true" : "false",
-                st.Input, st.CachedInput, st.CacheWrite, st.Output, f.StatementAmount,
-                lt.Input, lt.CachedInput, lt.CacheWrite, lt.Output, f.LedgerAmount,
-                f.TokenDifference.Total, f.AmountDifference, f.DifferencePercent, f.StatementLine,
-            }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
+            csv.AppendLine(CsvCells.Row(
+                f.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), CsvCells.Text(f.Model), CsvCells.Text(f.Kind), CsvCells.Bool(f.WithinTolerance),
+                CsvCells.Number(st.Input), CsvCells.Number(st.CachedInput), CsvCells.Number(st.CacheWrite), CsvCells.Number(st.Output), CsvCells.Number(f.StatementAmount),
+                CsvCells.Number(lt.Input), CsvCells.Number(lt.CachedInput), CsvCells.Number(lt.CacheWrite), CsvCells.Number(lt.Output), CsvCells.Number(f.LedgerAmount),
+                CsvCells.Number(f.TokenDifference.Total), CsvCells.Number(f.AmountDifference), CsvCells.Number(f.DifferencePercent), CsvCells.Number(f.StatementLine)));
         }
         return csv.ToString();
     }
-
-    private static string Quote(string text) => text.IndexOfAny([',', '"', '\n']) >= 0 ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
 }

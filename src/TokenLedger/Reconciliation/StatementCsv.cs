@@ -12,6 +12,8 @@ namespace TokenLedger.Reconciliation;
 /// </summary>
 public static class StatementCsv
 {
+    public const int MaxModelLength = 200;
+
     public const int MaxErrors = 20;
 
     /// <summary>Canonical column → the header names that mean it (canonical first, then OpenAI-style, then Chinese console exports).</summary>
@@ -49,6 +51,8 @@ public static class StatementCsv
             if (date is null) problems.Add($"date '{Field("date")}' is not a date such as 2026-06-01");
             var model = Field("model");
             if (model.Length == 0) problems.Add("model is empty");
+            else if (model.Length > MaxModelLength) problems.Add($"model must be at most {MaxModelLength} characters");
+            else if (Infrastructure.StorableText.IdentifierProblem(model) is { } bad) problems.Add($"model {bad}");
             long Tokens(string column)
             {
                 var raw = Field(column).Replace(",", "");

@@ -32,10 +32,20 @@ export async function download(path, fileName) {
 
 export const escape = value => String(value ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 
-/** Downloads a rendered table as CSV (RFC 4180 quoting), for views whose API has no CSV form. */
+/**
+ * One CSV cell, as the service writes them (CsvCells): a text cell starting with =, +, -, @, tab or carriage return
+ * gets a leading single quote (OWASP's rule against formula injection), then RFC 4180 quoting. Numeric cells (class
+ * "num", formatted by the console from numbers) are never prefixed, so a negative amount stays a number.
+ */
+export function csvCell(text, numeric = false) {
+  const safe = !numeric && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** Downloads a rendered table as CSV (neutralised and quoted by csvCell), for views whose API has no CSV form. */
 export function tableCsv(table, fileName) {
-  const quote = text => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-  const csv = [...table.rows].map(row => [...row.cells].map(cell => quote(cell.innerText.trim())).join(',')).join('\n') + '\n';
+  const cellText = cell => cell.innerText.replace(/^[ \n]+|[ \n]+$/g, '');
+  const csv = [...table.rows].map(row => [...row.cells].map(cell => csvCell(cellText(cell), cell.classList.contains('num'))).join(',')).join('\n') + '\n';
   const link = document.createElement('a');
   link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
   link.download = fileName;

@@ -43,7 +43,14 @@ export function stacked(rows, keys, labels, format, { testid } = {}) {
   });
   const legend = document.createElement('div');
   legend.className = 'legend';
-  legend.innerHTML = labels.map((l, j) => `<span><i style="background:${palette[j % palette.length]}"></i>${l}</span>`).join('');
+  // Built node by node: the Content-Security-Policy refuses style attributes in markup, not styles set through the DOM.
+  labels.forEach((l, j) => {
+    const swatch = document.createElement('i');
+    swatch.style.background = palette[j % palette.length];
+    const item = document.createElement('span');
+    item.append(swatch, l);
+    legend.append(item);
+  });
   const wrap = document.createElement('div');
   wrap.append(svg, legend);
   return wrap;

@@ -27,13 +27,17 @@ public sealed record BuyPackage(
         {
             RuleFor(x => x.Name).NotEmpty().WithMessage("name is required").MaximumLength(200);
             RuleFor(x => x.SizeTokens).GreaterThan(0).WithMessage("sizeTokens must be greater than 0");
+            RuleFor(x => x.SizeTokens).AtMost(Bounds.MaxPackageTokens, "sizeTokens");
             RuleFor(x => x.PricePaid).GreaterThanOrEqualTo(0).WithMessage("pricePaid must be 0 or more");
+            RuleFor(x => x.PricePaid).AtMost(Bounds.MaxMoney, "pricePaid");
             RuleFor(x => x.Currency).Currency();
             RuleFor(x => x.ValidFrom).NotNull().WithMessage("validFrom is required");
             RuleFor(x => x.ValidTo).NotNull().WithMessage("validTo is required")
                 .Must((x, to) => x.ValidFrom is null || to > x.ValidFrom).WithMessage("validTo must be later than validFrom (the interval is empty)");
             RuleFor(x => x.Weights).Must(w => w is null || (w.Count > 0 && w.Keys.All(Funding.Drawdown.TokenClasses.Contains) && w.Values.All(v => v > 0)))
                 .WithMessage("weights maps input, cachedInput, cacheWrite or output to a number of package tokens greater than 0");
+            RuleFor(x => x.Weights).Must(w => w is null || w.Values.All(v => v <= Bounds.MaxPackageWeight))
+                .WithMessage($"weights must be at most {Bounds.Text(Bounds.MaxPackageWeight)} package tokens per token");
             RuleFor(x => x.RequestId).OptionalRequestId();
         }
     }

@@ -19,6 +19,7 @@ public sealed record SetCreditTerms(decimal? CreditLimit, IReadOnlyList<string>?
         public Validator()
         {
             RuleFor(x => x.CreditLimit).GreaterThanOrEqualTo(0).When(x => x.CreditLimit is not null).WithMessage("creditLimit must be 0 or more, or null for no limit");
+            RuleFor(x => x.CreditLimit).AtMost(Bounds.MaxMoney, "creditLimit");
             RuleFor(x => x.DrawdownOrder).Must(o => o is null || (o.Count == 3 && FundingSources.Prepaid.All(o.Contains)))
                 .WithMessage("drawdownOrder must list packages, credits and wallet once each; postpaid always comes last");
         }

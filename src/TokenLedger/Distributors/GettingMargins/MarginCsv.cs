@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text;
+using TokenLedger.Infrastructure;
 
 namespace TokenLedger.Distributors.GettingMargins;
 
@@ -8,7 +8,7 @@ public static class MarginCsv
 {
     public static string Write(MarginReport report)
     {
-        var csv = new StringBuilder($"{report.GroupBy},events,tokens,revenue,cost,margin,margin_percent,negative_margin,unrated_events,revenue_currency,cost_currency\n");
+        var csv = new StringBuilder($"{CsvCells.Text(report.GroupBy)},events,tokens,revenue,cost,margin,margin_percent,negative_margin,unrated_events,revenue_currency,cost_currency\n");
         foreach (var g in report.Groups)
             Row(csv, g.Group, g.Events, g.Tokens, g.Revenue, g.Cost, g.Margin, g.MarginPercent, g.NegativeMargin, g.UnratedEvents, report);
         Row(csv, "total", report.Groups.Sum(g => g.Events), report.Groups.Sum(g => g.Tokens), report.Revenue, report.Cost, report.Margin,
@@ -18,9 +18,7 @@ public static class MarginCsv
 
     private static void Row(StringBuilder csv, string group, long events, long tokens, decimal revenue, decimal cost, decimal? margin, decimal? percent,
         bool negative, long unrated, MarginReport report) =>
-        csv.AppendLine(string.Join(",", new object?[]
-        {
-            group.IndexOfAny([',', '"']) >= 0 ? $"\"{group.Replace("\"", "\"\"")}\"" : group,
-            events, tokens, revenue, cost, margin, percent, negative ? "true" : "false", unrated, report.RevenueCurrency, report.CostCurrency,
-        }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
+        csv.AppendLine(CsvCells.Row(CsvCells.Text(group), CsvCells.Number(events), CsvCells.Number(tokens), CsvCells.Number(revenue), CsvCells.Number(cost),
+            CsvCells.Number(margin), CsvCells.Number(percent), CsvCells.Bool(negative), CsvCells.Number(unrated),
+            CsvCells.Text(report.RevenueCurrency), CsvCells.Text(report.CostCurrency)));
 }

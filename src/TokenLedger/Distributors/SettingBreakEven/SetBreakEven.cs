@@ -22,6 +22,10 @@ public sealed record SetBreakEven(decimal InputPerMillion, decimal CachedInputPe
             RuleFor(x => x.CachedInputPerMillion).GreaterThanOrEqualTo(0).WithMessage("cachedInputPerMillion must be 0 or more");
             RuleFor(x => x.CacheWritePerMillion).GreaterThanOrEqualTo(0).WithMessage("cacheWritePerMillion must be 0 or more");
             RuleFor(x => x.OutputPerMillion).GreaterThanOrEqualTo(0).WithMessage("outputPerMillion must be 0 or more");
+            RuleFor(x => x.InputPerMillion).AtMost(Bounds.MaxPricePerMillion, "inputPerMillion");
+            RuleFor(x => x.CachedInputPerMillion).AtMost(Bounds.MaxPricePerMillion, "cachedInputPerMillion");
+            RuleFor(x => x.CacheWritePerMillion).AtMost(Bounds.MaxPricePerMillion, "cacheWritePerMillion");
+            RuleFor(x => x.OutputPerMillion).AtMost(Bounds.MaxPricePerMillion, "outputPerMillion");
         }
     }
 

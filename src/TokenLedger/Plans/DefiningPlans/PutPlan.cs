@@ -30,6 +30,8 @@ public sealed record PutPlan(
             RuleFor(x => x.Name).NotEmpty().WithMessage("name is required").MaximumLength(200);
             RuleFor(x => x.Currency).NotEmpty().Matches(@"^[A-Z]{3}\z").WithMessage("currency must be an ISO 4217 code such as CNY or USD");
             RuleFor(x => x.MonthlyFee).GreaterThanOrEqualTo(0).WithMessage("monthlyFee must be 0 or more");
+            RuleFor(x => x.MonthlyFee).AtMost(Bounds.MaxMoney, "monthlyFee");
+            RuleFor(x => x.IntroFee).AtMost(Bounds.MaxMoney, "introFee");
             RuleFor(x => x.IntroFee).GreaterThanOrEqualTo(0).When(x => x.IntroFee is not null).WithMessage("introFee must be 0 or more");
             RuleFor(x => x.IntroMonths).InclusiveBetween(0, 120).WithMessage("introMonths must be between 0 and 120");
             RuleFor(x => x.IntroMonths).GreaterThan(0).When(x => x.IntroFee is not null).WithMessage("introMonths must be at least 1 when introFee is set");
@@ -41,6 +43,7 @@ public sealed record PutPlan(
                 cap.RuleFor(c => c.Window).Must(w => Windows.Contains(w)).WithMessage("window must be rolling-5h or month");
                 cap.RuleFor(c => c.Unit).Must(u => Units.Contains(u)).WithMessage("unit must be requests or tokens");
                 cap.RuleFor(c => c.Limit).GreaterThan(0).WithMessage("limit must be greater than 0");
+                cap.RuleFor(c => c.Limit).LessThanOrEqualTo(Bounds.MaxCapLimit).WithMessage($"limit must be at most {Bounds.Text(Bounds.MaxCapLimit)}");
             });
             RuleFor(x => x.Caps).Must(caps => caps is null || caps.Select(c => (c.Window, c.Unit)).Distinct().Count() == caps.Count)
                 .WithMessage("each (window, unit) cap may appear once");

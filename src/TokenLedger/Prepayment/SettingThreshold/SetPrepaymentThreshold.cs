@@ -20,6 +20,7 @@ public sealed record SetPrepaymentThreshold(string? Provider, decimal Threshold,
         {
             RuleFor(x => x.Provider).Must(p => string.IsNullOrEmpty(p) || LedgerIds.IsValid(p)).WithMessage(LedgerIds.Rule("provider"));
             RuleFor(x => x.Threshold).GreaterThanOrEqualTo(0).WithMessage("threshold must be 0 or more");
+            RuleFor(x => x.Threshold).AtMost(Bounds.MaxMoney, "threshold");
             RuleFor(x => x.Currency).Currency();
         }
     }

@@ -1,3 +1,4 @@
+using TokenLedger.Infrastructure;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FluentValidation;
@@ -261,6 +262,7 @@ public sealed record PutPriceBookRequest(
             }
             var value = Decimal(text, path, errors);
             if (value < 0) errors.Add(path, $"{path} must be 0 or more, not {text}");
+            else if (value > Bounds.MaxPricePerMillion) errors.Add(path, $"{path} must be at most {Bounds.Text(Bounds.MaxPricePerMillion)}, not {text}");
         }
 
         private static void Percent(string? text, string path, Errors errors)

@@ -33,12 +33,12 @@ public static class GetReceivables
     {
         var csv = new StringBuilder("tenant_id,currency,open,current,days_1_30,days_31_60,days_61_90,days_over_90,invoiced_90_days,dso_days,credit_limit,utilisation_percent\n");
         foreach (var r in rows)
-            csv.AppendJoin(',', r.TenantId, r.Currency, N(r.Open), N(r.Aging.Current), N(r.Aging.Days1To30), N(r.Aging.Days31To60), N(r.Aging.Days61To90),
+            csv.AppendJoin(',', CsvCells.Text(r.TenantId), CsvCells.Text(r.Currency), N(r.Open), N(r.Aging.Current), N(r.Aging.Days1To30), N(r.Aging.Days31To60), N(r.Aging.Days61To90),
                 N(r.Aging.Over90), N(r.Invoiced90Days), N(r.DsoDays), N(r.CreditLimit), N(r.UtilisationPercent)).Append('\n');
         return csv.ToString();
     }
 
-    private static string N(decimal? d) => d?.ToString(CultureInfo.InvariantCulture) ?? "";
+    private static string N(decimal? d) => CsvCells.Number(d);
 }
 
 /// <summary>The query parameters the finance views share: asOf (an ISO instant, default now, not in the future), page ≥ 1, pageSize 1–1000 (default 100).</summary>

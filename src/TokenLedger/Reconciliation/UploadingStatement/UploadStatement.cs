@@ -73,17 +73,25 @@ public static class UploadStatement
         return Results.Created($"/api/distributors/{distributorId}/reconciliations/{reportId}", report);
     }
 
+    /// <summary>The largest tolerances a statement upload accepts (documented in the README's limits).</summary>
+    public const long MaxTokenTolerance = 1_000_000_000_000;
+
+    public const decimal MaxMoneyTolerance = 1_000_000_000m;
+
     private sealed record UploadSettings(string Period, string? Provider, string Zone, Tolerances Tolerances);
 
     private static UploadSettings Settings(IFormCollection form, out Dictionary<string, string[]> problems)
     {
         var found = new Dictionary<string, string[]>();
         string? Text(string name) => form.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v.ToString()) ? v.ToString().Trim() : null;
-        decimal Number(string name, decimal fallback)
+        decimal Number(string name, decimal fallback, decimal max, bool whole = false)
         {
             if (Text(name) is not { } raw) return fallback;
-            if (decimal.TryParse(raw, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n)) return n;
-            found[name] = [$"{name} must be a number 0 or more, such as 0.01"];
+            if (decimal.TryParse(raw, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n) && n <= max && (!whole || n == decimal.Truncate(n)))
+                return n;
+            found[name] = [whole
+                ? $"{name} must be a whole number from 0 to {max.ToString("N0", CultureInfo.InvariantCulture)}"
+                : $"{name} must be a number from 0 to {max.ToString("N0", CultureInfo.InvariantCulture)}, such as 0.01"];
             return fallback;
         }
         var period = Text("period");
@@ -92,7 +100,8 @@ public static class UploadStatement
         if (provider is not null && !LedgerIds.IsValid(provider)) found["provider"] = [LedgerIds.Rule("provider")];
         var zone = Text("timeZone") ?? DefaultZone;
         if (DateTimeZoneProviders.Tzdb.GetZoneOrNull(zone) is null) found["timeZone"] = [$"timeZone '{zone}' is not an IANA time zone such as Asia/Shanghai"];
-        var tolerances = new Tolerances(Number("moneyTolerance", 0.01m), Number("relativeTolerancePercent", 0m), (long)Number("tokenTolerance", 0m));
+        var tolerances = new Tolerances(Number("moneyTolerance", 0.01m, MaxMoneyTolerance), Number("relativeTolerancePercent", 0m, 100m),
+            (long)Number("tokenTolerance", 0m, MaxTokenTolerance, whole: true));
         problems = found;
         return new UploadSettings(period ?? "", provider, zone, tolerances);
     }

@@ -17,6 +17,7 @@ public static class PostNativeUsageEndpoint
 {
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/usage/native", Handle).RequireAuthorization(Policies.Ingest)
+            .WithMetadata(TokenLedger.Infrastructure.ChecksItsOwnText.Instance)
             .Produces<UsageIngestResult>()
             .ProducesValidationProblem()
             .WithTags("Usage")

@@ -15,6 +15,7 @@ public static class PostUsageEndpoint
 {
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/usage", Handle).RequireAuthorization(Policies.Ingest)
+            .WithMetadata(ChecksItsOwnText.Instance)
             .Accepts<UsageEventV1[]>("application/json")
             .Produces<UsageIngestResult>()
             .ProducesValidationProblem()
@@ -33,7 +34,18 @@ public static class PostUsageEndpoint
         var items = read(body);
         if (items is [{ Index: null } whole]) return Problems.BadRequest("body", whole.Reason);
 
-        var outcomes = await committer.RecordAsync(items, IngestChannels.Http, ct);
+        UsageOutcomes outcomes;
+        try
+        {
+            outcomes = await committer.RecordAsync(items, IngestChannels.Http, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is not OperationCanceledException)
+        {
+            // Only a failure that is not any one item's (the database is unreachable) gets here: items are refused one by one.
+            request.HttpContext.Response.Headers.RetryAfter = "5";
+            return Results.Problem("the ledger cannot store usage right now; send the same items again (eventIds make it safe)",
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Usage could not be stored");
+        }
 
         return Results.Ok(new UsageIngestResult(
             outcomes.Count(UsageItemStatus.Accepted), outcomes.Count(UsageItemStatus.Duplicate), outcomes.Count(UsageItemStatus.Rejected),

@@ -5,6 +5,7 @@ using FluentValidation.Results;
 using NodaTime;
 using NodaTime.Text;
 using TokenLedger.Contracts.Usage;
+using TokenLedger.Infrastructure;
 
 namespace TokenLedger.Usage.RecordingUsage;
 
@@ -144,6 +145,7 @@ public sealed record UsageItemDraft
         {
             RuleFor(x => x.EventId).NotEmpty().WithMessage("eventId is required")
                 .MaximumLength(UsageContract.MaxEventIdLength).WithMessage($"eventId must be at most {UsageContract.MaxEventIdLength} characters")
+                .Must(StorableText.IsIdentifier).WithMessage("eventId must not contain control characters")
                 .OverridePropertyName("eventId").When(x => !HasTypeError(x, "eventId"));
             RuleFor(x => x.OccurredAt).NotNull().WithMessage("occurredAt is required")
                 .Must((_, at, context) => at is null || at.Value.ToInstant() <= (Instant)context.RootContextData[NowKey] + FutureTolerance)
@@ -167,7 +169,7 @@ public sealed record UsageItemDraft
                 RuleFor(field).NotEmpty().WithMessage($"{name} is required").OverridePropertyName(name).When(x => !HasTypeError(x, name));
             RuleFor(field)
                 .MaximumLength(UsageContract.MaxIdentifierLength).WithMessage($"{name} must be at most {UsageContract.MaxIdentifierLength} characters")
-                .Must(v => v is null || !v.Any(char.IsControl)).WithMessage($"{name} must not contain control characters")
+                .Must(StorableText.IsIdentifier).WithMessage($"{name} must not contain control characters")
                 .OverridePropertyName(name).When(x => !HasTypeError(x, name));
         }
 

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Shouldly;
+using TokenLedger.Contracts.Usage;
+using TokenLedger.IntegrationTests.Fixtures;
+using static TokenLedger.IntegrationTests.Balances.AccountScenario;
+
+namespace TokenLedger.IntegrationTests.Reconciliation;
+
+/// <summary>Hostile statement uploads: formula cells come back neutralised in the CSV export, and tolerances out of range answer 400.</summary>
+[Collection(LedgerCollection.Name)]
+public sealed class exporting_findings_safely(LedgerFixture fixture)
+{
+    private async Task<string> DistributorAsync()
+    {
+        var book = LedgerFixture.NewTenantId("upstream");
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", new
+        {
+            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            prices = new[] { new { model = "model-a", inputPerMillion = "2", cachedInputPerMillion = "0.2", cacheWritePerMillion = "2", outputPerMillion = "8" } },
+        })).EnsureSuccessStatusCode();
+        var distributor = LedgerFixture.NewTenantId("csvsafe");
+        (await fixture.Operator.PutAsJsonAsync($"/api/distributors/{distributor}", new { name = "Reseller", wholesalePriceBookId = book })).EnsureSuccessStatusCode();
+        return distributor;
+    }
+
+    private async Task<HttpResponseMessage> UploadAsync(string distributor, string csv, string? tokenTolerance = null)
+    {
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", "statement.csv");
+        form.Add(new StringContent("2026-06"), "period");
+        if (tokenTolerance is not null) form.Add(new StringContent(tokenTolerance), "tokenTolerance");
+        return await fixture.Operator.PostAsync($"/api/distributors/{distributor}/reconciliations", form);
+    }
+
+    [Fact]
+    public async Task formula_models_are_neutralised_in_the_csv_export_and_negative_amounts_stay_numbers()
+    {
+        var distributor = await DistributorAsync();
+        var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "csv");
+        var usage = new UsageEventV1($"{tenant}-1", DateTimeOffset.Parse("2026-06-03T10:00:00+08:00"), tenant, "model-a", 10_000, 0, 0, DistributorId: distributor);
+        (await fixture.Operator.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(new[] { usage }), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        const string statement = "date,model,input_tokens,output_tokens,amount\n" +
+                                 "2026-06-01,=1+2,1000,0,1.00\n" +
+                                 "2026-06-01,@SUM(A1),1000,0,1.00\n" +
+                                 "2026-06-01,\"-2+3,cmd\",1000,0,1.00\n" +
+                                 "2026-06-01,+x,1000,0,1.00\n";
+        var created = await UploadAsync(distributor, statement);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var reportId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reportId").GetString();
+
+        var csv = await fixture.Operator.GetStringAsync($"/api/distributors/{distributor}/reconciliations/{reportId}?format=csv");
+
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.ShouldContain(l => l.StartsWith("2026-06-01,'=1+2,missing-in-ledger,"), csv);
+        lines.ShouldContain(l => l.StartsWith("2026-06-01,'@SUM(A1),"), csv);
+        lines.ShouldContain(l => l.StartsWith("2026-06-01,\"'-2+3,cmd\","), csv);
+        lines.ShouldContain(l => l.StartsWith("2026-06-01,'+x,"), csv);
+        var missing = lines.Single(l => l.StartsWith("2026-06-03,model-a,missing-in-statement,"));
+        missing.Split(',')[15].ShouldStartWith("-0.02", Case.Sensitive, missing);
+    }
+
+    [Theory]
+    [InlineData("tokenTolerance", "99999999999999999999999999", "tokenTolerance must be a whole number from 0 to 1,000,000,000,000")]
+    [InlineData("tokenTolerance", "1000000000001", "tokenTolerance must be a whole number from 0 to 1,000,000,000,000")]
+    [InlineData("tokenTolerance", "1.5", "tokenTolerance must be a whole number from 0 to 1,000,000,000,000")]
+    [InlineData("relativeTolerancePercent", "100.01", "relativeTolerancePercent must be a number from 0 to 100, such as 0.01")]
+    [InlineData("moneyTolerance", "1000000001", "moneyTolerance must be a number from 0 to 1,000,000,000, such as 0.01")]
+    public async Task a_tolerance_out_of_range_answers_400_naming_it(string field, string value, string message)
+    {
+        var distributor = await DistributorAsync();
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent("date,model,input_tokens,amount\n2026-06-01,model-a,1,0.01\n"u8.ToArray()), "file", "statement.csv");
+        form.Add(new StringContent("2026-06"), "period");
+        form.Add(new StringContent(value), field);
+
+        var response = await fixture.Operator.PostAsync($"/api/distributors/{distributor}/reconciliations", form);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty(field)[0].GetString().ShouldBe(message);
+    }
+}

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
 using NodaTime;
-using NodaTime.Serialization.SystemTextJson;
 using TokenLedger.Access;
 using TokenLedger.Balances;
 using TokenLedger.Balances.GettingBalance;
@@ -12,6 +11,7 @@ using TokenLedger.Access.IssuingKeys;
 using TokenLedger.Distributors.GettingMargins;
 using TokenLedger.Distributors.RegisteringDistributor;
 using TokenLedger.Distributors.SettingBreakEven;
+using TokenLedger.Infrastructure;
 using TokenLedger.Invoicing;
 using TokenLedger.Invoicing.ClosingPeriod;
 using TokenLedger.Invoicing.GettingInvoices;
@@ -74,7 +74,7 @@ public static class HttpSetup
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestProblems>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.ConfigureForLedger());
     }
 
     public static void MapLedgerEndpoints(this WebApplication app)

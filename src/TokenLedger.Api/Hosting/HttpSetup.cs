@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
 using NodaTime;
-using NodaTime.Serialization.SystemTextJson;
 using TokenLedger.Access;
 using TokenLedger.Balances;
 using TokenLedger.Balances.GettingBalance;
@@ -83,7 +82,7 @@ public static class HttpSetup
                 $"TokenLedger:Idempotency:RetentionDays must be {TokenLedger.Idempotency.IdempotencyOptions.MinimumRetentionDays} or more").ValidateOnStart();
         services.AddHostedService<TokenLedger.Idempotency.IdempotencyKeyPruner>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.ConfigureForLedger());
     }
 
     public static void MapLedgerEndpoints(this WebApplication app, TokenLedgerOptions settings)

@@ -87,7 +87,7 @@ public class reading_the_contract_examples
         rejected.Index.ShouldBe(2);
         rejected.EventId.ShouldBe("019ebaea-d648-7b2a-8e6f-d4c0a9b1e573");
         rejected.Errors.ShouldBe([new UsageFieldError("occurredAt",
-            "occurredAt must be an RFC 3339 timestamp with an offset, such as 2026-06-01T08:30:00+08:00")]);
+            "occurredAt must be an RFC 3339 instant with Z or an offset, such as 2026-06-01T00:00:00Z or 2026-06-01T08:00:00+08:00")]);
         rejected.RawText.ShouldContain("\"occurredAt\": \"2026-06-12T16:20:13\"");
     }
 

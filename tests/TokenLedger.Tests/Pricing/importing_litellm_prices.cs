@@ -8,7 +8,7 @@ using static TokenLedger.Tests.Pricing.PriceBooks;
 
 namespace TokenLedger.Tests.Pricing;
 
-/// <summary><see cref="LiteLlmImport"/> on the real LiteLLM price file (shared/data next to the repository).</summary>
+/// <summary><see cref="LiteLlmImport"/> on a real extract of the LiteLLM price file (tests/data, see its README).</summary>
 public class importing_litellm_prices : IClassFixture<importing_litellm_prices.RealFile>
 {
     public sealed class RealFile
@@ -145,15 +145,15 @@ public class importing_litellm_prices : IClassFixture<importing_litellm_prices.R
                 checkedPrices++;
             }
         }
-        checkedPrices.ShouldBeGreaterThan(4500);
+        checkedPrices.ShouldBeGreaterThan(200);
     }
 
     [Fact]
     public void models_without_usable_prices_are_reported_with_a_reason_and_non_models_are_skipped()
     {
-        _result.EntriesRead.ShouldBe(2984);
-        (_result.Prices.Count + _result.Unmapped.Count).ShouldBe(2982);
-        _result.Prices.Count.ShouldBeGreaterThan(2400);
+        _result.EntriesRead.ShouldBe(126);
+        (_result.Prices.Count + _result.Unmapped.Count).ShouldBe(124);
+        _result.Prices.Count.ShouldBeGreaterThan(95);
         _result.Unmapped.ShouldContain(new LiteLlmUnmappedModel("dall-e-2", "no price per text token (mode 'image_generation'); priced by input_cost_per_image"));
         _result.Unmapped.ShouldContain(new LiteLlmUnmappedModel("exa_ai/search", "tiered_pricing[0] has no input-token range [lo, hi]: not priced per token (priced by input_cost_per_query)"));
         _result.Unmapped.ShouldContain(new LiteLlmUnmappedModel("dashscope/qwen3-30b-a3b", "no prices at all (mode 'chat')"));
@@ -167,7 +167,7 @@ public class importing_litellm_prices : IClassFixture<importing_litellm_prices.R
     {
         _file.Reports.ShouldNotBeEmpty();
         _file.Reports.ShouldBeInOrder();
-        _file.Reports[^1].ShouldBe(2984);
+        _file.Reports.ShouldBe([100, 126]);
     }
 
     [Fact]
@@ -193,12 +193,8 @@ public class importing_litellm_prices : IClassFixture<importing_litellm_prices.R
     private ModelPrice Mapped(string model) =>
         _result.Find(model) ?? throw new ShouldAssertException($"{model} was not mapped: {_result.Unmapped.FirstOrDefault(u => u.Model == model)?.Reason}");
 
-    /// <summary>The repository root holds TokenLedger.sln; the shared data sits next to it (../shared/data).</summary>
-    internal static string LocateRealFile()
-    {
-        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(Repository.Root, "..", "shared", "data", "litellm-model-prices.json"));
-        return File.Exists(path) ? path : throw new FileNotFoundException($"the LiteLLM price file is not next to the repository at {path}", path);
-    }
+    /// <summary>The extract of the LiteLLM price file kept in the repository.</summary>
+    internal static string LocateRealFile() => System.IO.Path.Combine(Repository.Root, "tests", "data", "litellm-model-prices.json");
 
     private sealed class SyncProgress(List<int> reports) : IProgress<int>
     {

@@ -73,9 +73,9 @@ public class putting_a_price_book
     [InlineData("currency=\"CNY\\n\"", "currency", "currency 'CNY\n' must be an ISO 4217 code of three capital letters such as CNY or USD")]
     [InlineData("currency=<absent>", "currency", "currency is required")]
     [InlineData("effectiveFrom=\"2026-06-01 00:00:00\"", "effectiveFrom",
-        "effectiveFrom '2026-06-01 00:00:00' must be an RFC 3339 timestamp with an offset, such as 2026-06-01T00:00:00+08:00")]
+        "effectiveFrom must be an RFC 3339 instant with Z or an offset, such as 2026-06-01T00:00:00Z or 2026-06-01T08:00:00+08:00, not '2026-06-01 00:00:00'")]
     [InlineData("effectiveFrom=\"2026-06-01T00:00:00\"", "effectiveFrom",
-        "effectiveFrom '2026-06-01T00:00:00' must be an RFC 3339 timestamp with an offset, such as 2026-06-01T00:00:00+08:00")]
+        "effectiveFrom must be an RFC 3339 instant with Z or an offset, such as 2026-06-01T00:00:00Z or 2026-06-01T08:00:00+08:00, not '2026-06-01T00:00:00'")]
     [InlineData("effectiveFrom=\"1999-12-31T00:00:00Z\"", "effectiveFrom", "effectiveFrom must be between the years 2000 and 2999")]
     [InlineData("prices.0.inputPerMillion=\"2,5\"", "prices[0].inputPerMillion",
         "prices[0].inputPerMillion '2,5' is not a decimal number such as 2 or 0.28 (a string, '.' before decimals, no thousands separators or spaces)")]

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using NodaTime;
-using NodaTime.Text;
 using TokenLedger.Access;
 using TokenLedger.Infrastructure;
 using TokenLedger.Pricing.PriceBooks;
@@ -38,9 +37,8 @@ public static class ImportLiteLlmEndpoint
         var from = clock.GetCurrentInstant();
         if (effectiveFrom is not null)
         {
-            var parsed = OffsetDateTimePattern.ExtendedIso.Parse(effectiveFrom);
-            if (!parsed.Success) return Problems.BadRequest("effectiveFrom", "effectiveFrom must be an RFC 3339 timestamp with an offset");
-            from = parsed.Value.ToInstant();
+            if (Rfc3339.ToInstant(effectiveFrom) is not { } parsed) return Problems.BadRequest("effectiveFrom", Rfc3339.Rule("effectiveFrom"));
+            from = parsed;
         }
 
         LiteLlmImportResult result;

@@ -28,9 +28,8 @@ public sealed record PutPriceBookRequest(
     private const int MinYear = 2000;
     private const int MaxYear = 2999;
 
-    /// <summary>RFC 3339 exactly: a four-digit year, '.' before at most nine fraction digits, and 'Z' or ±HH:mm.</summary>
-    internal static readonly OffsetDateTimePattern Rfc3339 =
-        OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFFFFo<Z+HH:mm>");
+    /// <summary>The ledger's one instant reader (<see cref="Infrastructure.Rfc3339"/>).</summary>
+    internal static readonly OffsetDateTimePattern Rfc3339 = Infrastructure.Rfc3339.Pattern;
 
     internal static readonly LocalTimePattern HourMinute = LocalTimePattern.CreateWithInvariantCulture("HH':'mm");
 
@@ -302,7 +301,7 @@ public sealed record PutPriceBookRequest(
             var parsed = Rfc3339.Parse(text);
             if (!parsed.Success)
             {
-                errors.Add(path, $"{path} '{text}' must be an RFC 3339 timestamp with an offset, such as 2026-06-01T00:00:00+08:00");
+                errors.Add(path, $"{Infrastructure.Rfc3339.Rule(path)}, not '{text}'");
                 return null;
             }
             if (parsed.Value.Year is < MinYear or > MaxYear)

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using NodaTime;
-using NodaTime.Text;
 using Npgsql;
 using TokenLedger.Access;
 using TokenLedger.Infrastructure;
@@ -33,11 +32,9 @@ public static class ReRateUsageEndpoint
     public static async Task<IResult> Handle(ReRateUsageRequest body, ClaimsPrincipal user, IDocumentStore store, RatingCatalogSource catalogs,
         IClock clock, CancellationToken ct)
     {
-        var from = OffsetDateTimePattern.ExtendedIso.Parse(body.From ?? "");
-        var to = OffsetDateTimePattern.ExtendedIso.Parse(body.To ?? "");
-        if (!from.Success) return Problems.BadRequest("from", "from must be an RFC 3339 timestamp with an offset");
-        if (!to.Success) return Problems.BadRequest("to", "to must be an RFC 3339 timestamp with an offset");
-        var command = new ReRateUsage(body.TenantId ?? "", from.Value.ToInstant(), to.Value.ToInstant(), body.Reason ?? "",
+        if (Rfc3339.ToInstant(body.From) is not { } from) return Problems.BadRequest("from", Rfc3339.Rule("from"));
+        if (Rfc3339.ToInstant(body.To) is not { } to) return Problems.BadRequest("to", Rfc3339.Rule("to"));
+        var command = new ReRateUsage(body.TenantId ?? "", from, to, body.Reason ?? "",
             user.FindFirstValue(LedgerClaims.KeyId) ?? "unknown");
         var validation = new ReRateUsage.Validator().Validate(command);
         if (!validation.IsValid) return Problems.Validation(validation);

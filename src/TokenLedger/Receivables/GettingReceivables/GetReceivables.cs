@@ -50,9 +50,8 @@ public sealed record FinanceQuery(Instant AsOf, int Page, int PageSize)
         var at = now;
         if (asOf is not null)
         {
-            var parsed = InstantPattern.ExtendedIso.Parse(asOf);
-            if (!parsed.Success) { var offset = OffsetDateTimePattern.ExtendedIso.Parse(asOf); if (!offset.Success) return null; at = offset.Value.ToInstant(); }
-            else at = parsed.Value;
+            if (Rfc3339.ToInstant(asOf) is not { } parsed) return null;
+            at = parsed;
         }
         if (at > now || page is < 1 || pageSize is < 1 or > 1000) return null;
         return new FinanceQuery(at, page ?? 1, pageSize ?? 100);
@@ -63,7 +62,7 @@ public sealed record FinanceQuery(Instant AsOf, int Page, int PageSize)
         var errors = new Dictionary<string, string[]>();
         if (page is < 1) errors["page"] = ["page must be 1 or more"];
         if (pageSize is < 1 or > 1000) errors["pageSize"] = ["pageSize must be 1 to 1000"];
-        if (errors.Count == 0) errors["asOf"] = [$"asOf must be an ISO instant such as 2026-06-30T16:00:00Z, not later than now ({clock.GetCurrentInstant()})"];
+        if (errors.Count == 0) errors["asOf"] = [$"{Rfc3339.Rule("asOf")}, not later than now ({clock.GetCurrentInstant()})"];
         return Results.ValidationProblem(errors, title: "The request is invalid");
     }
 

@@ -33,10 +33,10 @@ public static class GetDeadLetters
 
     public static async Task<IResult> Handle(string? since, string? until, NpgsqlDataSource db, IClock clock, CancellationToken ct)
     {
-        var to = until is null ? clock.GetCurrentInstant() : Parse(until);
-        if (to is null) return Problems.BadRequest("until", "until must be an ISO 8601 instant with an offset, such as 2026-06-01T00:00:00+08:00");
-        var from = since is null ? to.Value - Duration.FromHours(24) : Parse(since);
-        if (from is null) return Problems.BadRequest("since", "since must be an ISO 8601 instant with an offset, such as 2026-06-01T00:00:00+08:00");
+        var to = until is null ? clock.GetCurrentInstant() : Rfc3339.ToInstant(until);
+        if (to is null) return Problems.BadRequest("until", Rfc3339.Rule("until"));
+        var from = since is null ? to.Value - Duration.FromHours(24) : Rfc3339.ToInstant(since);
+        if (from is null) return Problems.BadRequest("since", Rfc3339.Rule("since"));
         if (from >= to) return Problems.BadRequest("since", "since must be before until");
         return Results.Ok(await ReadAsync(db, from.Value, to.Value, ct));
     }
@@ -77,13 +77,5 @@ public static class GetDeadLetters
 
         var total = byChannel.Values.Sum();
         return new DeadLetterReport(since, until, total, byChannel, reasons, total - reasons.Sum(r => r.Count), recent);
-    }
-
-    private static Instant? Parse(string text)
-    {
-        var instant = InstantPattern.ExtendedIso.Parse(text);
-        if (instant.Success) return instant.Value;
-        var offset = OffsetDateTimePattern.ExtendedIso.Parse(text);
-        return offset.Success ? offset.Value.ToInstant() : null;
     }
 }

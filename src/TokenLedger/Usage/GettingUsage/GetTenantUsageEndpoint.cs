@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using NodaTime;
-using NodaTime.Text;
 using System.Text.Json.Serialization;
 using Npgsql;
 using TokenLedger.Access;
@@ -63,13 +62,12 @@ public static class GetTenantUsageEndpoint
         value = null;
         problem = null;
         if (text is null) return true;
-        var parsed = OffsetDateTimePattern.ExtendedIso.Parse(text);
-        if (parsed.Success)
+        if (Rfc3339.TryParse(text, out var parsed))
         {
-            value = parsed.Value;
+            value = parsed;
             return true;
         }
-        problem = Problems.BadRequest(name, $"{name} must be an RFC 3339 timestamp with an offset, such as 2026-06-01T00:00:00+08:00");
+        problem = Problems.BadRequest(name, Rfc3339.Rule(name));
         return false;
     }
 }

@@ -18,9 +18,8 @@ public sealed record UsageItemDraft
     private const int MinYear = 2000;
     private const int MaxYear = 2999;
 
-    /// <summary>RFC 3339 exactly: a four-digit year, '.' before at most nine fraction digits, and 'Z' or ±HH:mm.</summary>
-    private static readonly OffsetDateTimePattern Rfc3339 =
-        OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFFFFo<Z+HH:mm>");
+    /// <summary>The ledger's one instant reader (<see cref="Infrastructure.Rfc3339"/>).</summary>
+    private static readonly OffsetDateTimePattern Rfc3339 = Infrastructure.Rfc3339.Pattern;
 
     public string? EventId { get; init; }
     public OffsetDateTime? OccurredAt { get; init; }
@@ -87,7 +86,7 @@ public sealed record UsageItemDraft
             errors.Add(new(name, $"{name} must be between the years {MinYear} and {MaxYear}"));
             return null;
         }
-        errors.Add(new(name, $"{name} must be an RFC 3339 timestamp with an offset, such as 2026-06-01T08:30:00+08:00"));
+        errors.Add(new(name, Infrastructure.Rfc3339.Rule(name)));
         return null;
     }
 

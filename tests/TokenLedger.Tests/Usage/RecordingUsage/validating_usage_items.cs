@@ -64,7 +64,7 @@ public class validating_usage_items
     {
         var item = ReadOne(ValidItem().WithRaw("occurredAt", value));
 
-        ShouldBeRefusedWith(item, "occurredAt", "occurredAt must be an RFC 3339 timestamp with an offset, such as 2026-06-01T08:30:00+08:00");
+        ShouldBeRefusedWith(item, "occurredAt", "occurredAt must be an RFC 3339 instant with Z or an offset, such as 2026-06-01T00:00:00Z or 2026-06-01T08:00:00+08:00");
     }
 
     [Theory]

@@ -2,8 +2,10 @@ using System.Net.Http.Headers;
 using Alba;
 using JasperFx.CommandLine;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NodaTime;
 using TokenLedger.Testing;
 
 namespace TokenLedger.IntegrationTests.Fixtures;
@@ -24,13 +26,15 @@ public sealed class LedgerHost : IAsyncDisposable
     /// <summary>The warnings and errors this instance logged (beside its ordinary log output).</summary>
     public CapturedLogs Logs { get; }
 
-    public static async Task<LedgerHost> StartAsync(TestServers servers, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>Starts the service; with <paramref name="clock"/> (e.g. NodaTime's FakeClock) it replaces the host's system clock.</summary>
+    public static async Task<LedgerHost> StartAsync(TestServers servers, IReadOnlyDictionary<string, string>? settings = null, IClock? clock = null)
     {
         JasperFxEnvironment.AutoStartHost = true;
         var logs = new CapturedLogs(LogLevel.Warning);
         var host = await AlbaHost.For<Program>(web =>
         {
             web.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs));
+            if (clock is not null) web.ConfigureTestServices(services => services.AddSingleton(clock));
             web.UseSetting("TOKENLEDGER_POSTGRES", servers.Postgres);
             web.UseSetting("TOKENLEDGER_RABBITMQ", servers.RabbitMq);
             web.UseSetting("TOKENLEDGER_ADMIN_KEY", AdminKey);

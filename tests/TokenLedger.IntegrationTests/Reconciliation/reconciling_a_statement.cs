@@ -9,8 +9,8 @@ using static TokenLedger.IntegrationTests.Balances.AccountScenario;
 
 namespace TokenLedger.IntegrationTests.Reconciliation;
 
-[Collection(LedgerCollection.Name)]
-public sealed class reconciling_a_statement(LedgerFixture fixture)
+/// <summary>On a service of its own whose clock is pinned at 15 September 2026 (<see cref="PinnedClockLedgerFixture"/>): June's usage is in the past whatever today is.</summary>
+public sealed class reconciling_a_statement(PinnedClockLedgerFixture fixture) : IClassFixture<PinnedClockLedgerFixture>
 {
     /// <summary>model-a: 2 per million input tokens; model-b: 8 per million output tokens.</summary>
     private async Task<string> DistributorAsync()

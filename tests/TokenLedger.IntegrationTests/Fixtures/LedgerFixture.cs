@@ -66,9 +66,9 @@ public sealed class LedgerCollection : ICollectionFixture<LedgerFixture>
 }
 
 /// <summary>
-/// A service of its own whose clock is a <see cref="FakeClock"/> pinned at <see cref="Now"/> (15 September 2026, 08:00 in
-/// Shanghai), for tests that close or date periods: they hold whatever today's date is. The automatic close is off, so
-/// only the test closes periods.
+/// Shared by the "pinned clock" collection: a service of its own whose clock is a <see cref="FakeClock"/> pinned at
+/// <see cref="Now"/> (15 September 2026, 08:00 in Shanghai), for tests that date their data in 2026: they hold whatever
+/// today's date is. The automatic close is off, so only the tests close periods.
 /// </summary>
 public sealed class PinnedClockLedgerFixture : LedgerFixture
 {
@@ -82,4 +82,10 @@ public sealed class PinnedClockLedgerFixture : LedgerFixture
     {
         ["TokenLedger:Invoicing:AutoCloseInterval"] = "00:00:00",
     };
+}
+
+[CollectionDefinition(Name)]
+public sealed class PinnedClockCollection : ICollectionFixture<PinnedClockLedgerFixture>
+{
+    public const string Name = "pinned clock";
 }

@@ -11,8 +11,9 @@ using static TokenLedger.IntegrationTests.Balances.AccountScenario;
 
 namespace TokenLedger.IntegrationTests.Invoicing;
 
-/// <summary>On a service of its own whose clock is pinned at 15 September 2026 (<see cref="PinnedClockLedgerFixture"/>).</summary>
-public sealed class closing_periods(PinnedClockLedgerFixture fixture) : IClassFixture<PinnedClockLedgerFixture>
+/// <summary>On the pinned-clock service at 15 September 2026 (<see cref="PinnedClockLedgerFixture"/>).</summary>
+[Collection(PinnedClockCollection.Name)]
+public sealed class closing_periods(PinnedClockLedgerFixture fixture)
 {
     private static readonly DateTimeOffset MidJune = DateTimeOffset.Parse("2026-06-10T12:00:00+08:00");
     private static readonly DateTimeOffset LastMomentOfJune = DateTimeOffset.Parse("2026-06-30T23:59:59.999+08:00");

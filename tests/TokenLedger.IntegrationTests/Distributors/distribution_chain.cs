@@ -9,8 +9,8 @@ using TokenLedger.IntegrationTests.Fixtures;
 
 namespace TokenLedger.IntegrationTests.Distributors;
 
-[Collection(LedgerCollection.Name)]
-public sealed class distribution_chain(LedgerFixture fixture)
+[Collection(PinnedClockCollection.Name)]
+public sealed class distribution_chain(PinnedClockLedgerFixture fixture)
 {
     private async Task<string> BookAsync(string inputPerMillion)
     {

@@ -9,8 +9,8 @@ using TokenLedger.IntegrationTests.Fixtures;
 
 namespace TokenLedger.IntegrationTests.Distributors;
 
-[Collection(LedgerCollection.Name)]
-public sealed class distributor_margins(LedgerFixture fixture)
+[Collection(PinnedClockCollection.Name)]
+public sealed class distributor_margins(PinnedClockLedgerFixture fixture)
 {
     private async Task<string> BookAsync(string a, string b)
     {

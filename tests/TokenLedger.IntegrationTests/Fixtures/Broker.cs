@@ -34,6 +34,8 @@ public sealed class Broker : IAsyncDisposable
 
     public async Task<uint> MessageCountAsync(string queue) => (await _channel.QueueDeclarePassiveAsync(queue)).MessageCount;
 
+    public async Task<uint> ConsumerCountAsync(string queue) => (await _channel.QueueDeclarePassiveAsync(queue)).ConsumerCount;
+
     /// <summary>Takes every message now waiting in the queue, acknowledging them.</summary>
     public async Task<IReadOnlyList<BasicGetResult>> DrainAsync(string queue)
     {

@@ -1,4 +1,6 @@
 using System.Net.Http.Json;
+using NodaTime;
+using NodaTime.Testing;
 using TokenLedger.Access.IssuingKeys;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
@@ -6,16 +8,22 @@ using TokenLedger.Access.IssuingKeys;
 namespace TokenLedger.IntegrationTests.Fixtures;
 
 /// <summary>Shared by the "ledger" collection: one database, one virtual host, one running service. Tests use their own tenant ids.</summary>
-public sealed class LedgerFixture : IAsyncLifetime
+public class LedgerFixture : IAsyncLifetime
 {
     public TestServers Servers { get; private set; } = null!;
     public LedgerHost App { get; private set; } = null!;
     public Broker Broker { get; private set; } = null!;
 
+    /// <summary>The service's clock when a subclass pins it; null for the system clock.</summary>
+    protected virtual IClock? Clock => null;
+
+    /// <summary>Settings for the service beyond the servers and the operator key.</summary>
+    protected virtual IReadOnlyDictionary<string, string>? Settings => null;
+
     public async Task InitializeAsync()
     {
         Servers = await TestServers.StartAsync();
-        App = await LedgerHost.StartAsync(Servers);
+        App = await LedgerHost.StartAsync(Servers, Settings, Clock);
         Broker = await Broker.ConnectAsync(Servers.RabbitMq);
     }
 
@@ -55,4 +63,29 @@ public sealed class LedgerFixture : IAsyncLifetime
 public sealed class LedgerCollection : ICollectionFixture<LedgerFixture>
 {
     public const string Name = "ledger";
+}
+
+/// <summary>
+/// Shared by the "pinned clock" collection: a service of its own whose clock is a <see cref="FakeClock"/> pinned at
+/// <see cref="Now"/> (15 September 2026, 08:00 in Shanghai), for tests that date their data in 2026: they hold whatever
+/// today's date is. The automatic close is off, so only the tests close periods.
+/// </summary>
+public sealed class PinnedClockLedgerFixture : LedgerFixture
+{
+    public static readonly Instant Now = Instant.FromUtc(2026, 9, 15, 0, 0);
+
+    public FakeClock FakeClock { get; } = new(Now);
+
+    protected override IClock Clock => FakeClock;
+
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["TokenLedger:Invoicing:AutoCloseInterval"] = "00:00:00",
+    };
+}
+
+[CollectionDefinition(Name)]
+public sealed class PinnedClockCollection : ICollectionFixture<PinnedClockLedgerFixture>
+{
+    public const string Name = "pinned clock";
 }

@@ -2,6 +2,11 @@ using System.Net.Http.Headers;
 using Alba;
 using JasperFx.CommandLine;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using TokenLedger.Testing;
 
 namespace TokenLedger.IntegrationTests.Fixtures;
 
@@ -10,21 +15,32 @@ public sealed class LedgerHost : IAsyncDisposable
 {
     public const string AdminKey = "tl_admin_integration_tests_operator_key";
 
-    private LedgerHost(IAlbaHost host) => Host = host;
+    private LedgerHost(IAlbaHost host, CapturedLogs logs)
+    {
+        Host = host;
+        Logs = logs;
+    }
 
     public IAlbaHost Host { get; }
 
-    public static async Task<LedgerHost> StartAsync(TestServers servers, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>The warnings and errors this instance logged (beside its ordinary log output).</summary>
+    public CapturedLogs Logs { get; }
+
+    /// <summary>Starts the service; with <paramref name="clock"/> (e.g. NodaTime's FakeClock) it replaces the host's system clock.</summary>
+    public static async Task<LedgerHost> StartAsync(TestServers servers, IReadOnlyDictionary<string, string>? settings = null, IClock? clock = null)
     {
         JasperFxEnvironment.AutoStartHost = true;
+        var logs = new CapturedLogs(LogLevel.Warning);
         var host = await AlbaHost.For<Program>(web =>
         {
+            web.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs));
+            if (clock is not null) web.ConfigureTestServices(services => services.AddSingleton(clock));
             web.UseSetting("TOKENLEDGER_POSTGRES", servers.Postgres);
             web.UseSetting("TOKENLEDGER_RABBITMQ", servers.RabbitMq);
             web.UseSetting("TOKENLEDGER_ADMIN_KEY", AdminKey);
             foreach (var (key, value) in settings ?? new Dictionary<string, string>()) web.UseSetting(key, value);
         });
-        return new LedgerHost(host);
+        return new LedgerHost(host, logs);
     }
 
     /// <summary>A client with <paramref name="key"/>; unless <paramref name="raw"/>, every POST carries an Idempotency-Key (<see cref="IdempotencyKeyPerRequest"/>).</summary>

@@ -11,8 +11,9 @@ using static TokenLedger.IntegrationTests.Balances.AccountScenario;
 
 namespace TokenLedger.IntegrationTests.Invoicing;
 
-[Collection(LedgerCollection.Name)]
-public sealed class closing_periods(LedgerFixture fixture)
+/// <summary>On the pinned-clock service at 15 September 2026 (<see cref="PinnedClockLedgerFixture"/>).</summary>
+[Collection(PinnedClockCollection.Name)]
+public sealed class closing_periods(PinnedClockLedgerFixture fixture)
 {
     private static readonly DateTimeOffset MidJune = DateTimeOffset.Parse("2026-06-10T12:00:00+08:00");
     private static readonly DateTimeOffset LastMomentOfJune = DateTimeOffset.Parse("2026-06-30T23:59:59.999+08:00");
@@ -68,8 +69,9 @@ public sealed class closing_periods(LedgerFixture fixture)
         invoice.GetProperty("lines")[0].Dec("unitPricePerMillion").ShouldBe(1_000_000m);
         invoice.GetProperty("number").GetString()!.ShouldMatch(@"^TL-\d{4}-\d{6}$");
         var issueDate = DateOnly.Parse(invoice.GetProperty("issueDate").GetString()!);
+        issueDate.ShouldBe(new DateOnly(2026, 9, 15)); // the pinned clock's date in the tenant's zone
         DateOnly.Parse(invoice.GetProperty("dueDate").GetString()!).ShouldBe(issueDate.AddDays(15));
-        invoice.GetProperty("number").GetString()!.ShouldStartWith($"TL-{issueDate.Year}-");
+        invoice.GetProperty("number").GetString()!.ShouldStartWith("TL-2026-");
         invoice.GetProperty("periodStart").GetString().ShouldBe("2026-05-31T16:00:00Z");
         invoice.GetProperty("periodEnd").GetString().ShouldBe("2026-06-30T16:00:00Z");
     }
@@ -93,7 +95,7 @@ public sealed class closing_periods(LedgerFixture fixture)
     public async Task a_period_that_has_not_ended_in_the_tenants_zone_cannot_be_closed()
     {
         var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "inv");
-        var current = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM");
+        var current = "2026-09"; // the pinned clock's month
 
         var response = await CloseAsync(tenant, current);
 

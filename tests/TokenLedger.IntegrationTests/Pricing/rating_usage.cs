@@ -8,8 +8,8 @@ using TokenLedger.IntegrationTests.Fixtures;
 
 namespace TokenLedger.IntegrationTests.Pricing;
 
-[Collection(LedgerCollection.Name)]
-public sealed class rating_usage(LedgerFixture fixture)
+[Collection(PinnedClockCollection.Name)]
+public sealed class rating_usage(PinnedClockLedgerFixture fixture)
 {
     private static readonly DateTimeOffset June1 = new(2026, 6, 1, 0, 0, 0, TimeSpan.FromHours(8));
 

@@ -9,8 +9,9 @@ using static TokenLedger.IntegrationTests.Balances.AccountScenario;
 
 namespace TokenLedger.IntegrationTests.Reconciliation;
 
-[Collection(LedgerCollection.Name)]
-public sealed class reconciling_a_statement(LedgerFixture fixture)
+/// <summary>On the pinned-clock service at 15 September 2026 (<see cref="PinnedClockLedgerFixture"/>): June's usage is in the past whatever today is.</summary>
+[Collection(PinnedClockCollection.Name)]
+public sealed class reconciling_a_statement(PinnedClockLedgerFixture fixture)
 {
     /// <summary>model-a: 2 per million input tokens; model-b: 8 per million output tokens.</summary>
     private async Task<string> DistributorAsync()

@@ -11,8 +11,8 @@ using TokenLedger.Usage;
 namespace TokenLedger.IntegrationTests.Usage;
 
 /// <summary>The usage_facts row of a usage event holds its usage and both sides of its rating, whichever way the events arrive.</summary>
-[Collection(LedgerCollection.Name)]
-public sealed class projecting_usage_facts(LedgerFixture fixture)
+[Collection(PinnedClockCollection.Name)]
+public sealed class projecting_usage_facts(PinnedClockLedgerFixture fixture)
 {
     private static readonly Instant June2 = Instant.FromUtc(2026, 6, 2, 3, 0);
 

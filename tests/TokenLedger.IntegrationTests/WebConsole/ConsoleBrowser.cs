@@ -28,7 +28,11 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     public string BaseUrl { get; }
     public IBrowser Browser { get; }
 
-    public static string ScreenshotDirectory => Path.Combine(Repository.Root, "docs", "screenshots");
+    /// <summary>
+    /// Where the console views are saved as PNGs: TOKENLEDGER_SCREENSHOTS, which only ops/screenshots sets (to
+    /// docs/screenshots). Unset in ordinary test runs, so they never rewrite the committed images.
+    /// </summary>
+    public static string? ScreenshotDirectory => Environment.GetEnvironmentVariable("TOKENLEDGER_SCREENSHOTS") is { Length: > 0 } dir ? dir : null;
 
     private static readonly SemaphoreSlim Starting = new(1, 1);
     private static ConsoleBrowser? _shared;
@@ -102,10 +106,11 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         return page;
     }
 
-    public static Task ScreenshotAsync(IPage page, string name)
+    public static async Task ScreenshotAsync(IPage page, string name)
     {
-        Directory.CreateDirectory(ScreenshotDirectory);
-        return page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, $"{name}.png"), FullPage = true });
+        if (ScreenshotDirectory is not { } directory) return;
+        Directory.CreateDirectory(directory);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, $"{name}.png"), FullPage = true });
     }
 
     private static int FreePort()

@@ -35,19 +35,16 @@ public class exact_decimals
     [Property(MaxTest = 1000)]
     public bool the_per_million_amount_equals_decimal_arithmetic(int lo, int mid, byte hiChoice, byte scaleChoice, uint tokensLo, byte tokensHi)
     {
-        // Any non-negative decimal price (with or without a 96-bit mantissa, any scale) and any token count up to 2^40.
+        // Any non-negative decimal price (with or without a 96-bit mantissa, any scale the magnitude allows) and any
+        // token count up to 2^40. The price is kept below 2^55 by raising the scale where the mantissa needs it, so
+        // tokens × price stays below decimal.MaxValue and every generated case is checked (none is waved through).
         var hi = hiChoice % 4 == 0 ? hiChoice : 0;
-        var price = new decimal(lo, mid, hi, false, (byte)(scaleChoice % 29));
+        var mantissa = new decimal(lo, mid, hi, false, 0);
+        var scale = Math.Max(scaleChoice % 29, ScaleBelow(mantissa, MaxPrice));
+        var price = new decimal(lo, mid, hi, false, (byte)scale);
         var tokens = ((long)tokensHi << 32) | tokensLo;
-        decimal expected;
-        try
-        {
-            expected = tokens * price / 1_000_000m;
-        }
-        catch (OverflowException)
-        {
-            return true;
-        }
+        price.ShouldBeLessThan(MaxPrice);
+        var expected = tokens * price / 1_000_000m;
         var model = new ModelPrice("m", new TokenPrices(price, 0m, 0m, 0m), [], [], []);
         var version = new PriceBookVersion("b", 1, "CNY", Instant.MinValue, new Dictionary<string, ModelPrice> { ["m"] = model }, new Dictionary<string, string>());
 
@@ -56,6 +53,17 @@ public class exact_decimals
             Rated { Charge.Input: var input } => input == expected || Math.Abs(input - expected) <= 0.0000000000000000000000000001m,
             _ => false,
         };
+    }
+
+    /// <summary>2^55: times at most 2^40 tokens, below decimal.MaxValue (about 2^96).</summary>
+    private const decimal MaxPrice = 36_028_797_018_963_968m;
+
+    /// <summary>The smallest scale at which <paramref name="mantissa"/> reads as a number below <paramref name="bound"/>.</summary>
+    private static int ScaleBelow(decimal mantissa, decimal bound)
+    {
+        var scale = 0;
+        for (var value = mantissa; value >= bound; value /= 10m) scale++;
+        return scale;
     }
 
     private static decimal Parse(string text) => decimal.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);

@@ -30,14 +30,50 @@ public sealed class AutomaticClose(IDocumentStore store, PeriodCloser closer, IC
             var cadence = terms.TryGetValue(tenant.TenantId, out var t) ? t.Cadence : Cadences.Monthly;
             var month = DuePeriod(tenant, cadence, clock.GetCurrentInstant(), options.Value.AutoCloseDelay);
             if (await session.LoadAsync<Invoice>(InvoiceStreams.For(tenant.TenantId, month.Text), ct) is not null) continue;
-            if (await closer.CloseAsync(tenant.TenantId, month, ct, skipEmpty: true) is CloseOutcome.Issued done)
-            {
-                issued++;
-                logger.LogInformation("Closed {Period} for {TenantId}: invoice {Number}", done.Invoice.Period, tenant.TenantId, done.Invoice.Number);
-            }
+            var outcome = await closer.CloseAsync(tenant.TenantId, month, ct, skipEmpty: true);
+            Report(logger, tenant.TenantId, month.Text, outcome);
+            if (outcome is CloseOutcome.Issued) issued++;
         }
         return issued;
     }
+
+    /// <summary>
+    /// Logs what became of one tenant's period. Every outcome that leaves the period without an invoice for a reason other
+    /// than having nothing to bill is a warning with the tenant, the period and the reason; the next round tries again.
+    /// </summary>
+    internal static void Report(ILogger logger, string tenantId, string period, CloseOutcome outcome)
+    {
+        switch (outcome)
+        {
+            case CloseOutcome.Issued done:
+                logger.LogInformation("Closed {Period} for {TenantId}: invoice {Number}", period, tenantId, done.Invoice.Number);
+                break;
+            case CloseOutcome.AlreadyIssued done:
+                logger.LogDebug("{Period} for {TenantId} was already closed (invoice {Number})", period, tenantId, done.Invoice.Number);
+                break;
+            case CloseOutcome.NothingToBill:
+                logger.LogDebug("{Period} for {TenantId} has nothing to bill; no invoice", period, tenantId);
+                break;
+            case CloseOutcome.NotFunded notFunded:
+                Skipped(logger, tenantId, period, "not funded", notFunded.Detail);
+                break;
+            case CloseOutcome.NotEnded notEnded:
+                Skipped(logger, tenantId, period, "not ended", notEnded.Detail);
+                break;
+            case CloseOutcome.OtherCadence other:
+                Skipped(logger, tenantId, period, "other cadence", other.Detail);
+                break;
+            case CloseOutcome.TenantNotFound:
+                Skipped(logger, tenantId, period, "tenant not found", $"tenant '{tenantId}' was not found");
+                break;
+            default:
+                Skipped(logger, tenantId, period, outcome.GetType().Name, outcome.ToString());
+                break;
+        }
+    }
+
+    private static void Skipped(ILogger logger, string tenantId, string period, string reason, string detail) =>
+        logger.LogWarning("Automatic close of {Period} for {TenantId} gave up this round ({Reason}): {Detail}", period, tenantId, reason, detail);
 
     /// <summary>The last period of the tenant's cadence that had ended at least <paramref name="delay"/> ago in the tenant's zone.</summary>
     public static PeriodSpan DuePeriod(Tenant tenant, string cadence, Instant now, TimeSpan delay) =>

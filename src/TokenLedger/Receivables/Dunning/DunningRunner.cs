@@ -17,6 +17,9 @@ public sealed class DunningRunner(
     IDocumentStore store, NpgsqlDataSource db, ReceivablesCommands commands, IClock clock, IOptions<DunningOptions> options, ILogger<DunningRunner> logger)
     : RecurringService(logger)
 {
+    /// <summary>Attempts per tenant and run before it gives up (with a warning) until the next run.</summary>
+    public const int MaxAttempts = 10;
+
     protected override TimeSpan Interval => options.Value.Interval;
     protected override string WorkName => "Dunning run";
     protected override Task RunPassAsync(CancellationToken ct) => RunOnceAsync(clock.GetCurrentInstant(), ct);
@@ -28,10 +31,11 @@ public sealed class DunningRunner(
         var appended = 0;
         foreach (var tenantId in await CandidatesAsync(now, ladder, ct))
         {
-            for (var attempt = 1; attempt <= 10; attempt++)
+            var done = false;
+            for (var attempt = 1; attempt <= MaxAttempts && !done; attempt++)
             {
                 var count = 0;
-                var done = await commands.TryAppendAsync(tenantId, now, context =>
+                done = await commands.TryAppendAsync(tenantId, now, context =>
                 {
                     var events = DunningLadder.Decide(context, ladder);
                     count = events.Count;
@@ -40,8 +44,11 @@ public sealed class DunningRunner(
                 if (!done) continue;
                 appended += count;
                 if (count > 0) logger.LogInformation("Dunning for {TenantId}: {Count} events", tenantId, count);
-                break;
             }
+            if (!done)
+                logger.LogWarning(
+                    "Dunning for {TenantId} gave up at {Now}: {Attempts} attempts conflicted with other writes to its receivables stream; the next run tries again",
+                    tenantId, now, MaxAttempts);
         }
         return appended;
     }

@@ -67,7 +67,7 @@ public static class HttpSetup
         services.AddHostedService<AutomaticClose>();
         services.AddSingleton(sp => new InvoicePdfRenderer(InvoiceFonts.Default, sp.GetService<ILogger<InvoicePdfRenderer>>()));
         services.AddMemoryCache();
-        services.Configure<AccessOptions>(o => o.AdminKey = settings.AdminKey);
+        builder.AddLedgerAccess(settings.AdminKey);
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorization(o => o.AddLedgerPolicies());
@@ -83,10 +83,13 @@ public static class HttpSetup
         app.UseStatusCodePages();
         app.UseLedgerConsole();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.MapPutTenant();
         app.MapGetTenant();
         app.MapIssueApiKey();
+        TokenLedger.Access.ListingKeys.ListApiKeys.Map(app);
+        TokenLedger.Access.RevokingKeys.RevokeApiKeyEndpoint.Map(app);
         app.MapPostUsage();
         app.MapPostNativeUsage();
         app.MapGetTenantUsage();

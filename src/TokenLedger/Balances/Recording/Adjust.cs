@@ -29,6 +29,7 @@ public sealed record Adjust(decimal Amount, string? Currency, string? Reason, st
 
     public static Task<IResult> Handle(string tenantId, Adjust body, ClaimsPrincipal user, AccountCommands accounts, IClock clock, CancellationToken ct)
     {
+        if (body.Amount > 0 && !user.IsOperator()) return Task.FromResult(OperatorActs.Refused("amount", "a positive adjustment"));
         var id = body.RequestId ?? AccountEndpoint.NewId("adjust");
         return AccountEndpoint.RecordAsync(body, new Validator(), tenantId, id, body.Currency,
             now => new BalanceAdjusted(tenantId, id, body.Amount, body.Currency!, body.Reason!, now, user.KeyId()), accounts, clock, ct);

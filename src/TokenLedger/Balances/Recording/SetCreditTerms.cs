@@ -28,7 +28,7 @@ public sealed record SetCreditTerms(decimal? CreditLimit, IReadOnlyList<string>?
         app.MapPut("/api/tenants/{tenantId}/credit-terms", Handle).RequireAuthorization(Policies.Finance).WithTags("Balances")
             .WithSummary("Set the postpaid credit limit and the drawdown order of prepaid sources");
 
-    public static Task<IResult> Handle(string tenantId, SetCreditTerms body, AccountCommands accounts, IClock clock, CancellationToken ct) =>
-        AccountEndpoint.RecordAsync(body, new Validator(), tenantId, AccountEndpoint.NewId("terms"), null,
+    public static async Task<IResult> Handle(string tenantId, SetCreditTerms body, ClaimsPrincipal user, Marten.IQuerySession session, AccountCommands accounts, IClock clock, CancellationToken ct) =>
+        await OperatorActs.RefuseCreditLimitRaiseAsync(user, session, tenantId, body.CreditLimit, ct) ?? await AccountEndpoint.RecordAsync(body, new Validator(), tenantId, AccountEndpoint.NewId("terms"), null,
             now => new CreditTermsSet(tenantId, body.CreditLimit, [.. body.Order], now), accounts, clock, ct);
 }

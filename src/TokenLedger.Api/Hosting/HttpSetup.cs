@@ -90,6 +90,7 @@ public static class HttpSetup
         app.MapIssueApiKey();
         TokenLedger.Access.ListingKeys.ListApiKeys.Map(app);
         TokenLedger.Access.RevokingKeys.RevokeApiKeyEndpoint.Map(app);
+        TokenLedger.Access.Auditing.GetAudit.Map(app);
         app.MapPostUsage();
         app.MapPostNativeUsage();
         app.MapGetTenantUsage();

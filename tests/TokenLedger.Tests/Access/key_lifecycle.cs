@@ -62,9 +62,17 @@ public class key_lifecycle
         cache.Count.Unknown.ShouldBeLessThanOrEqualTo(100);
         cache.TryGet(Key.KeyId, out var found).ShouldBeTrue();
         found.ShouldBe(Key);
+        cache.TryGet("ffffffffffffffff", out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void an_unknown_key_id_is_remembered_as_unknown_so_it_is_not_looked_up_again()
+    {
+        using var cache = new ApiKeyCache(Options.Create(new AccessOptions()));
+        cache.Remember("0000000000000001", null);
+
         cache.TryGet("0000000000000001", out var unknown).ShouldBeTrue();
         unknown.ShouldBeNull();
-        cache.TryGet("ffffffffffffffff", out _).ShouldBeFalse();
     }
 
     [Fact]

@@ -24,6 +24,7 @@ public sealed class ThrottledHost : IAsyncLifetime
         ["TokenLedger:RateLimits:FailedAuthPerSecond"] = "10",
         ["TokenLedger:RateLimits:FailedAuthBurst"] = "50",
         ["TokenLedger:Access:CachedUnknownKeys"] = "1000",
+        ["TokenLedger:Access:LastUsedFlushSeconds"] = "1",
     };
 
     public TestServers Servers { get; private set; } = null!;
@@ -108,6 +109,22 @@ public sealed class protecting_against_load(ThrottledHost host, ITestOutputHelpe
         var keys = await restricted.Client(stored).GetFromJsonAsync<JsonElement>("/api/keys");
         keys.EnumerateArray().ShouldNotContain(k => k.GetProperty("status").GetString() == "environment");
         (await restricted.Client(stored).PostAsJsonAsync("/api/keys", new { role = "finance" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task a_keys_last_use_is_written_within_the_flush_interval_for_every_instance_to_list()
+    {
+        var key = await IssueAsync("finance");
+        var keyId = ApiKeySecret.KeyIdOf(key)!;
+        (await host.App.Client(key).GetAsync("/api/me")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var store = host.App.Host.Services.GetRequiredService<Marten.IDocumentStore>();
+        var written = await Eventually.Until(async () =>
+        {
+            await using var session = store.QuerySession();
+            return await session.LoadAsync<TokenLedger.Access.TrackingUse.ApiKeyLastUse>(keyId);
+        }, use => use is not null, TimeSpan.FromSeconds(15), "the last use to be written");
+        output.WriteLine($"last use of {keyId} written: {written!.At}");
     }
 
     [Theory]

@@ -87,7 +87,7 @@ public static class HttpSetup
         app.UseAuthorization();
         app.MapPutTenant();
         app.MapGetTenant();
-        app.MapIssueApiKey();
+        IssueApiKeyEndpoints.Map(app);
         TokenLedger.Access.ListingKeys.ListApiKeys.Map(app);
         TokenLedger.Access.RevokingKeys.RevokeApiKeyEndpoint.Map(app);
         TokenLedger.Access.Auditing.GetAudit.Map(app);

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using TokenLedger.Balances;
 
 namespace TokenLedger.Access;
@@ -8,6 +10,7 @@ namespace TokenLedger.Access;
 /// <summary>
 /// Acts that create value for a tenant out of nothing, so only an operator key may do them (README: role table):
 /// granting credit, a positive adjustment, a free package, raising a credit limit. Finance records money that moved.
+/// Applied as endpoint filters, so the endpoints' own code does not change.
 /// </summary>
 public static class OperatorActs
 {
@@ -22,11 +25,23 @@ public static class OperatorActs
     public static bool RaisesCreditLimit(decimal? current, decimal? requested) =>
         current is { } limit && (requested is null || requested > limit);
 
-    /// <summary>Null when the caller may set this limit; otherwise the 403 for a non-operator raising it.</summary>
-    public static async Task<IResult?> RefuseCreditLimitRaiseAsync(ClaimsPrincipal user, IQuerySession session, string tenantId, decimal? requested, CancellationToken ct)
-    {
-        if (user.IsOperator()) return null;
-        var current = (await session.LoadAsync<TenantAccount>(tenantId, ct))?.CreditLimit;
-        return RaisesCreditLimit(current, requested) ? Refused("creditLimit", "raising a credit limit") : null;
-    }
+    /// <summary>A filter refusing a non-operator whose request body makes <paramref name="isOperatorAct"/> true.</summary>
+    public static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> When<TBody>(
+        Func<TBody, bool> isOperatorAct, string field, string act) =>
+        async (context, next) =>
+            !context.HttpContext.User.IsOperator() && context.Arguments.OfType<TBody>().FirstOrDefault() is { } body && isOperatorAct(body)
+                ? Refused(field, act)
+                : await next(context);
+
+    /// <summary>A filter refusing a non-operator who would raise (or remove) the tenant's current credit limit.</summary>
+    public static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> CreditLimitRaise<TBody>(Func<TBody, decimal?> requested) =>
+        async (context, next) =>
+        {
+            var http = context.HttpContext;
+            if (http.User.IsOperator() || context.Arguments.OfType<TBody>().FirstOrDefault() is not { } body
+                || http.GetRouteValue("tenantId") is not string tenantId) return await next(context);
+            var session = http.RequestServices.GetRequiredService<IQuerySession>();
+            var current = (await session.LoadAsync<TenantAccount>(tenantId, http.RequestAborted))?.CreditLimit;
+            return RaisesCreditLimit(current, requested(body)) ? Refused("creditLimit", "raising a credit limit") : await next(context);
+        };
 }

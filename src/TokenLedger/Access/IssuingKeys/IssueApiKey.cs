@@ -59,7 +59,7 @@ public sealed record IssuedApiKeyResponse(
 
 public static class IssueApiKeyEndpoints
 {
-    public static void MapIssueApiKey(this IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/api/tenants/{tenantId}/keys", IssueForTenant).RequireAuthorization(Policies.Operator)
             .WithTags("Access").WithSummary("Issue a key that can read only this tenant (optional expiresAt); the key is returned once");

@@ -24,12 +24,11 @@ public sealed record Adjust(decimal Amount, string? Currency, string? Reason, st
     }
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/api/tenants/{tenantId}/adjustments", Handle).RequireAuthorization(Policies.Finance).WithTags("Balances")
+        app.MapPost("/api/tenants/{tenantId}/adjustments", Handle).RequireAuthorization(Policies.Finance).AddEndpointFilter(OperatorActs.When<Adjust>(b => b.Amount > 0, "amount", "a positive adjustment")).WithTags("Balances")
             .WithSummary("Correct the wallet by a positive or negative amount, with a reason");
 
     public static Task<IResult> Handle(string tenantId, Adjust body, ClaimsPrincipal user, AccountCommands accounts, IClock clock, CancellationToken ct)
     {
-        if (body.Amount > 0 && !user.IsOperator()) return Task.FromResult(OperatorActs.Refused("amount", "a positive adjustment"));
         var id = body.RequestId ?? AccountEndpoint.NewId("adjust");
         return AccountEndpoint.RecordAsync(body, new Validator(), tenantId, id, body.Currency,
             now => new BalanceAdjusted(tenantId, id, body.Amount, body.Currency!, body.Reason!, now, user.KeyId()), accounts, clock, ct);

@@ -37,12 +37,11 @@ public sealed record BuyPackage(
     }
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/api/tenants/{tenantId}/packages", Handle).RequireAuthorization(Policies.Finance).WithTags("Balances")
+        app.MapPost("/api/tenants/{tenantId}/packages", Handle).RequireAuthorization(Policies.Finance).AddEndpointFilter(OperatorActs.When<BuyPackage>(b => b.PricePaid == 0, "pricePaid", "a package given below its price (free)")).WithTags("Balances")
             .WithSummary("Record a token package bought by the tenant");
 
-    public static Task<IResult> Handle(string tenantId, BuyPackage body, ClaimsPrincipal user, AccountCommands accounts, IClock clock, CancellationToken ct)
+    public static Task<IResult> Handle(string tenantId, BuyPackage body, AccountCommands accounts, IClock clock, CancellationToken ct)
     {
-        if (body.PricePaid == 0 && !user.IsOperator()) return Task.FromResult(OperatorActs.Refused("pricePaid", "a package given below its price (free)"));
         var id = body.RequestId ?? AccountEndpoint.NewId("package");
         return AccountEndpoint.RecordAsync(body, new Validator(), tenantId, id, body.Currency,
             now => new TokenPackagePurchased(tenantId, id, body.Name!, body.SizeTokens, body.Models ?? [], body.ClassWeights,

@@ -25,10 +25,10 @@ public sealed record SetCreditTerms(decimal? CreditLimit, IReadOnlyList<string>?
     }
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPut("/api/tenants/{tenantId}/credit-terms", Handle).RequireAuthorization(Policies.Finance).WithTags("Balances")
+        app.MapPut("/api/tenants/{tenantId}/credit-terms", Handle).RequireAuthorization(Policies.Finance).AddEndpointFilter(OperatorActs.CreditLimitRaise<SetCreditTerms>(b => b.CreditLimit)).WithTags("Balances")
             .WithSummary("Set the postpaid credit limit and the drawdown order of prepaid sources");
 
-    public static async Task<IResult> Handle(string tenantId, SetCreditTerms body, ClaimsPrincipal user, Marten.IQuerySession session, AccountCommands accounts, IClock clock, CancellationToken ct) =>
-        await OperatorActs.RefuseCreditLimitRaiseAsync(user, session, tenantId, body.CreditLimit, ct) ?? await AccountEndpoint.RecordAsync(body, new Validator(), tenantId, AccountEndpoint.NewId("terms"), null,
+    public static Task<IResult> Handle(string tenantId, SetCreditTerms body, AccountCommands accounts, IClock clock, CancellationToken ct) =>
+        AccountEndpoint.RecordAsync(body, new Validator(), tenantId, AccountEndpoint.NewId("terms"), null,
             now => new CreditTermsSet(tenantId, body.CreditLimit, [.. body.Order], now), accounts, clock, ct);
 }

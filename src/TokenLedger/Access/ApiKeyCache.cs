@@ -29,8 +29,14 @@ public sealed class ApiKeyCache : IDisposable
         return _unknown.TryGetValue(keyId, out _);
     }
 
+    /// <summary>Answers remembered from the database since start: one per lookup.</summary>
+    public long Lookups => Interlocked.Read(ref _lookups);
+
+    private long _lookups;
+
     public void Remember(string keyId, ApiKey? key)
     {
+        Interlocked.Increment(ref _lookups);
         var entry = new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _lifetime };
         if (key is null) _unknown.Set(keyId, true, entry);
         else _known.Set(keyId, key, entry);

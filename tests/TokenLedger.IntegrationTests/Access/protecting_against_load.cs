@@ -112,6 +112,22 @@ public sealed class protecting_against_load(ThrottledHost host, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task an_unknown_key_costs_one_database_lookup_however_often_it_is_sent()
+    {
+        await Task.Delay(TimeSpan.FromSeconds(6)); // the address's failed-auth bucket refills (10/s, burst 50)
+        var cache = host.App.Host.Services.GetRequiredService<ApiKeyCache>();
+        var client = host.App.Client($"tl_{RandomHex(8)}_{RandomHex(32)}");
+        var before = cache.Lookups;
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 40; i++) answers.Add((await client.GetAsync("/api/me")).StatusCode);
+
+        output.WriteLine($"40 requests with one unknown key: {answers.Count(a => a == HttpStatusCode.Unauthorized)} × 401, {cache.Lookups - before} database lookup(s)");
+        answers.ShouldAllBe(a => a == HttpStatusCode.Unauthorized);
+        (cache.Lookups - before).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task a_keys_last_use_is_written_within_the_flush_interval_for_every_instance_to_list()
     {
         var key = await IssueAsync("finance");

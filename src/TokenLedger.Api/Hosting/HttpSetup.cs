@@ -68,7 +68,7 @@ public static class HttpSetup
         services.AddHostedService<AutomaticClose>();
         services.AddSingleton(sp => new InvoicePdfRenderer(InvoiceFonts.Default, sp.GetService<ILogger<InvoicePdfRenderer>>()));
         services.AddMemoryCache();
-        services.Configure<AccessOptions>(o => o.AdminKey = settings.AdminKey);
+        builder.AddLedgerAccess(settings.AdminKey);
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorization(o => o.AddLedgerPolicies());
@@ -92,6 +92,7 @@ public static class HttpSetup
         app.UseStatusCodePages();
         app.UseLedgerConsole();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseTextGuard();
         app.UseMiddleware<TokenLedger.Idempotency.IdempotencyMiddleware>();

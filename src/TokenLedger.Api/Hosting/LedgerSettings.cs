@@ -21,11 +21,22 @@ public static class LedgerSettings
             throw new InvalidOperationException($"TokenLedger:Projections:PollingMilliseconds is {options.Projections.PollingMilliseconds}: give 10 to 10000 milliseconds");
         if (options.Ingest.CommitAttempts is < 1 or > 20)
             throw new InvalidOperationException($"TokenLedger:Ingest:CommitAttempts is {options.Ingest.CommitAttempts}: give 1 to 20");
-        if (string.IsNullOrWhiteSpace(options.AdminKey))
+        if (string.Equals(options.AdminKey, DisabledAdminKey, StringComparison.OrdinalIgnoreCase))
+        {
+            // Run on stored keys only: create an operator key first (POST /api/keys), then restart with "disabled".
+            options.AdminKey = null;
+            Console.WriteLine("TOKENLEDGER_ADMIN_KEY is disabled: only stored keys authenticate.");
+        }
+        else if (string.IsNullOrWhiteSpace(options.AdminKey))
         {
             options.AdminKey = "tl_admin_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
             Console.WriteLine($"TOKENLEDGER_ADMIN_KEY was not set. Operator key for this run (shown once): {options.AdminKey}");
         }
+        else if (options.AdminKey.Length < MinAdminKeyLength)
+            throw new InvalidOperationException($"TOKENLEDGER_ADMIN_KEY is {options.AdminKey.Length} characters: give at least {MinAdminKeyLength}, or 'disabled'");
         return options;
     }
+
+    public const string DisabledAdminKey = "disabled";
+    public const int MinAdminKeyLength = 20;
 }

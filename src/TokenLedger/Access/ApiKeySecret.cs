@@ -23,7 +23,15 @@ public static class ApiKeySecret
     public static string? KeyIdOf(string key)
     {
         var parts = key.Split('_');
-        return parts is ["tl", { Length: 16 } id, { Length: 64 }] ? id : null;
+        // Only hex ids reach the cache or the database: anything else is refused without a lookup.
+        return parts is ["tl", { Length: 16 } id, { Length: 64 } secret] && IsKeyId(id) && secret.All(char.IsAsciiHexDigit) ? id : null;
     }
 
+    /// <summary>A stored key's id: 16 lower-case hex digits.</summary>
+    public static bool IsKeyId(string? keyId) => keyId is { Length: 16 } && keyId.All(char.IsAsciiHexDigitLower);
+
+    /// <summary>How the environment's admin key is named in events and logs: its own fingerprint, never the key.</summary>
+    public static string AdminKeyId(string adminKey) => $"{AdminKeyPrefix}{Hash(adminKey)[..12]}";
+
+    public const string AdminKeyPrefix = "admin:";
 }

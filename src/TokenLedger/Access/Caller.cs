@@ -8,6 +8,10 @@ public static class LedgerClaims
     public const string TenantId = "tokenledger:tenant";
     public const string DistributorId = "tokenledger:distributor";
     public const string KeyId = "tokenledger:key";
+    /// <summary>On a scoped gateway key: one claim per tenant it may post usage for.</summary>
+    public const string ScopeTenant = "tokenledger:scope-tenant";
+    /// <summary>On a scoped gateway key: the only distributorId its usage may carry.</summary>
+    public const string ScopeDistributor = "tokenledger:scope-distributor";
 }
 
 /// <summary>What the authenticated key may see. Tenant keys see only their own tenant; others are not told it exists.</summary>
@@ -25,5 +29,5 @@ public static class Caller
 
 public static class CallerIdentity
 {
-    public static string KeyId(this ClaimsPrincipal user) => user.FindFirstValue(LedgerClaims.KeyId) ?? "admin";
+    public static string KeyId(this ClaimsPrincipal user) => user.FindFirstValue(LedgerClaims.KeyId) ?? "anonymous";
 }

@@ -48,6 +48,7 @@ public static class LedgerStoreConfiguration
         opts.Projections.Add(new TenantUsageSummaryProjection(LedgerSchema.Name), ProjectionLifecycle.Async);
         opts.Projections.Snapshot<Tenant>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<ApiKey>(SnapshotLifecycle.Inline);
+        opts.Schema.For<TokenLedger.Access.TrackingUse.ApiKeyLastUse>();
         opts.Projections.Snapshot<PriceBook>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<Distributor>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<Plan>(SnapshotLifecycle.Inline);

@@ -26,7 +26,7 @@ public sealed record Adjust(decimal Amount, string? Currency, string? Reason, st
     }
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/api/tenants/{tenantId}/adjustments", Handle).RequireAuthorization(Policies.Finance).WithTags("Balances")
+        app.MapPost("/api/tenants/{tenantId}/adjustments", Handle).RequireAuthorization(Policies.Finance).AddEndpointFilter(OperatorActs.When<Adjust>(b => b.Amount > 0, "amount", "a positive adjustment")).WithTags("Balances")
             .WithSummary("Correct the wallet by a positive or negative amount, with a reason");
 
     public static Task<IResult> Handle(string tenantId, Adjust body, ClaimsPrincipal user, AccountCommands accounts, IClock clock, HttpContext http, CancellationToken ct)

@@ -43,7 +43,7 @@ public sealed record BuyPackage(
     }
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/api/tenants/{tenantId}/packages", Handle).RequireAuthorization(Policies.Finance).WithTags("Balances")
+        app.MapPost("/api/tenants/{tenantId}/packages", Handle).RequireAuthorization(Policies.Finance).AddEndpointFilter(OperatorActs.When<BuyPackage>(b => b.PricePaid == 0, "pricePaid", "a package given below its price (free)")).WithTags("Balances")
             .WithSummary("Record a token package bought by the tenant");
 
     public static Task<IResult> Handle(string tenantId, BuyPackage body, AccountCommands accounts, IClock clock, HttpContext http, CancellationToken ct)

@@ -28,7 +28,7 @@ public sealed record GrantCredit(decimal Amount, string? Currency, DateTimeOffse
     }
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/api/tenants/{tenantId}/credits", Handle).RequireAuthorization(Policies.Finance).WithTags("Balances")
+        app.MapPost("/api/tenants/{tenantId}/credits", Handle).RequireAuthorization(Policies.Operator).WithTags("Balances")
             .WithSummary("Grant promotional credit with an expiry and a priority");
 
     public static Task<IResult> Handle(string tenantId, GrantCredit body, AccountCommands accounts, IClock clock, HttpContext http, CancellationToken ct)

@@ -26,7 +26,7 @@ public sealed record SetCreditTerms(decimal? CreditLimit, IReadOnlyList<string>?
     }
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPut("/api/tenants/{tenantId}/credit-terms", Handle).RequireAuthorization(Policies.Finance).WithTags("Balances")
+        app.MapPut("/api/tenants/{tenantId}/credit-terms", Handle).RequireAuthorization(Policies.Finance).AddEndpointFilter(OperatorActs.CreditLimitRaise<SetCreditTerms>(b => b.CreditLimit)).WithTags("Balances")
             .WithSummary("Set the postpaid credit limit and the drawdown order of prepaid sources");
 
     public static Task<IResult> Handle(string tenantId, SetCreditTerms body, AccountCommands accounts, IClock clock, CancellationToken ct) =>

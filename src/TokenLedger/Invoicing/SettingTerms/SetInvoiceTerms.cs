@@ -9,6 +9,12 @@ using TokenLedger.Tenants;
 
 namespace TokenLedger.Invoicing.SettingTerms;
 
+/// <summary>The tenant's invoice terms were set by a key: the history of the terms document, one fact per change.</summary>
+public sealed record InvoiceTermsSet(string TenantId, decimal TaxRatePercent, int NetDays, string Cadence, NodaTime.Instant SetAt, string SetBy)
+{
+    public static string StreamFor(string tenantId) => $"invoice-terms:{tenantId}";
+}
+
 /// <summary>The tax rate (percent, default 6), payment term (days after the issue date, default 30) and billing cadence (monthly, quarterly, weekly) of the tenant's future invoices.</summary>
 public sealed record SetInvoiceTerms(decimal? TaxRatePercent, int? NetDays, string? Cadence = null)
 {
@@ -26,13 +32,14 @@ public sealed record SetInvoiceTerms(decimal? TaxRatePercent, int? NetDays, stri
         app.MapPut("/api/tenants/{tenantId}/invoice-terms", Handle).RequireAuthorization(Policies.Finance).WithTags("Invoices")
             .Produces<InvoiceTerms>().WithSummary("Set the tax rate and payment term used by the tenant's next invoices");
 
-    public static async Task<IResult> Handle(string tenantId, SetInvoiceTerms body, IDocumentSession session, CancellationToken ct)
+    public static async Task<IResult> Handle(string tenantId, SetInvoiceTerms body, System.Security.Claims.ClaimsPrincipal user, IDocumentSession session, NodaTime.IClock clock, CancellationToken ct)
     {
         var validation = new Validator().Validate(body);
         if (!validation.IsValid) return Problems.Validation(validation);
         if (await session.LoadAsync<Tenant>(TenantStreams.For(tenantId), ct) is null) return Problems.NotFound($"Tenant '{tenantId}' was not found");
         var terms = new InvoiceTerms(tenantId, body.TaxRatePercent ?? InvoiceTerms.DefaultTaxRatePercent, body.NetDays ?? InvoiceTerms.DefaultNetDays, body.Cadence ?? Cadences.Monthly);
         session.Store(terms);
+        session.Events.Append(InvoiceTermsSet.StreamFor(tenantId), new InvoiceTermsSet(tenantId, terms.TaxRatePercent, terms.NetDays, terms.Cadence, clock.GetCurrentInstant(), user.KeyId()));
         await session.SaveChangesAsync(ct);
         return Results.Ok(terms);
     }

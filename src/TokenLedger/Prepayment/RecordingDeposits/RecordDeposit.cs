@@ -30,7 +30,7 @@ public sealed record RecordDeposit(string? Provider, decimal Amount, string? Cur
     }
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/api/distributors/{distributorId}/deposits", Handle).Produces<PrepaymentView>().WithTags("Prepayment")
+        app.MapPost("/api/distributors/{distributorId}/deposits", Handle).RequireAuthorization(Policies.Finance).Produces<PrepaymentView>().WithTags("Prepayment")
             .WithSummary("Record a deposit paid to an upstream provider; the wholesale cost of rated usage draws it down");
 
     public static async Task<IResult> Handle(string distributorId, RecordDeposit body, ClaimsPrincipal user, UpstreamCommands upstream, IClock clock, HttpContext http, CancellationToken ct)

@@ -31,7 +31,7 @@ public static class PostUsageEndpoint
         if (body is null) return Problems.BadRequest("body", $"the body exceeds {UsageMessage.MaxBodyBytes} bytes");
         if (!StartsWithArray(body)) return Problems.BadRequest("body", "the body must be a JSON array of usage events");
 
-        var items = read(body);
+        var items = GatewayScope.Apply(GatewayScope.Of(request.HttpContext.User), read(body));
         if (items is [{ Index: null } whole]) return Problems.BadRequest("body", whole.Reason);
 
         UsageOutcomes outcomes;

@@ -10,7 +10,8 @@ namespace TokenLedger.Tests.Access.IssuingKeys;
 public class issuing_api_keys
 {
     private const string RoleError = "role must be one of: operator, gateway, tenant, distributor, finance";
-    private readonly IssueApiKey.Validator _validator = new();
+    private static readonly Instant Now = Instant.FromUtc(2026, 6, 12, 8, 0);
+    private readonly IssueApiKey.Validator _validator = new(Now);
 
     [Theory]
     [InlineData("operator", null, null)]
@@ -72,9 +73,9 @@ public class issuing_api_keys
         var secret = ApiKeySecret.Generate();
         var now = Instant.FromUtc(2026, 6, 12, 8, 0);
 
-        var issued = IssueApiKey.Decide(new IssueApiKey(Roles.Tenant, "acme", null), secret, now);
+        var issued = IssueApiKey.Decide(new IssueApiKey(Roles.Tenant, "acme", null), secret, "admin:0123456789ab", now);
 
-        issued.ShouldBe(new ApiKeyIssued(secret.KeyId, "tenant", "acme", null, secret.Hash, now));
+        issued.ShouldBe(new ApiKeyIssued(secret.KeyId, "tenant", "acme", null, secret.Hash, now, "admin:0123456789ab"));
         issued.ToString().ShouldNotContain(secret.Key);
     }
 

@@ -14,7 +14,8 @@ namespace TokenLedger.Faults.Scenarios;
 /// records <c>--late-rating-events</c> events (all unrated, and the house has no wholesale book), then gets a price
 /// book with <c>PUT /api/tenants/{id}</c>, whose transaction stores <c>RateUnratedUsage</c> in Wolverine's durable
 /// inbox (the Marten outbox). The service is killed right after the PUT answers, while some usage is still unrated,
-/// and restarted; with no call to <c>/api/operator/unrated/rate</c>, every event must end rated within a bounded time
+/// (or, with <c>--late-rating-kill-at N</c>, once N events are rated: mid-run) and restarted; with no call to
+/// <c>/api/operator/unrated/rate</c>, every event must end rated within a bounded time
 /// and the retail total must equal the one computed here, exactly.
 /// </summary>
 public sealed class LateRatingKillScenario(HarnessContext context, LedgerProbe probe, BrokerAdmin broker) : Scenario(context, probe, broker)
@@ -67,7 +68,8 @@ public sealed class LateRatingKillScenario(HarnessContext context, LedgerProbe p
             var put = Stopwatch.StartNew();
             (await ExpectAsync(http, HttpMethod.Put, $"/api/tenants/{tenant}", new { retailPriceBookId = book }, HttpStatusCode.OK, ct)).Dispose();
             putSeconds = put.Elapsed.TotalSeconds;
-            if (delay > 0) await Task.Delay(delay, ct);
+            if (Options.LateRatingKillAt > 0) await WaitRatedAsync(tenant, Options.LateRatingKillAt, ct);
+            else if (delay > 0) await Task.Delay(delay, ct);
             var pid = service.Pid;
             await service.KillAsync();
             killDelayMs = put.Elapsed.TotalMilliseconds - putSeconds * 1000;
@@ -109,6 +111,17 @@ public sealed class LateRatingKillScenario(HarnessContext context, LedgerProbe p
 
         result.EventsPublished = Math.Max(result.EventsPublished, workload.UniqueExpected);
         await Verification.VerifyAsync(Context, Probe, workload, service, result, ct);
+    }
+
+    /// <summary>Mid-run: waits (50 ms polls, at most a minute) until at least this many events are rated.</summary>
+    private async Task WaitRatedAsync(string tenant, long events, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        while ((await Probe.RetailRatingAsync(tenant, ct)).Rated < events)
+        {
+            if (watch.Elapsed > TimeSpan.FromMinutes(1)) throw new TimeoutException($"fewer than {events} events rated a minute after the PUT");
+            await Task.Delay(50, ct);
+        }
     }
 
     private async Task<(long Rated, long Unrated, decimal Amount)> WaitAllRatedAsync(string tenant, long events, Stopwatch since, CancellationToken ct)

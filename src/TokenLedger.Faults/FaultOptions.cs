@@ -3,11 +3,13 @@ namespace TokenLedger.Faults;
 /// <summary>Command-line options of the fault harness.</summary>
 public sealed record FaultOptions
 {
-    public static readonly string[] AllScenarios = ["kill", "broker-restart", "db-restart", "two-instances", "hostile", "replay"];
+    public static readonly string[] AllScenarios = ["kill", "broker-restart", "db-restart", "two-instances", "hostile", "replay", "late-rating-kill"];
 
     public int Events { get; init; } = 100_000;
     public int Hostile { get; init; } = 10_000;
     public int Kills { get; init; } = 3;
+    public int LateRatingEvents { get; init; } = 30_000;
+    public int LateRatingKillAt { get; init; }
     public IReadOnlyList<string> Scenarios { get; init; } = AllScenarios;
     public string Repo { get; init; } = "";
     public string Configuration { get; init; } = "Release";
@@ -20,7 +22,12 @@ public sealed record FaultOptions
           --events N        valid usage events per ingest scenario (default 100000)
           --hostile N       hostile messages in the hostile scenario (default 10000)
           --kills K         kill -9 / restart cycles in the kill scenario (default 3)
-          --scenarios LIST  comma-separated, from: kill, broker-restart, db-restart, two-instances, hostile, replay
+          --late-rating-events N
+                            unrated events rated late in the late-rating-kill scenario (default 30000)
+          --late-rating-kill-at N
+                            kill -9 once N of them are rated (mid-run) rather than 0-250 ms after the PUT answers (default 0)
+          --scenarios LIST  comma-separated, from: kill, broker-restart, db-restart, two-instances, hostile, replay,
+                            late-rating-kill
                             (default: all, in that order)
           --repo PATH       repository root (default: found by walking up to TokenLedger.sln)
           --configuration C build configuration of the service to run (default Release)
@@ -45,6 +52,8 @@ public sealed record FaultOptions
                     "--events" => options with { Events = Number(1000) },
                     "--hostile" => options with { Hostile = Number(1) },
                     "--kills" => options with { Kills = Number(1) },
+                    "--late-rating-events" => options with { LateRatingEvents = Number(1000) },
+                    "--late-rating-kill-at" => options with { LateRatingKillAt = Number(0) },
                     "--scenarios" => options with { Scenarios = ParseScenarios(Value()) },
                     "--repo" => options with { Repo = Value() },
                     "--configuration" => options with { Configuration = Value() },

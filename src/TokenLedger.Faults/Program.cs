@@ -30,6 +30,7 @@ try
             "two-instances" => new TwoInstancesScenario(context, probe, broker),
             "hostile" => new HostileMessagesScenario(context, probe, broker),
             "replay" => new ReplayScenario(context, probe, broker),
+            "late-rating-kill" => new LateRatingKillScenario(context, probe, broker),
             _ => throw new InvalidOperationException($"unknown scenario {name}"),
         };
         results.Add(await scenario.RunAsync(context.Stopping.Token));

@@ -25,6 +25,15 @@ public static class MessagingSetup
 
             opts.UseRabbitMq(new Uri(settings.RabbitMq)).AutoProvision();
 
+            // A node killed with -9 keeps owning its durable inbox rows (late rating) and its projection/subscription
+            // agents (Funding) until another node ejects it: StaleNodeEjectionThreshold (2) consecutive health checks
+            // that find its last heartbeat older than StaleNodeTimeout. With Wolverine's defaults (heartbeat every
+            // 10 s, stale after 1 min) that was 79 s after the kill in the fault harness (late-rating-kill); with
+            // these, about half. 30 s still outlasts a PostgreSQL restart or failover of ~20 s, during which no
+            // node can write a heartbeat, so live nodes are not ejected; a shorter timeout would risk that.
+            opts.Durability.HealthCheckPollingTime = 5.Seconds();
+            opts.Durability.StaleNodeTimeout = 30.Seconds();
+
             // Durable: the message is stored with the change that calls for it (the outbox), and survives a crash before it runs.
             opts.PublishMessage<RateUnratedUsage>().ToLocalQueue("late-rating");
             opts.LocalQueue("late-rating").Sequential().UseDurableInbox();

@@ -149,6 +149,41 @@ public sealed class LedgerProbe(HarnessContext context) : IAsyncDisposable
             return result;
         }, ct);
 
+    /// <summary>One tenant's usage rows with the retail side rated and not, and the sum of the rated retail amounts.</summary>
+    public async Task<(long Rated, long Unrated, decimal RetailAmount)> RetailRatingAsync(string tenant, CancellationToken ct) =>
+        await RetryAsync(async () =>
+        {
+            await using var command = _db.CreateCommand(
+                "select count(*) filter (where retail_status = 'rated'), count(*) filter (where retail_status is distinct from 'rated'), " +
+                $"coalesce(sum(retail_amount), 0) from {Schema}.usage_facts where tenant_id = $1");
+            command.Parameters.AddWithValue(tenant);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return (reader.GetInt64(0), reader.GetInt64(1), reader.GetDecimal(2));
+        }, ct);
+
+    /// <summary>
+    /// Wolverine's durable inbox rows of one message type (matched by <paramref name="typeFragment"/>, case-insensitive),
+    /// as "status owner N: count" texts; empty before the service created the table.
+    /// </summary>
+    public async Task<List<string>> InboxAsync(string typeFragment, CancellationToken ct) =>
+        await RetryAsync(async () =>
+        {
+            var rows = new List<string>();
+            try
+            {
+                await using var command = _db.CreateCommand(
+                    $"select status, owner_id, count(*) from {Schema}.wolverine_incoming_envelopes where message_type ilike $1 group by 1, 2 order by 1, 2");
+                command.Parameters.AddWithValue($"%{typeFragment}%");
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct)) rows.Add($"{reader.GetValue(0)} owner {reader.GetValue(1)}: {reader.GetInt64(2)}");
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+            }
+            return rows;
+        }, ct);
+
     private async Task<T> RetryAsync<T>(Func<Task<T>> query, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)

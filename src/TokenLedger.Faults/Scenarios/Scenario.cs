@@ -49,7 +49,7 @@ public abstract class Scenario(HarnessContext context, LedgerProbe probe, Broker
 
     protected abstract Task ExecuteAsync(ScenarioResult result, CancellationToken ct);
 
-    protected ScenarioWorkload NewWorkload() => new(context.RunId, Name, Options.Seed);
+    protected ScenarioWorkload NewWorkload(int tenants = 4) => new(context.RunId, Name, Options.Seed, tenants);
 
     protected async Task<ServiceProcess> StartServiceAsync(string instance, CancellationToken ct)
     {

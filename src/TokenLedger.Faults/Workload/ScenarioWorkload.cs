@@ -9,16 +9,16 @@ namespace TokenLedger.Faults.Workload;
 /// </summary>
 public sealed class ScenarioWorkload
 {
-    private static readonly string[] Models = ["deepseek-v4-pro", "qwen3-max", "doubao-seed-1.6", "gpt-5.1", "claude-sonnet-4.5"];
+    public static readonly string[] Models = ["deepseek-v4-pro", "qwen3-max", "doubao-seed-1.6", "gpt-5.1", "claude-sonnet-4.5"];
     private readonly Dictionary<string, UsageEventSpec> _expected = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Tenant, string Model), TokenSums> _sums = [];
     private readonly HashSet<string> _forbidden = new(StringComparer.Ordinal);
     private int _next;
 
-    public ScenarioWorkload(string runId, string scenario, int seed)
+    public ScenarioWorkload(string runId, string scenario, int seed, int tenants = 4)
     {
         Prefix = $"{runId}-{scenario}";
-        Tenants = Enumerable.Range(0, 4).Select(i => $"{Prefix}-t{i}").ToArray();
+        Tenants = Enumerable.Range(0, tenants).Select(i => $"{Prefix}-t{i}").ToArray();
         Random = new Random(seed ^ scenario.Aggregate(17, (h, c) => unchecked(h * 31 + c)));
         // Two days ago, on the hour: old enough to never be "in the future", inside one query interval.
         var now = DateTimeOffset.UtcNow;

@@ -8,7 +8,8 @@ namespace TokenLedger.Prepayment;
 
 /// <summary>
 /// The distributor paid a deposit (or committed quota) to an upstream provider. <paramref name="Provider"/> empty: a general
-/// deposit that pays for usage of any provider without a deposit of its own.
+/// deposit that pays for usage of any provider without a deposit of its own. <paramref name="VolumeDiscountPercent"/> is
+/// kept for deposits recorded before the field was removed from the API; nothing reads it, and new deposits carry null.
 /// </summary>
 public sealed record UpstreamDepositRecorded(
     string DistributorId, string Provider, string DepositId, decimal Amount, string Currency, Instant PaidAt,

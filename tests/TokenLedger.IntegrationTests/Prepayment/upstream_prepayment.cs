@@ -58,6 +58,11 @@ public sealed class upstream_prepayment(LedgerFixture fixture)
         var text = await zero.Content.ReadAsStringAsync();
         text.ShouldContain("amount must be greater than 0");
         text.ShouldContain("paidAt is required");
+        // A field nothing reads is refused rather than silently dropped.
+        var discount = await fixture.Operator.PostAsJsonAsync($"/api/distributors/{distributor}/deposits",
+            new { amount = 10, currency = "CNY", paidAt = "2026-06-01T00:00:00Z", volumeDiscountPercent = 8 });
+        discount.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await discount.Content.ReadAsStringAsync()).ShouldContain("volumeDiscountPercent");
         (await fixture.Operator.PostAsJsonAsync("/api/distributors/nobody-here/deposits", new { amount = 1, currency = "CNY", paidAt = "2026-06-01T00:00:00Z" }))
             .StatusCode.ShouldBe(HttpStatusCode.NotFound);
         var other = await fixture.ClientWithNewKeyAsync("/api/keys", new { role = "distributor", distributorId = "someone-else" });

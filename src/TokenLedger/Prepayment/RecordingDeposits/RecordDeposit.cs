@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Security.Claims;
 using FluentValidation;
 using Microsoft.AspNetCore.Builder;
@@ -12,9 +13,13 @@ using TokenLedger.Prepayment.GettingPrepayment;
 
 namespace TokenLedger.Prepayment.RecordingDeposits;
 
-/// <summary>A deposit paid upstream; <c>provider</c> omitted or empty makes it the general deposit. requestId makes a retry safe.</summary>
+/// <summary>
+/// A deposit paid upstream; <c>provider</c> omitted or empty makes it the general deposit. An unknown property (such as
+/// the former <c>volumeDiscountPercent</c>, which nothing read) is a 400: no field is accepted that the ledger ignores.
+/// </summary>
 [Idempotent(KeyRequired = true)]
-public sealed record RecordDeposit(string? Provider, decimal Amount, string? Currency, Instant? PaidAt, string? Reference, decimal? VolumeDiscountPercent, string? RequestId)
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record RecordDeposit(string? Provider, decimal Amount, string? Currency, Instant? PaidAt, string? Reference, string? RequestId)
 {
     public sealed class Validator : AbstractValidator<RecordDeposit>
     {
@@ -24,7 +29,6 @@ public sealed record RecordDeposit(string? Provider, decimal Amount, string? Cur
             RuleFor(x => x.Amount).PositiveMoney("amount");
             RuleFor(x => x.Currency).Currency();
             RuleFor(x => x.PaidAt).NotNull().WithMessage("paidAt is required (an RFC 3339 instant)");
-            RuleFor(x => x.VolumeDiscountPercent).InclusiveBetween(0m, 100m).WithMessage("volumeDiscountPercent must be between 0 and 100");
             RuleFor(x => x.RequestId).OptionalRequestId();
         }
     }
@@ -44,7 +48,7 @@ public sealed record RecordDeposit(string? Provider, decimal Amount, string? Cur
 
         var id = http.RequiredIdempotencyKey();
         var fact = new UpstreamDepositRecorded(distributorId, body.Provider ?? "", id, body.Amount, body.Currency!, body.PaidAt!.Value,
-            body.Reference, body.VolumeDiscountPercent, now, user.KeyId());
+            body.Reference, null, now, user.KeyId());
         var account = await upstream.AppendAsync(distributorId, id, fact, ct);
         return UpstreamCommands.Respond(distributorId, account, new { status = "accepted", requestId = id });
     }

@@ -17,8 +17,17 @@ if (args.Contains("--demo")) builder.Services.AddHostedService<DemoTraffic>();
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapLedgerEndpoints(settings);
+app.WriteStartupBanner(settings);
 
-return await app.RunJasperFxCommands(args.Where(a => a != "--demo").ToArray());
+// With no command, run the service directly: JasperFx's command runner would first write its command discovery
+// ("Searching '…' for commands") to the console, which only the commands (codegen, projections, db-apply, …) need.
+var commandArgs = args.Where(a => a != "--demo").ToArray();
+if (commandArgs.Length == 0)
+{
+    await app.RunAsync();
+    return 0;
+}
+return await app.RunJasperFxCommands(commandArgs);
 
 /// <summary>Exposed for the integration tests' host.</summary>
 public partial class Program;

@@ -9,6 +9,12 @@ public sealed class TokenLedgerOptions
     public string RabbitMq { get; set; } = "";
     public string? AdminKey { get; set; }
 
+    /// <summary>True when no TOKENLEDGER_ADMIN_KEY was given and <see cref="AdminKey"/> was generated for this run (the start-up banner shows it).</summary>
+    public bool AdminKeyGenerated { get; internal set; }
+
+    /// <summary>True when TOKENLEDGER_ADMIN_KEY is "disabled": only stored keys authenticate.</summary>
+    public bool AdminKeyDisabled { get; internal set; }
+
     /// <summary>When set, GET /metrics answers only to <c>Authorization: Bearer &lt;this key&gt;</c>; unset (default), it is open.</summary>
     public string? MetricsKey { get; set; }
     public IngestOptions Ingest { get; set; } = new();

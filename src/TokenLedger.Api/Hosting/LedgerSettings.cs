@@ -25,12 +25,12 @@ public static class LedgerSettings
         {
             // Run on stored keys only: create an operator key first (POST /api/keys), then restart with "disabled".
             options.AdminKey = null;
-            Console.WriteLine("TOKENLEDGER_ADMIN_KEY is disabled: only stored keys authenticate.");
+            options.AdminKeyDisabled = true;
         }
         else if (string.IsNullOrWhiteSpace(options.AdminKey))
         {
             options.AdminKey = "tl_admin_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-            Console.WriteLine($"TOKENLEDGER_ADMIN_KEY was not set. Operator key for this run (shown once): {options.AdminKey}");
+            options.AdminKeyGenerated = true; // shown once, set apart, by the start-up banner (StartupBanner)
         }
         else if (options.AdminKey.Length < MinAdminKeyLength)
             throw new InvalidOperationException($"TOKENLEDGER_ADMIN_KEY is {options.AdminKey.Length} characters: give at least {MinAdminKeyLength}, or 'disabled'");

@@ -15,6 +15,7 @@ public static class ServiceDefaults
 
     public static void AddServiceDefaults(this WebApplicationBuilder builder)
     {
+        ApplyLogLevel(builder.Configuration);
         if (builder.Configuration["TOKENLEDGER_LOG_FORMAT"] == "json") builder.Logging.AddJsonConsole();
         else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
 
@@ -32,6 +33,20 @@ public static class ServiceDefaults
             .AddNpgSql(tags: [ReadyTag], name: "postgresql")
             .AddCheck<RabbitMqHealthCheck>("rabbitmq", tags: [ReadyTag]);
         builder.Services.AddOpenApi();
+    }
+
+    /// <summary>
+    /// TOKENLEDGER_LOG_LEVEL (Trace, Debug, Information, Warning, Error, Critical, None), when set, becomes the level of
+    /// Logging:LogLevel:Default and of every category appsettings.json names (the quiet start holds Marten, Wolverine,
+    /// ASP.NET Core and the host's lifetime messages at Warning). Unset, appsettings.json's levels apply.
+    /// </summary>
+    public static void ApplyLogLevel(ConfigurationManager configuration)
+    {
+        if (configuration["TOKENLEDGER_LOG_LEVEL"] is not { Length: > 0 } text) return;
+        if (!Enum.TryParse<LogLevel>(text, ignoreCase: true, out var level) || !Enum.IsDefined(level))
+            throw new InvalidOperationException($"TOKENLEDGER_LOG_LEVEL is '{text}': give Trace, Debug, Information, Warning, Error, Critical or None");
+        var keys = configuration.GetSection("Logging:LogLevel").GetChildren().Select(c => c.Path).Append("Logging:LogLevel:Default");
+        configuration.AddInMemoryCollection(keys.Distinct().ToDictionary(k => k, _ => (string?)level.ToString()));
     }
 
     public static void MapServiceDefaults(this WebApplication app)

@@ -51,11 +51,11 @@ public sealed class UsageQueueConsumer(
 
     private async Task ConsumeForeverAsync(int consumer, CancellationToken stoppingToken)
     {
-        for (var attempt = 0; !stoppingToken.IsCancellationRequested; attempt++)
+        for (var (attempt, round) = (0, 0); !stoppingToken.IsCancellationRequested; attempt++, round++)
         {
             try
             {
-                await ConsumeUntilDisconnectedAsync(consumer, stoppingToken);
+                await ConsumeUntilDisconnectedAsync(consumer, reconnecting: round > 0, stoppingToken);
                 attempt = 0;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -70,7 +70,7 @@ public sealed class UsageQueueConsumer(
         }
     }
 
-    private async Task ConsumeUntilDisconnectedAsync(int consumer, CancellationToken stoppingToken)
+    private async Task ConsumeUntilDisconnectedAsync(int consumer, bool reconnecting, CancellationToken stoppingToken)
     {
         await using var connection = await Factory(consumer.ToString()).CreateConnectionAsync(stoppingToken);
         await DeclareQueueAsync(connection, stoppingToken);
@@ -92,7 +92,10 @@ public sealed class UsageQueueConsumer(
             return Task.CompletedTask;
         };
         var consumerTag = await channel.BasicConsumeAsync(settings.Queue, autoAck: false, listener, stoppingToken);
-        logger.LogInformation("Consuming {Queue} (consumer {Consumer}, prefetch {Prefetch})", settings.Queue, consumer, settings.Prefetch);
+        // The first subscription is start-up detail (the start-up banner says the service runs); a resubscription after a
+        // lost broker is news.
+        logger.Log(reconnecting ? LogLevel.Information : LogLevel.Debug, "Consuming {Queue} (consumer {Consumer}, prefetch {Prefetch})",
+            settings.Queue, consumer, settings.Prefetch);
 
         try
         {

@@ -23,7 +23,7 @@ public sealed class the_settings_table
         .AddJsonFile(Path.Combine(Repository.Root, "src", "TokenLedger.Api", "appsettings.json"))
         .AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["TOKENLEDGER_POSTGRES"] = "Host=127.0.0.1", ["TOKENLEDGER_RABBITMQ"] = "amqp://127.0.0.1", ["TOKENLEDGER_ADMIN_KEY"] = "k",
+            ["TOKENLEDGER_POSTGRES"] = "Host=127.0.0.1", ["TOKENLEDGER_RABBITMQ"] = "amqp://127.0.0.1", ["TOKENLEDGER_ADMIN_KEY"] = "tl_admin_settings_table_test_key",
         })
         .AddInMemoryCollection(settings.ToDictionary(s => s.Key, s => (string?)s.Value))
         .Build();

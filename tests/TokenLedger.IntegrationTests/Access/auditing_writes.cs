@@ -63,6 +63,19 @@ public sealed class auditing_writes(LedgerFixture fixture)
     }
 
     [Fact]
+    public async Task an_invoice_issued_on_request_names_the_key_that_closed_the_period()
+    {
+        var (financeKey, financeId) = await IssueAsync(new { role = "finance" });
+        var tenant = await fixture.RegisterTenantAsync(LedgerFixture.NewTenantId("aud"));
+        var closed = await fixture.App.Client(financeKey).PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = "2026-06" });
+        closed.StatusCode.ShouldBe(HttpStatusCode.Created, await closed.Content.ReadAsStringAsync());
+
+        var page = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/audit?actor={financeId}&tenant={tenant}");
+
+        page.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ShouldBe(["invoice_issued"]);
+    }
+
+    [Fact]
     public async Task key_issue_and_revocation_are_attributed_to_the_admin_fingerprint_and_never_show_the_hash()
     {
         var (_, keyId) = await IssueAsync(new { role = "gateway" });

@@ -9,7 +9,7 @@ namespace TokenLedger.Balances;
 public sealed record FundsToppedUp(string TenantId, string TopUpId, decimal Amount, string Currency, string? Reference, Instant ReceivedAt, string RecordedBy);
 
 /// <summary>Promotional credit was granted; it pays for usage before the wallet (soonest expiry first) and leaves at its expiry.</summary>
-public sealed record CreditGranted(string TenantId, string GrantId, decimal Amount, string Currency, Instant ExpiresAt, int Priority, string Reason, Instant GrantedAt);
+public sealed record CreditGranted(string TenantId, string GrantId, decimal Amount, string Currency, Instant ExpiresAt, int Priority, string Reason, Instant GrantedAt, string? ActedBy = null);
 
 /// <summary>A refund of wallet funds was asked for; it is paid out only from funds still available when processed.</summary>
 public sealed record RefundRequested(string TenantId, string RefundId, decimal Amount, string Currency, string Reason, Instant RequestedAt, string RequestedBy);
@@ -20,19 +20,19 @@ public sealed record BalanceAdjusted(string TenantId, string AdjustmentId, decim
 /// <summary>A prepaid bundle of package tokens was bought. Weights say how many package tokens one token of each class costs; a class without a weight is not covered.</summary>
 public sealed record TokenPackagePurchased(
     string TenantId, string PackageId, string Name, decimal SizeTokens, IReadOnlyList<string> Models,
-    IReadOnlyDictionary<string, decimal> Weights, decimal PricePaid, string Currency, Instant ValidFrom, Instant ValidTo, Instant PurchasedAt);
+    IReadOnlyDictionary<string, decimal> Weights, decimal PricePaid, string Currency, Instant ValidFrom, Instant ValidTo, Instant PurchasedAt, string? ActedBy = null);
 
 /// <summary>The tenant's postpaid credit limit (null: unlimited) and the order of its prepaid sources changed.</summary>
-public sealed record CreditTermsSet(string TenantId, decimal? CreditLimit, IReadOnlyList<string> DrawdownOrder, Instant SetAt);
+public sealed record CreditTermsSet(string TenantId, decimal? CreditLimit, IReadOnlyList<string> DrawdownOrder, Instant SetAt, string? ActedBy = null);
 
 /// <summary>The tenant asked to subscribe to a plan from this instant.</summary>
-public sealed record PlanSubscriptionRequested(string TenantId, string PlanId, Instant RequestedAt);
+public sealed record PlanSubscriptionRequested(string TenantId, string PlanId, Instant RequestedAt, string? ActedBy = null);
 
 /// <summary>The tenant asked to move its subscription to another plan from this instant (prorated).</summary>
-public sealed record PlanChangeRequested(string TenantId, string PlanId, Instant RequestedAt);
+public sealed record PlanChangeRequested(string TenantId, string PlanId, Instant RequestedAt, string? ActedBy = null);
 
 /// <summary>The tenant asked to end its subscription at the end of the current period.</summary>
-public sealed record PlanCancellationRequested(string TenantId, Instant RequestedAt);
+public sealed record PlanCancellationRequested(string TenantId, Instant RequestedAt, string? ActedBy = null);
 
 /// <summary>Time passed for an account with something due (expiry, renewal, a window rolling); appended by the account clock.</summary>
 public sealed record AccountClockTicked(string TenantId, Instant At);

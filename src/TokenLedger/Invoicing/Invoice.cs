@@ -24,7 +24,7 @@ public sealed record InvoiceIssued(
     string InvoiceId, string Number, string IssuerId, string TenantId, string Period, Instant PeriodStart, Instant PeriodEnd,
     InvoiceParty Issuer, InvoiceParty Customer, IReadOnlyList<string> PaymentInstructions,
     LocalDate IssueDate, LocalDate DueDate, string Currency, decimal TaxRatePercent, IReadOnlyList<InvoiceItem> Lines,
-    decimal Subtotal, decimal TaxTotal, decimal Total, decimal PrepaidApplied, decimal AmountDue, Instant IssuedAt);
+    decimal Subtotal, decimal TaxTotal, decimal Total, decimal PrepaidApplied, decimal AmountDue, Instant IssuedAt, string? ActedBy = null);
 
 /// <summary>Inline snapshot of an invoice stream; <see cref="Id"/> is the stream key.</summary>
 public sealed record Invoice(

@@ -25,7 +25,8 @@ public sealed record PlanDefined(
     IReadOnlyList<string> Models,
     IReadOnlyList<PlanCap> Caps,
     OveragePolicy OveragePolicy,
-    Instant DefinedAt);
+    Instant DefinedAt,
+    string? ActedBy = null);
 
 /// <summary>Inline snapshot of a plan stream.</summary>
 public sealed partial record Plan(

@@ -3,13 +3,13 @@ using NodaTime;
 namespace TokenLedger.Tenants;
 
 /// <summary>A customer was registered with the ledger.</summary>
-public sealed record TenantRegistered(string TenantId, string Name, string TimeZone, string Currency, Instant RegisteredAt);
+public sealed record TenantRegistered(string TenantId, string Name, string TimeZone, string Currency, Instant RegisteredAt, string? ActedBy = null);
 
 /// <summary>A registered customer's name, billing zone or currency was changed by an operator.</summary>
-public sealed record TenantProfileChanged(string TenantId, string Name, string TimeZone, string Currency, Instant ChangedAt);
+public sealed record TenantProfileChanged(string TenantId, string Name, string TimeZone, string Currency, Instant ChangedAt, string? ActedBy = null);
 
 /// <summary>The tenant's usage is from now on rated at this retail price book.</summary>
-public sealed record TenantRetailPriceBookAssigned(string TenantId, string PriceBookId, Instant AssignedAt);
+public sealed record TenantRetailPriceBookAssigned(string TenantId, string PriceBookId, Instant AssignedAt, string? ActedBy = null);
 
 /// <summary>Inline snapshot of a tenant stream; its id is the stream key (see <see cref="TenantStreams"/>).</summary>
 public sealed partial record Tenant(

@@ -30,6 +30,52 @@ public sealed class auditing_writes(LedgerFixture fixture)
     }
 
     [Fact]
+    public async Task a_tenant_put_a_price_book_put_a_credit_grant_and_a_plan_subscription_are_found_under_the_key_that_made_them()
+    {
+        var (operatorKey, operatorId) = await IssueAsync(new { role = "operator" });
+        var acting = fixture.App.Client(operatorKey);
+        var tenant = LedgerFixture.NewTenantId("aud");
+        var book = LedgerFixture.NewTenantId("audbook");
+        var plan = LedgerFixture.NewTenantId("audplan");
+        (await acting.PutAsJsonAsync($"/api/tenants/{tenant}", new { name = "Audited Ltd" })).EnsureSuccessStatusCode();
+        (await acting.PutAsJsonAsync($"/api/price-books/{book}", JsonDocument.Parse("""
+            {"currency":"CNY","effectiveFrom":"2026-06-01T00:00:00+08:00",
+             "prices":[{"model":"audit-model","inputPerMillion":"1","cachedInputPerMillion":"0.1","outputPerMillion":"2"}]}
+            """).RootElement)).EnsureSuccessStatusCode();
+        (await acting.PostAsJsonAsync($"/api/tenants/{tenant}/credits", new { amount = 5, currency = "CNY", expiresAt = "2099-01-01T00:00:00Z", reason = "audit" })).EnsureSuccessStatusCode();
+        (await acting.PutAsJsonAsync($"/api/plans/{plan}", new
+        {
+            name = "Audited plan", currency = "CNY", monthlyFee = 0, models = new[] { "audit-model" },
+            caps = new object[] { new { window = "month", unit = "tokens", limit = 1000 } }, overagePolicy = "payg",
+        })).EnsureSuccessStatusCode();
+        (await acting.PostAsJsonAsync($"/api/tenants/{tenant}/subscription", new { planId = plan })).EnsureSuccessStatusCode();
+
+        var page = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/audit?actor={operatorId}&limit=1000");
+
+        var entries = page.GetProperty("entries").EnumerateArray().ToList();
+        entries.ShouldAllBe(e => e.GetProperty("actor").GetString() == operatorId);
+        entries.Select(e => e.GetProperty("action").GetString()).Reverse().ShouldBe(
+            ["tenant_registered", "price_book_version_published", "credit_granted", "plan_defined", "plan_subscription_requested"]);
+        entries.Where(e => e.GetProperty("tenantId").GetString() == tenant).Select(e => e.GetProperty("action").GetString())
+            .ShouldBe(["plan_subscription_requested", "credit_granted", "tenant_registered"]);
+        (await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/audit?actor={operatorId}&tenant={tenant}"))
+            .GetProperty("entries").GetArrayLength().ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task an_invoice_issued_on_request_names_the_key_that_closed_the_period()
+    {
+        var (financeKey, financeId) = await IssueAsync(new { role = "finance" });
+        var tenant = await fixture.RegisterTenantAsync(LedgerFixture.NewTenantId("aud"));
+        var closed = await fixture.App.Client(financeKey).PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = "2026-06" });
+        closed.StatusCode.ShouldBe(HttpStatusCode.Created, await closed.Content.ReadAsStringAsync());
+
+        var page = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/audit?actor={financeId}&tenant={tenant}");
+
+        page.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ShouldBe(["invoice_issued"]);
+    }
+
+    [Fact]
     public async Task key_issue_and_revocation_are_attributed_to_the_admin_fingerprint_and_never_show_the_hash()
     {
         var (_, keyId) = await IssueAsync(new { role = "gateway" });

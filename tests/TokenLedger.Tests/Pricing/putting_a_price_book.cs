@@ -24,6 +24,20 @@ public class putting_a_price_book
     private readonly PutPriceBookRequest.Validator _validator = new();
 
     [Fact]
+    public void a_published_version_names_the_key_that_put_it_and_an_unchanged_body_publishes_nothing()
+    {
+        var request = JsonSerializer.Deserialize<PutPriceBookRequest>(Sample, Web)!;
+        var now = Instant.FromUtc(2026, 6, 1, 0, 0);
+
+        var published = PublishPriceBookVersion.Decide(null, "retail-cn", request, now, "k1").ShouldHaveSingleItem()
+            .ShouldBeOfType<TokenLedger.Pricing.PriceBooks.PriceBookVersionPublished>();
+
+        (published.PublishedAt, published.ActedBy).ShouldBe((now, "k1"));
+        var book = TokenLedger.Pricing.PriceBooks.PriceBook.Create(published);
+        PublishPriceBookVersion.Decide(book, "retail-cn", request, now, "k2").ShouldBeEmpty();
+    }
+
+    [Fact]
     public void the_documented_body_is_valid_and_maps_to_exact_prices()
     {
         var request = JsonSerializer.Deserialize<PutPriceBookRequest>(Sample, Web)!;

@@ -51,6 +51,6 @@ public sealed record BuyPackage(
         var id = http.RequiredIdempotencyKey();
         return AccountEndpoint.RecordAsync(body, new Validator(), tenantId, id, body.Currency,
             now => new TokenPackagePurchased(tenantId, id, body.Name!, body.SizeTokens, body.Models ?? [], body.ClassWeights,
-                body.PricePaid, body.Currency!, Instant.FromDateTimeOffset(body.ValidFrom!.Value), Instant.FromDateTimeOffset(body.ValidTo!.Value), now), accounts, clock, ct);
+                body.PricePaid, body.Currency!, Instant.FromDateTimeOffset(body.ValidFrom!.Value), Instant.FromDateTimeOffset(body.ValidTo!.Value), now, http.User.KeyId()), accounts, clock, ct);
     }
 }

@@ -35,6 +35,6 @@ public sealed record GrantCredit(decimal Amount, string? Currency, DateTimeOffse
     {
         var id = http.RequiredIdempotencyKey();
         return AccountEndpoint.RecordAsync(body, new Validator(clock.GetCurrentInstant()), tenantId, id, body.Currency,
-            now => new CreditGranted(tenantId, id, body.Amount, body.Currency!, Instant.FromDateTimeOffset(body.ExpiresAt!.Value), body.Priority, body.Reason!, now), accounts, clock, ct);
+            now => new CreditGranted(tenantId, id, body.Amount, body.Currency!, Instant.FromDateTimeOffset(body.ExpiresAt!.Value), body.Priority, body.Reason!, now, http.User.KeyId()), accounts, clock, ct);
     }
 }

@@ -29,7 +29,7 @@ public sealed record SetCreditTerms(decimal? CreditLimit, IReadOnlyList<string>?
         app.MapPut("/api/tenants/{tenantId}/credit-terms", Handle).RequireAuthorization(Policies.Finance).AddEndpointFilter(OperatorActs.CreditLimitRaise<SetCreditTerms>(b => b.CreditLimit)).WithTags("Balances")
             .WithSummary("Set the postpaid credit limit and the drawdown order of prepaid sources");
 
-    public static Task<IResult> Handle(string tenantId, SetCreditTerms body, AccountCommands accounts, IClock clock, CancellationToken ct) =>
+    public static Task<IResult> Handle(string tenantId, SetCreditTerms body, AccountCommands accounts, IClock clock, ClaimsPrincipal user, CancellationToken ct) =>
         AccountEndpoint.RecordAsync(body, new Validator(), tenantId, AccountEndpoint.NewId("terms"), null,
-            now => new CreditTermsSet(tenantId, body.CreditLimit, [.. body.Order], now), accounts, clock, ct);
+            now => new CreditTermsSet(tenantId, body.CreditLimit, [.. body.Order], now, user.KeyId()), accounts, clock, ct);
 }

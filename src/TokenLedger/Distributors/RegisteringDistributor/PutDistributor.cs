@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +14,7 @@ using TokenLedger.Pricing.RatingUsage;
 namespace TokenLedger.Distributors.RegisteringDistributor;
 
 /// <summary>Registers a distributor or changes it. Use the id "house" for the ledger owner's own upstream purchases.</summary>
-public sealed record PutDistributor(string DistributorId, string Name, string? WholesalePriceBookId)
+public sealed record PutDistributor(string DistributorId, string Name, string? WholesalePriceBookId, string? ActedBy = null)
 {
     public sealed class Validator : AbstractValidator<PutDistributor>
     {
@@ -26,9 +27,9 @@ public sealed record PutDistributor(string DistributorId, string Name, string? W
 
     public static object[] Decide(Distributor? current, PutDistributor command, Instant now) => current switch
     {
-        null => [new DistributorRegistered(command.DistributorId, command.Name, command.WholesalePriceBookId, now)],
+        null => [new DistributorRegistered(command.DistributorId, command.Name, command.WholesalePriceBookId, now, command.ActedBy)],
         _ when current.Name == command.Name && current.WholesalePriceBookId == command.WholesalePriceBookId => [],
-        _ => [new DistributorChanged(command.DistributorId, command.Name, command.WholesalePriceBookId, now)],
+        _ => [new DistributorChanged(command.DistributorId, command.Name, command.WholesalePriceBookId, now, command.ActedBy)],
     };
 }
 
@@ -43,9 +44,9 @@ public static class PutDistributorEndpoint
             .WithTags("Distributors")
             .WithSummary("Register a distributor (or 'house') and the wholesale price book its upstream usage is rated at");
 
-    public static async Task<IResult> Handle(string distributorId, PutDistributorRequest body, IQuerySession query, LedgerWrites writes, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Handle(string distributorId, PutDistributorRequest body, IQuerySession query, LedgerWrites writes, IClock clock, ClaimsPrincipal user, CancellationToken ct)
     {
-        var command = new PutDistributor(distributorId, body.Name ?? "", body.WholesalePriceBookId);
+        var command = new PutDistributor(distributorId, body.Name ?? "", body.WholesalePriceBookId, user.KeyId());
         var validation = new PutDistributor.Validator().Validate(command);
         if (!validation.IsValid) return Problems.Validation(validation);
         if (command.WholesalePriceBookId is { } book && await query.LoadAsync<PriceBook>(PriceBookStreams.For(book), ct) is null)

@@ -41,7 +41,7 @@ public sealed record SetBreakEven(decimal InputPerMillion, decimal CachedInputPe
         var validation = new Validator().Validate(body);
         if (!validation.IsValid) return Problems.Validation(validation);
         var prices = new TokenPrices(body.InputPerMillion, body.CachedInputPerMillion, body.CacheWritePerMillion, body.OutputPerMillion);
-        stream.AppendOne(new BreakEvenCostSet(distributorId, model, prices, clock.GetCurrentInstant()));
+        stream.AppendOne(new BreakEvenCostSet(distributorId, model, prices, clock.GetCurrentInstant(), user.KeyId()));
         await session.SaveChangesAsync(ct);
         return Results.Ok(await session.LoadAsync<Distributor>(key, ct));
     }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -34,7 +35,7 @@ public sealed record SetUpstream(string? ParentDistributorId, decimal? Commissio
         app.MapPut("/api/distributors/{distributorId}/upstream", Handle).RequireAuthorization(Policies.Operator).WithTags("Distributors")
             .WithSummary("Place a distributor in a chain from an instant: under a parent distributor (price-book or commission hop) or directly under the provider");
 
-    public static async Task<IResult> Handle(string distributorId, SetUpstream body, IDocumentSession session, IClock clock, IMartenOutbox outbox, CancellationToken ct)
+    public static async Task<IResult> Handle(string distributorId, SetUpstream body, IDocumentSession session, IClock clock, IMartenOutbox outbox, ClaimsPrincipal user, CancellationToken ct)
     {
         var validation = new Validator().Validate(body);
         if (!validation.IsValid) return Problems.Validation(validation);
@@ -52,7 +53,7 @@ public sealed record SetUpstream(string? ParentDistributorId, decimal? Commissio
                 return Problems.BadRequest("parentDistributorId", $"a chain has at most {ChainRating.MaxDepth} distributors");
         }
 
-        stream.AppendOne(new DistributorUpstreamSet(distributorId, body.ParentDistributorId, body.CommissionPercent, body.EffectiveFrom!.Value, clock.GetCurrentInstant()));
+        stream.AppendOne(new DistributorUpstreamSet(distributorId, body.ParentDistributorId, body.CommissionPercent, body.EffectiveFrom!.Value, clock.GetCurrentInstant(), user.KeyId()));
         RatingCatalogRevision.Bump(session);
         outbox.Enroll(session);
         await outbox.PublishAsync(new RateUnratedUsage(DistributorId: distributorId));

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using TokenLedger.Idempotency;
 using FluentValidation;
 using Microsoft.AspNetCore.Builder;
@@ -24,12 +25,12 @@ public sealed record ClosePeriod(string? Period)
             .Produces<InvoiceResponse>(StatusCodes.Status201Created).Produces<InvoiceResponse>()
             .WithSummary("Close a billing period that has ended and issue its invoice; closing it again returns the same invoice");
 
-    public static async Task<IResult> Handle(string tenantId, ClosePeriod body, PeriodCloser closer, CancellationToken ct)
+    public static async Task<IResult> Handle(string tenantId, ClosePeriod body, PeriodCloser closer, ClaimsPrincipal user, CancellationToken ct)
     {
         var validation = new Validator().Validate(body);
         if (!validation.IsValid) return Problems.Validation(validation);
         PeriodSpan.TryParse(body.Period, out var month);
-        return await closer.CloseAsync(tenantId, month, ct) switch
+        return await closer.CloseAsync(tenantId, month, ct, actedBy: user.KeyId()) switch
         {
             CloseOutcome.Issued issued => Results.Created($"/api/invoices/{issued.Invoice.Number}", InvoiceResponse.From(issued.Invoice)),
             CloseOutcome.AlreadyIssued existing => Results.Ok(InvoiceResponse.From(existing.Invoice)),

@@ -25,7 +25,7 @@ public abstract record CloseOutcome
 /// </summary>
 public sealed class PeriodCloser(IDocumentStore store, IOptions<InvoicingOptions> options, IClock clock)
 {
-    public async Task<CloseOutcome> CloseAsync(string tenantId, PeriodSpan month, CancellationToken ct, bool skipEmpty = false)
+    public async Task<CloseOutcome> CloseAsync(string tenantId, PeriodSpan month, CancellationToken ct, bool skipEmpty = false, string? actedBy = null)
     {
         var period = month.Text;
         var streamKey = InvoiceStreams.For(tenantId, period);
@@ -73,7 +73,7 @@ public sealed class PeriodCloser(IDocumentStore store, IOptions<InvoicingOptions
         var issued = new InvoiceIssued(streamKey, number, issuer.IssuerId, tenantId, period, interval.Start, interval.End,
             new InvoiceParty(issuer.IssuerName, issuer.IssuerAddressLines, issuer.IssuerTaxId), new InvoiceParty(tenant.Name, [], null),
             issuer.PaymentInstructions, issueDate, issueDate.PlusDays(terms.NetDays), tenant.Currency, terms.TaxRatePercent, figures.Lines,
-            figures.Subtotal, figures.TaxTotal, figures.Total, figures.PrepaidApplied, figures.AmountDue, now);
+            figures.Subtotal, figures.TaxTotal, figures.Total, figures.PrepaidApplied, figures.AmountDue, now, actedBy);
         session.Events.StartStream<Invoice>(streamKey, issued);
         try
         {

@@ -51,11 +51,12 @@ public sealed record PutPlan(
         }
     }
 
-    public PlanDefined ToEvent(Instant now) => new(
+    public PlanDefined ToEvent(Instant now, string? actedBy = null) => new(
         PlanId, Name!, Currency!, MonthlyFee, IntroFee, IntroFee is null ? 0 : IntroMonths,
         Models!.Distinct().ToList(),
         Caps!.Select(c => new PlanCap(c.Window == "month" ? CapWindow.Month : CapWindow.Rolling5h,
             c.Unit == "tokens" ? CapUnit.Tokens : CapUnit.Requests, c.Limit)).ToList(),
         Enum.Parse<OveragePolicy>(OveragePolicy!, ignoreCase: true),
-        now);
+        now,
+        actedBy);
 }

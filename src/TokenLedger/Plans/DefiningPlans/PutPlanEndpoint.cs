@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -17,7 +18,7 @@ public static class PutPlanEndpoint
         app.MapGet("/api/plans/{planId}", Get).WithTags("Plans").WithSummary("A plan's current terms");
     }
 
-    public static async Task<IResult> Put(string planId, PutPlanBody body, LedgerWrites writes, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Put(string planId, PutPlanBody body, LedgerWrites writes, IClock clock, ClaimsPrincipal user, CancellationToken ct)
     {
         var command = new PutPlan(planId, body.Name, body.Currency, body.MonthlyFee, body.IntroFee, body.IntroMonths, body.Models, body.Caps, body.OveragePolicy);
         var validation = new PutPlan.Validator().Validate(command);
@@ -29,7 +30,7 @@ public static class PutPlanEndpoint
             var current = stream.Aggregate;
             if (current is not null && current.Currency != command.Currency)
                 return Problems.BadRequest("currency", $"plan '{planId}' is billed in {current.Currency}; a plan's currency cannot change");
-            stream.AppendOne(command.ToEvent(clock.GetCurrentInstant()));
+            stream.AppendOne(command.ToEvent(clock.GetCurrentInstant(), user.KeyId()));
             await write.Session.SaveChangesAsync(token);
             var plan = await write.Session.LoadAsync<Plan>(streamKey, token);
             return current is null ? Results.Created($"/api/plans/{planId}", plan) : Results.Ok(plan);

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -28,29 +29,29 @@ public static class SubscriptionEndpoints
         app.MapDelete(route, Cancel).RequireAuthorization(Policies.Finance).WithTags("Plans").WithSummary("End the subscription at the end of the current period");
     }
 
-    public static async Task<IResult> Subscribe(string tenantId, SubscriptionRequest body, IQuerySession session, AccountCommands accounts, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Subscribe(string tenantId, SubscriptionRequest body, IQuerySession session, AccountCommands accounts, IClock clock, ClaimsPrincipal user, CancellationToken ct)
     {
         var (problem, account) = await CheckAsync(tenantId, body.PlanId, session, accounts, ct);
         if (problem is not null) return problem;
         if (account?.Subscription is { } s) return Conflict($"tenant '{tenantId}' is already subscribed to '{s.PlanId}'; use PUT to change plan");
-        return await Record(tenantId, accounts, clock, now => new PlanSubscriptionRequested(tenantId, body.PlanId!, now), ct);
+        return await Record(tenantId, accounts, clock, now => new PlanSubscriptionRequested(tenantId, body.PlanId!, now, user.KeyId()), ct);
     }
 
-    public static async Task<IResult> Change(string tenantId, SubscriptionRequest body, IQuerySession session, AccountCommands accounts, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Change(string tenantId, SubscriptionRequest body, IQuerySession session, AccountCommands accounts, IClock clock, ClaimsPrincipal user, CancellationToken ct)
     {
         var (problem, account) = await CheckAsync(tenantId, body.PlanId, session, accounts, ct);
         if (problem is not null) return problem;
         if (account?.Subscription is null) return Conflict($"tenant '{tenantId}' has no subscription; use POST to subscribe");
         if (account.Subscription.PlanId == body.PlanId) return Conflict($"tenant '{tenantId}' is already on '{body.PlanId}'");
-        return await Record(tenantId, accounts, clock, now => new PlanChangeRequested(tenantId, body.PlanId!, now), ct);
+        return await Record(tenantId, accounts, clock, now => new PlanChangeRequested(tenantId, body.PlanId!, now, user.KeyId()), ct);
     }
 
-    public static async Task<IResult> Cancel(string tenantId, IQuerySession session, AccountCommands accounts, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Cancel(string tenantId, IQuerySession session, AccountCommands accounts, IClock clock, ClaimsPrincipal user, CancellationToken ct)
     {
         if (await accounts.TenantAsync(tenantId, ct) is null) return Problems.NotFound($"Tenant '{tenantId}' was not found");
         var account = await accounts.DecidedAsync(tenantId, ct);
         if (account?.Subscription is null) return Conflict($"tenant '{tenantId}' has no subscription");
-        return await Record(tenantId, accounts, clock, now => new PlanCancellationRequested(tenantId, now), ct);
+        return await Record(tenantId, accounts, clock, now => new PlanCancellationRequested(tenantId, now, user.KeyId()), ct);
     }
 
     private static async Task<(IResult?, TenantAccount?)> CheckAsync(string tenantId, string? planId, IQuerySession session, AccountCommands accounts, CancellationToken ct)

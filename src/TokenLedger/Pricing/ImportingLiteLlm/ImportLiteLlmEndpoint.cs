@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -31,7 +32,7 @@ public static class ImportLiteLlmEndpoint
             .WithSummary("Import LiteLLM's price file as a new USD version (?effectiveFrom=RFC3339, default now); unmapped models are reported");
 
     public static async Task<IResult> Handle(string priceBookId, string? effectiveFrom, HttpRequest request, LedgerWrites writes,
-        IClock clock, ILogger<LiteLlmImportResponse> logger, CancellationToken ct)
+        IClock clock, ILogger<LiteLlmImportResponse> logger, ClaimsPrincipal user, CancellationToken ct)
     {
         if (!LedgerIds.IsValid(priceBookId)) return Problems.BadRequest("priceBookId", LedgerIds.Rule("priceBookId"));
         var from = clock.GetCurrentInstant();
@@ -62,7 +63,7 @@ public static class ImportLiteLlmEndpoint
             var stream = await write.Session.Events.FetchForWriting<PriceBook>(key, token);
             if (stream.Aggregate is { } current && current.Currency != LiteLlmImportResult.Currency) return null;
             var decided = result.ToVersion(priceBookId, stream.Aggregate?.NextVersion ?? 1, from);
-            stream.AppendOne(new PriceBookVersionPublished(decided, clock.GetCurrentInstant()));
+            stream.AppendOne(new PriceBookVersionPublished(decided, clock.GetCurrentInstant(), user.KeyId()));
             RatingCatalogRevision.Bump(write.Session);
             await write.Outbox.PublishAsync(new RateUnratedUsage(PriceBookId: priceBookId));
             await write.Session.SaveChangesAsync(token);

@@ -3,7 +3,7 @@ using NodaTime;
 namespace TokenLedger.Pricing.PriceBooks;
 
 /// <summary>A new version of a price book was published; earlier versions stay in force for the events they cover.</summary>
-public sealed record PriceBookVersionPublished(PriceBookVersion Version, Instant PublishedAt);
+public sealed record PriceBookVersionPublished(PriceBookVersion Version, Instant PublishedAt, string? ActedBy = null);
 
 /// <summary>Inline snapshot of a price book stream: every version ever published, in publication order.</summary>
 public sealed partial record PriceBook(string Id, string PriceBookId, string Currency, IReadOnlyList<PriceBookVersion> Versions)

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -18,11 +19,11 @@ namespace TokenLedger.Pricing.PuttingPriceBook;
 /// </summary>
 public static class PublishPriceBookVersion
 {
-    public static object[] Decide(PriceBook? current, string priceBookId, PutPriceBookRequest request, Instant now)
+    public static object[] Decide(PriceBook? current, string priceBookId, PutPriceBookRequest request, Instant now, string? actedBy = null)
     {
         var candidate = PutPriceBookRequest.ToVersion(priceBookId, current?.NextVersion ?? 1, request);
         if (current?.Versions[^1] is { } latest && SameContent(latest, candidate)) return [];
-        return [new PriceBookVersionPublished(candidate, now)];
+        return [new PriceBookVersionPublished(candidate, now, actedBy)];
     }
 
     private static bool SameContent(PriceBookVersion a, PriceBookVersion b) =>
@@ -43,7 +44,7 @@ public static class PutPriceBookEndpoint
             .WithTags("Pricing").WithSummary("A price book with every version ever published");
     }
 
-    public static async Task<IResult> Put(string priceBookId, PutPriceBookRequest body, LedgerWrites writes, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Put(string priceBookId, PutPriceBookRequest body, LedgerWrites writes, IClock clock, ClaimsPrincipal user, CancellationToken ct)
     {
         if (!LedgerIds.IsValid(priceBookId)) return Problems.BadRequest("priceBookId", LedgerIds.Rule("priceBookId"));
         var validation = new PutPriceBookRequest.Validator().Validate(body);
@@ -57,7 +58,7 @@ public static class PutPriceBookEndpoint
             if (current is not null && current.Currency != body.Currency)
                 return Problems.BadRequest("currency", $"price book '{priceBookId}' is in {current.Currency}; a version cannot change its currency");
 
-            var events = PublishPriceBookVersion.Decide(current, priceBookId, body, clock.GetCurrentInstant());
+            var events = PublishPriceBookVersion.Decide(current, priceBookId, body, clock.GetCurrentInstant(), user.KeyId());
             if (events.Length > 0)
             {
                 stream.AppendMany(events);

@@ -8,7 +8,7 @@ namespace TokenLedger.Tenants.RegisteringTenant;
 /// Registers a tenant, or changes its profile. A field left out keeps its current value (on registration: zone
 /// Asia/Shanghai, currency CNY; the name is required). A repeated identical request changes nothing.
 /// </summary>
-public sealed record PutTenant(string TenantId, string? Name, string? TimeZone, string? Currency, string? RetailPriceBookId = null)
+public sealed record PutTenant(string TenantId, string? Name, string? TimeZone, string? Currency, string? RetailPriceBookId = null, string? ActedBy = null)
 {
     public sealed class Validator : AbstractValidator<PutTenant>
     {
@@ -51,15 +51,15 @@ public sealed record PutTenant(string TenantId, string? Name, string? TimeZone, 
         var (name, zone, currency) = command.ProfileAfter(current);
         return current switch
         {
-            null => [new TenantRegistered(command.TenantId, name, zone, currency, now)],
+            null => [new TenantRegistered(command.TenantId, name, zone, currency, now, command.ActedBy)],
             _ when current.Name == name && current.TimeZone == zone && current.Currency == currency => [],
-            _ => [new TenantProfileChanged(command.TenantId, name, zone, currency, now)],
+            _ => [new TenantProfileChanged(command.TenantId, name, zone, currency, now, command.ActedBy)],
         };
     }
 
     private static object[] PriceBookEvents(Tenant? current, PutTenant command, Instant now) =>
         command.RetailPriceBookId is { } book && book != current?.RetailPriceBookId
-            ? [new TenantRetailPriceBookAssigned(command.TenantId, book, now)]
+            ? [new TenantRetailPriceBookAssigned(command.TenantId, book, now, command.ActedBy)]
             : [];
 }
 

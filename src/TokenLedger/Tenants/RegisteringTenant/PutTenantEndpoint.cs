@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -27,9 +28,9 @@ public static class PutTenantEndpoint
             .WithTags("Tenants")
             .WithSummary("Register a tenant or change its name or retail price book; fields left out keep their values (on registration: zone Asia/Shanghai, currency CNY). Zone and currency are fixed once the tenant has activity (409)");
 
-    public static async Task<IResult> Handle(string tenantId, PutTenantRequest body, LedgerWrites writes, NpgsqlDataSource db, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Handle(string tenantId, PutTenantRequest body, LedgerWrites writes, NpgsqlDataSource db, IClock clock, ClaimsPrincipal user, CancellationToken ct)
     {
-        var command = new PutTenant(tenantId, body.Name, body.TimeZone, body.Currency, body.RetailPriceBookId);
+        var command = new PutTenant(tenantId, body.Name, body.TimeZone, body.Currency, body.RetailPriceBookId, user.KeyId());
         var validation = new PutTenant.Validator().Validate(command);
         if (!validation.IsValid) return Problems.Validation(validation);
         var streamKey = TenantStreams.For(tenantId);

@@ -16,9 +16,9 @@ public class putting_a_tenant
     [Fact]
     public void a_new_tenant_without_zone_or_currency_is_registered_in_shanghai_in_yuan()
     {
-        var events = PutTenant.Decide(null, new PutTenant("acme", "Acme Ltd", null, null), Now);
+        var events = PutTenant.Decide(null, new PutTenant("acme", "Acme Ltd", null, null, ActedBy: "k1"), Now);
 
-        events.ShouldBe([new TenantRegistered("acme", "Acme Ltd", "Asia/Shanghai", "CNY", Now)]);
+        events.ShouldBe([new TenantRegistered("acme", "Acme Ltd", "Asia/Shanghai", "CNY", Now, "k1")]);
     }
 
     [Fact]
@@ -48,9 +48,9 @@ public class putting_a_tenant
     [InlineData("acme ltd", "Asia/Shanghai", "CNY")]
     public void any_difference_in_the_profile_is_a_profile_change_carrying_the_whole_new_profile(string name, string zone, string currency)
     {
-        var events = PutTenant.Decide(Acme, new PutTenant("acme", name, zone, currency), Now);
+        var events = PutTenant.Decide(Acme, new PutTenant("acme", name, zone, currency, ActedBy: "k1"), Now);
 
-        events.ShouldBe([new TenantProfileChanged("acme", name, zone, currency, Now)]);
+        events.ShouldBe([new TenantProfileChanged("acme", name, zone, currency, Now, "k1")]);
     }
 
     [Fact]
@@ -64,8 +64,8 @@ public class putting_a_tenant
     [Fact]
     public void omitting_the_name_keeps_it()
     {
-        PutTenant.Decide(Acme, new PutTenant("acme", null, null, null, "retail-cny"), Now)
-            .ShouldBe([new TenantRetailPriceBookAssigned("acme", "retail-cny", Now)]);
+        PutTenant.Decide(Acme, new PutTenant("acme", null, null, null, "retail-cny", "k1"), Now)
+            .ShouldBe([new TenantRetailPriceBookAssigned("acme", "retail-cny", Now, "k1")]);
     }
 
     [Fact]

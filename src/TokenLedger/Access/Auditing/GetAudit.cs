@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using NodaTime;
-using NodaTime.Text;
 using Npgsql;
 using TokenLedger.Infrastructure;
 
@@ -31,8 +30,8 @@ public static class GetAudit
     public static async Task<IResult> Handle(string? since, string? until, string? actor, string? tenant, int? limit, NpgsqlDataSource db, IClock clock, CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
-        if (!TryInstant(until, now, out var to)) return Problems.BadRequest("until", "until must be an RFC 3339 timestamp with an offset, such as 2026-06-01T00:00:00Z");
-        if (!TryInstant(since, to - Duration.FromDays(1), out var from)) return Problems.BadRequest("since", "since must be an RFC 3339 timestamp with an offset, such as 2026-06-01T00:00:00Z");
+        if (!TryInstant(until, now, out var to)) return Problems.BadRequest("until", Rfc3339.Rule("until"));
+        if (!TryInstant(since, to - Duration.FromDays(1), out var from)) return Problems.BadRequest("since", Rfc3339.Rule("since"));
         if (from >= to) return Problems.BadRequest("since", "since must be earlier than until (the interval is [since, until))");
         if (to - from > MaxRange) return Problems.BadRequest("since", $"since and until may be at most {MaxRange.Days} days apart");
         if (actor is { Length: 0 or > 100 }) return Problems.BadRequest("actor", "actor is a key id (16 hex digits, or admin:<fingerprint>) of at most 100 characters");
@@ -68,9 +67,9 @@ public static class GetAudit
     private static bool TryInstant(string? text, Instant fallback, out Instant instant)
     {
         instant = fallback;
-        if (string.IsNullOrWhiteSpace(text)) return true;
-        var parsed = OffsetDateTimePattern.ExtendedIso.Parse(text.Trim());
-        if (parsed.Success) instant = parsed.Value.ToInstant();
-        return parsed.Success;
+        if (text is null) return true;
+        if (Rfc3339.ToInstant(text) is not { } parsed) return false;
+        instant = parsed;
+        return true;
     }
 }

@@ -35,7 +35,8 @@ public sealed class dunning_tenants(LedgerFixture fixture)
         await runner.RunOnceAsync(Day(21), CancellationToken.None);
         // Two instances at the same moment: a second service instance on the same database, and both runners released
         // together for the same instant. The stream version lets one of them take the step; the other decides again.
-        await using (var other = await LedgerHost.StartAsync(fixture.Servers))
+        // Its own scheduled pass is off: run at the real time, it would see no overdue invoice and reinstate the tenant.
+        await using (var other = await LedgerHost.StartAsync(fixture.Servers, new Dictionary<string, string> { ["TokenLedger:Dunning:Interval"] = "00:00:00" }))
         {
             var otherRunner = other.Host.Services.GetServices<IHostedService>().OfType<DunningRunner>().Single();
             otherRunner.ShouldNotBeSameAs(runner);

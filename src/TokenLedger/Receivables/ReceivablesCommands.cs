@@ -1,5 +1,4 @@
 using Marten;
-using Marten.Exceptions;
 using Microsoft.AspNetCore.Http;
 using Npgsql;
 using NodaTime;
@@ -66,7 +65,7 @@ public sealed class ReceivablesCommands(IDocumentStore store, IClock clock)
                         await session.SaveChangesAsync(ct);
                         return decision;
                     }
-                    catch (Exception e) when (attempt < 20 && IsConflict(e))
+                    catch (Exception e) when (attempt < 20 && StreamConflicts.Is(e))
                     {
                         await Task.Delay(Random.Shared.Next(5, 20 * attempt), ct);
                     }
@@ -92,7 +91,7 @@ public sealed class ReceivablesCommands(IDocumentStore store, IClock clock)
             await session.SaveChangesAsync(ct);
             return true;
         }
-        catch (Exception e) when (IsConflict(e))
+        catch (Exception e) when (StreamConflicts.Is(e))
         {
             return false;
         }
@@ -109,6 +108,4 @@ public sealed class ReceivablesCommands(IDocumentStore store, IClock clock)
             .Select(i => new OpenInvoice(i.Number, i.DueDate, i.Currency, i.AmountDue, account.Settled.GetValueOrDefault(i.Number))).ToList();
         return (new ReceivablesContext(tenant, account, open, at), stream);
     }
-
-    private static bool IsConflict(Exception e) => StreamConflicts.Is(e) || e is ExistingStreamIdCollisionException;
 }

@@ -39,7 +39,11 @@ public sealed record SetInvoiceTerms(decimal? TaxRatePercent, int? NetDays, stri
         if (await session.LoadAsync<Tenant>(TenantStreams.For(tenantId), ct) is null) return Problems.NotFound($"Tenant '{tenantId}' was not found");
         var terms = new InvoiceTerms(tenantId, body.TaxRatePercent ?? InvoiceTerms.DefaultTaxRatePercent, body.NetDays ?? InvoiceTerms.DefaultNetDays, body.Cadence ?? Cadences.Monthly);
         session.Store(terms);
-        session.Events.Append(InvoiceTermsSet.StreamFor(tenantId), new InvoiceTermsSet(tenantId, terms.TaxRatePercent, terms.NetDays, terms.Cadence, clock.GetCurrentInstant(), user.KeyId()));
+        var stream = InvoiceTermsSet.StreamFor(tenantId);
+        var fact = new InvoiceTermsSet(tenantId, terms.TaxRatePercent, terms.NetDays, terms.Cadence, clock.GetCurrentInstant(), user.KeyId());
+        // At the version read: of two concurrent setters one commits, the other answers 409 (ConflictProblems).
+        if (await session.Events.FetchStreamStateAsync(stream, ct) is { } state) session.Events.Append(stream, state.Version + 1, fact);
+        else session.Events.StartStream(stream, fact);
         await session.SaveChangesAsync(ct);
         return Results.Ok(terms);
     }

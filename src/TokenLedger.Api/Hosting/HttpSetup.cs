@@ -47,7 +47,7 @@ public static class HttpSetup
         services.AddSingleton<UsageMetrics>();
         services.AddSingleton<AccountCommands>();
         services.AddSingleton<UpstreamCommands>();
-        services.AddSingleton<TokenLedger.Reconciliation.LedgerDays>();
+        services.AddSingleton<TokenLedger.Usage.Facts.LedgerDays>();
         services.AddSingleton<TokenLedger.Reconciliation.ReconciliationRuns>();
         services.AddSingleton<TokenLedger.Prepayment.GettingExposure.InvoiceSettlements>();
         services.AddSingleton<TokenLedger.Prepayment.GettingExposure.ExposureQuery>();

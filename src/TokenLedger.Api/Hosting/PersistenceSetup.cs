@@ -7,6 +7,7 @@ using TokenLedger.Infrastructure;
 using TokenLedger.Prepayment;
 using TokenLedger.Receivables;
 using TokenLedger.Prepayment.Drawdowns;
+using TokenLedger.Usage.Facts;
 using Wolverine.Marten;
 
 namespace TokenLedger.Api.Hosting;

@@ -14,6 +14,7 @@ using TokenLedger.Receivables;
 using TokenLedger.Pricing.RatingUsage;
 using TokenLedger.Pricing.ReRatingUsage;
 using TokenLedger.Tenants;
+using TokenLedger.Usage.Facts;
 using TokenLedger.Usage.GettingUsage;
 using TokenLedger.Usage.RecordingUsage;
 using Weasel.Core;

@@ -1,5 +1,6 @@
 using JasperFx.Events.Projections;
 using Marten;
+using TokenLedger.Usage.Facts;
 
 namespace TokenLedger.Invoicing;
 

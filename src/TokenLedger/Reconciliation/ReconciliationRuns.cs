@@ -4,6 +4,7 @@ using Marten;
 using NodaTime;
 using TokenLedger.Infrastructure;
 using TokenLedger.Invoicing;
+using TokenLedger.Usage.Facts;
 
 namespace TokenLedger.Reconciliation;
 

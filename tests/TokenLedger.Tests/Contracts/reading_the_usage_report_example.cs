@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 using Shouldly;
+using TokenLedger.Usage.Facts;
 using TokenLedger.Usage.GettingUsage;
 
 namespace TokenLedger.Tests.Contracts;

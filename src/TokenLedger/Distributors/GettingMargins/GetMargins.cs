@@ -11,6 +11,7 @@ using NodaTime.Text;
 using TokenLedger.Access;
 using TokenLedger.Infrastructure;
 using TokenLedger.Tenants;
+using TokenLedger.Usage.Facts;
 
 namespace TokenLedger.Distributors.GettingMargins;
 

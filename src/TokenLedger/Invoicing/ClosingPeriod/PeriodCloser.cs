@@ -5,6 +5,7 @@ using NodaTime;
 using TokenLedger.Balances;
 using TokenLedger.Balances.Funding;
 using TokenLedger.Tenants;
+using TokenLedger.Usage.Facts;
 
 namespace TokenLedger.Invoicing.ClosingPeriod;
 

@@ -6,6 +6,7 @@ using NodaTime;
 using Npgsql;
 using System.Security.Claims;
 using TokenLedger.Infrastructure;
+using TokenLedger.Usage.Facts;
 
 namespace TokenLedger.Invoicing.GettingInvoices;
 

@@ -5,6 +5,7 @@ using Marten;
 using Marten.Subscriptions;
 using TokenLedger.Infrastructure;
 using TokenLedger.Pricing.RatingUsage;
+using TokenLedger.Usage.Facts;
 
 namespace TokenLedger.Prepayment.Drawdowns;
 

@@ -3,9 +3,8 @@ using Npgsql;
 using NodaTime;
 using TokenLedger.Infrastructure;
 using TokenLedger.Invoicing;
-using TokenLedger.Pricing.RatingUsage;
 using TokenLedger.Prepayment.Drawdowns;
-using TokenLedger.Usage.GettingUsage;
+using TokenLedger.Usage.Facts;
 
 namespace TokenLedger.Prepayment.GettingExposure;
 
@@ -17,12 +16,8 @@ public sealed class ExposureQuery(NpgsqlDataSource db, IDocumentStore store, Inv
 {
     private static readonly string Schema = LedgerSchema.Name;
 
-    private static readonly string UsageSql =
-        "select f.tenant_id, i.invoice_id, floor(extract(epoch from (@asOf - f.occurred_at)) / 86400)::bigint as age, sum(f.wholesale_amount) " +
-        $"from {Schema}.{PrepaymentDrawdowns.TableName} w " +
-        $"join {Schema}.{UsageFactsProjection.TableName} f on f.{UsageCharges.WholesaleRatedBy} = w.rated_by and f.payer = w.distributor_id and coalesce(f.provider, '') = w.usage_provider " +
-        $"left join {Schema}.{InvoicedUsage.TableName} i on i.event_id = f.event_id " +
-        "where w.distributor_id = @distributor and w.rated_at <= @asOf group by 1, 2, 3";
+    private static readonly string DrawnSql =
+        $"select rated_by, usage_provider from {Schema}.{PrepaymentDrawdowns.TableName} where distributor_id = @distributor and rated_at <= @asOf";
 
     private static readonly string ConsumedSql =
         $"select coalesce(sum(amount), 0) from {Schema}.{PrepaymentDrawdowns.TableName} where distributor_id = @distributor and rated_at <= @asOf";
@@ -41,15 +36,15 @@ public sealed class ExposureQuery(NpgsqlDataSource db, IDocumentStore store, Inv
         return Exposure.Compute(distributorId, asOf, account?.Currency, deposits.Sum(d => d.Amount), consumed, usage, invoices);
     }
 
+    /// <summary>The usage behind the drawdowns of usage rated by <paramref name="asOf"/>, by tenant, invoice and age.</summary>
     private async Task<List<DrawnUsage>> UsageAsync(string distributorId, Instant asOf, CancellationToken ct)
     {
-        await using var command = Command(UsageSql, distributorId, asOf);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var rows = new List<DrawnUsage>();
-        while (await reader.ReadAsync(ct))
-            rows.Add(new DrawnUsage(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
-                Exposure.AgeBucket(Math.Max(0, reader.GetInt64(2))), reader.GetDecimal(3)));
-        return rows;
+        var drawn = new List<DrawnRating>();
+        await using (var command = Command(DrawnSql, distributorId, asOf))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) drawn.Add(new DrawnRating(reader.GetGuid(0), reader.GetString(1)));
+        return (await UsageFactsForExposure.DrawnUsageAsync(db, distributorId, asOf, drawn, ct))
+            .Select(u => new DrawnUsage(u.TenantId, u.InvoiceId, Exposure.AgeBucket(Math.Max(0, u.AgeDays)), u.Cost)).ToList();
     }
 
     private NpgsqlCommand Command(string sql, string distributorId, Instant asOf)

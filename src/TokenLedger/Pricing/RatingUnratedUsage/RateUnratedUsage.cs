@@ -1,11 +1,9 @@
 using Marten;
 using Microsoft.Extensions.Logging;
 using NodaTime;
-using Npgsql;
-using TokenLedger.Infrastructure;
 using TokenLedger.Pricing.RatingUsage;
 using TokenLedger.Usage;
-using TokenLedger.Usage.GettingUsage;
+using TokenLedger.Usage.Facts;
 using Wolverine;
 
 namespace TokenLedger.Pricing.RatingUnratedUsage;
@@ -35,9 +33,9 @@ public static class RateUnratedUsageHandler
             await using var session = store.LightweightSession();
             await session.BeginTransactionAsync(ct);
             var catalog = await catalogs.CurrentAsync(session, ct);
-            var scope = UnratedScope.For(message, catalog);
+            var scope = ScopeOf(message, catalog);
             if (scope.IsEmpty) return [];
-            var page = await UnratedPageAsync(session, scope, after, ct);
+            var page = await UsageFactsForLateRating.UnratedPageAsync(session.Connection!, scope, after, PageSize, ct);
             if (page.Count == 0) return [];
             after = page[^1].EventId;
 
@@ -51,48 +49,13 @@ public static class RateUnratedUsageHandler
         return [message with { After = after }];
     }
 
-    private static async Task<List<UsageRecord>> UnratedPageAsync(IDocumentSession session, UnratedScope scope, string after, CancellationToken ct)
+    /// <summary>Which unrated sides the change behind <paramref name="message"/> can affect.</summary>
+    private static UnratedScope ScopeOf(RateUnratedUsage message, RatingCatalog catalog)
     {
-        await using var command = new NpgsqlCommand(
-            $"select {UsageFactRows.Columns} " +
-            $"from {LedgerSchema.Name}.{UsageFactsProjection.TableName} f " +
-            $"where ({scope.Sql}) and f.event_id > @after order by f.event_id limit @limit",
-            session.Connection);
-        scope.AddParameters(command);
-        command.Parameters.AddWithValue("after", after);
-        command.Parameters.AddWithValue("limit", PageSize);
-        var page = new List<UsageRecord>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) page.Add(UsageFactRows.Read(reader));
-        return page;
-    }
-}
-
-/// <summary>Which unrated sides a change can affect, as SQL over usage_facts <c>f</c>.</summary>
-public sealed record UnratedScope(string Sql, string[] Tenants, string[] Payers, bool IsEmpty)
-{
-    private const string RetailUnrated = "f.retail_status = 'unrated'";
-    private const string WholesaleUnrated = "f.wholesale_status = 'unrated'";
-
-    public static UnratedScope For(RateUnratedUsage message, RatingCatalog catalog)
-    {
-        if (message.TenantId is { } tenant)
-            return new($"f.tenant_id = any(@tenants) and ({RetailUnrated} or {WholesaleUnrated})", [tenant], [], false);
-        if (message.DistributorId is { } distributor)
-            return new($"f.payer = any(@payers) and {WholesaleUnrated}", [], [distributor], false);
+        if (message.TenantId is { } tenant) return UnratedScope.OfTenant(tenant);
+        if (message.DistributorId is { } distributor) return UnratedScope.OfPayer(distributor);
         if (message.PriceBookId is { } book)
-        {
-            var tenants = catalog.TenantsUsing(book).ToArray();
-            var payers = catalog.DistributorsUsing(book).ToArray();
-            return new($"(f.tenant_id = any(@tenants) and {RetailUnrated}) or (f.payer = any(@payers) and {WholesaleUnrated})",
-                tenants, payers, tenants.Length == 0 && payers.Length == 0);
-        }
-        return new($"{RetailUnrated} or {WholesaleUnrated}", [], [], false);
-    }
-
-    public void AddParameters(NpgsqlCommand command)
-    {
-        command.Parameters.AddWithValue("tenants", Tenants);
-        command.Parameters.AddWithValue("payers", Payers);
+            return UnratedScope.OfPriceBookUsers(catalog.TenantsUsing(book).ToArray(), catalog.DistributorsUsing(book).ToArray());
+        return UnratedScope.Everything;
     }
 }

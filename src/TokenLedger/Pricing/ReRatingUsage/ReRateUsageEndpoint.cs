@@ -10,6 +10,7 @@ using TokenLedger.Access;
 using TokenLedger.Infrastructure;
 using TokenLedger.Pricing.RatingUsage;
 using TokenLedger.Usage;
+using TokenLedger.Usage.Facts;
 using TokenLedger.Usage.GettingUsage;
 
 namespace TokenLedger.Pricing.ReRatingUsage;
@@ -48,7 +49,7 @@ public static class ReRateUsageEndpoint
             await session.BeginTransactionAsync(ct);
             await LockTenantAsync(session, command.TenantId, ct);
             var catalog = await catalogs.CurrentAsync(session, ct);
-            var page = await PageAsync(session, command, after, ct);
+            var page = await UsageFactsForReRating.InEffectPageAsync(session.Connection!, command.TenantId, command.From, command.To, after, PageSize, ct);
             if (page.Count == 0) break;
             after = page[^1].Record.EventId;
             examined += page.Count;
@@ -74,31 +75,5 @@ public static class ReRateUsageEndpoint
         await using var command = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('tokenledger-rerate:' || @tenant))", session.Connection);
         command.Parameters.AddWithValue("tenant", tenantId);
         await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task<List<RatedFact>> PageAsync(IDocumentSession session, ReRateUsage rerate, string after, CancellationToken ct)
-    {
-        var schema = LedgerSchema.Name;
-        await using var command = new NpgsqlCommand(
-            $"select {UsageFactRows.Columns}, " +
-            $"case when f.retail_status = 'rated' then f.retail_amount + coalesce((select sum(a.delta) from {schema}.{UsageAdjustmentsProjection.TableName} a " +
-            "where a.event_id = f.event_id and a.side = 'retail'), 0) end, " +
-            $"case when f.wholesale_status = 'rated' then f.wholesale_amount + coalesce((select sum(a.delta) from {schema}.{UsageAdjustmentsProjection.TableName} a " +
-            "where a.event_id = f.event_id and a.side = 'wholesale'), 0) end " +
-            $"from {schema}.{UsageFactsProjection.TableName} f " +
-            "where f.tenant_id = @tenant and f.occurred_at >= @from and f.occurred_at < @to and f.event_id > @after order by f.event_id limit @limit",
-            session.Connection);
-        command.Parameters.AddWithValue("tenant", rerate.TenantId);
-        command.Parameters.AddWithValue("from", rerate.From.ToDateTimeOffset());
-        command.Parameters.AddWithValue("to", rerate.To.ToDateTimeOffset());
-        command.Parameters.AddWithValue("after", after);
-        command.Parameters.AddWithValue("limit", PageSize);
-        var page = new List<RatedFact>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            page.Add(new RatedFact(UsageFactRows.Read(reader),
-                reader.IsDBNull(UsageFactRows.ColumnCount) ? null : reader.GetDecimal(UsageFactRows.ColumnCount),
-                reader.IsDBNull(UsageFactRows.ColumnCount + 1) ? null : reader.GetDecimal(UsageFactRows.ColumnCount + 1)));
-        return page;
     }
 }

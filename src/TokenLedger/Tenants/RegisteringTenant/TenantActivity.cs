@@ -3,6 +3,7 @@ using Npgsql;
 using TokenLedger.Balances;
 using TokenLedger.Infrastructure;
 using TokenLedger.Invoicing;
+using TokenLedger.Usage.Facts;
 using TokenLedger.Usage.GettingUsage;
 
 namespace TokenLedger.Tenants.RegisteringTenant;

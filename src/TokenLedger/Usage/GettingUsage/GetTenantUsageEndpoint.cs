@@ -9,6 +9,7 @@ using Npgsql;
 using TokenLedger.Access;
 using TokenLedger.Infrastructure;
 using TokenLedger.Tenants;
+using TokenLedger.Usage.Facts;
 
 namespace TokenLedger.Usage.GettingUsage;
 

@@ -1,3 +1,5 @@
+using TokenLedger.Usage.Facts;
+
 namespace TokenLedger.Usage.GettingUsage;
 
 /// <summary>Shapes the per-model rows into the usage response. Margin is shown only where cost and charge share a currency.</summary>

@@ -3,9 +3,9 @@ using NodaTime;
 using TokenLedger.Infrastructure;
 using TokenLedger.Invoicing;
 using TokenLedger.Pricing.RatingUsage;
-using TokenLedger.Usage.GettingUsage;
+using TokenLedger.Reconciliation;
 
-namespace TokenLedger.Reconciliation;
+namespace TokenLedger.Usage.Facts;
 
 /// <summary>
 /// The distributor's usage of a month per day (in the statement's zone) and priced model (the wholesale book's model,

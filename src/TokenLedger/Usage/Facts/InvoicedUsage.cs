@@ -1,11 +1,10 @@
 using Npgsql;
 using NodaTime;
 using TokenLedger.Pricing.RatingUsage;
-using TokenLedger.Usage.GettingUsage;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
-namespace TokenLedger.Invoicing;
+namespace TokenLedger.Usage.Facts;
 
 /// <summary>
 /// Which invoice billed each usage event (<c>invoiced_usage</c>, one row per event). A close takes, in its own transaction,

@@ -3,10 +3,9 @@ using NodaTime;
 using TokenLedger.Infrastructure;
 using TokenLedger.Pricing;
 using TokenLedger.Pricing.RatingUsage;
-using TokenLedger.Pricing.ReRatingUsage;
-using TokenLedger.Usage.GettingUsage;
+using TokenLedger.Distributors;
 
-namespace TokenLedger.Distributors.GettingMargins;
+namespace TokenLedger.Usage.Facts;
 
 /// <summary>Sums of one group: events with both sides rated count in revenue, cost and margin; the others are counted apart.</summary>
 public sealed record MarginRow(

@@ -1,17 +1,10 @@
-using System.Globalization;
 using Npgsql;
 using TokenLedger.Distributors;
 using TokenLedger.Infrastructure;
 using TokenLedger.Pricing.RatingUsage;
-using TokenLedger.Pricing.ReRatingUsage;
+using TokenLedger.Usage.GettingUsage;
 
-namespace TokenLedger.Usage.GettingUsage;
-
-/// <summary>A decimal amount as exact text (unrounded), with its ISO 4217 currency.</summary>
-public sealed record Money(string Amount, string Currency)
-{
-    public static Money Of(decimal amount, string currency) => new(amount.ToString(CultureInfo.InvariantCulture), currency);
-}
+namespace TokenLedger.Usage.Facts;
 
 /// <summary>
 /// Per-model sums over usage_facts (with its rating columns) plus re-rating adjustments; every figure is a sum over

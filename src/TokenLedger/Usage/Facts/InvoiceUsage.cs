@@ -1,10 +1,10 @@
 using NodaTime;
 using Npgsql;
 using TokenLedger.Pricing.RatingUsage;
-using TokenLedger.Usage.GettingUsage;
+using TokenLedger.Invoicing;
 using TokenLedger.Infrastructure;
 
-namespace TokenLedger.Invoicing;
+namespace TokenLedger.Usage.Facts;
 
 /// <summary>One usage event behind a usage line: its tokens of the line's class and their unrounded retail amount.</summary>
 public sealed record LineEvent(string EventId, Instant OccurredAt, long Quantity, decimal Amount);

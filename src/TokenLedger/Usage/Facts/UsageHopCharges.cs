@@ -1,8 +1,9 @@
 using Marten;
+using TokenLedger.Pricing.RatingUsage;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
-namespace TokenLedger.Pricing.RatingUsage;
+namespace TokenLedger.Usage.Facts;
 
 /// <summary>
 /// One row per usage event and distributor above its payer in <c>usage_hop_charges</c>: that party's cost and revenue
@@ -36,7 +37,7 @@ public static class UsageHopCharges
         ops.QueueSqlCommand(
             $"insert into {schema}.{TableName} (event_id, party, hop, buyer, cost, revenue, currency, basis, ledger_event_id) " +
             "select u.*, ?::uuid from unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::numeric[], ?::numeric[], ?::text[], ?::text[]) as u(event_id) " +
-            $"where exists (select 1 from {schema}.{Usage.GettingUsage.UsageFactsProjection.TableName} f where f.event_id = u.event_id and f.{UsageCharges.WholesaleRatedBy} = ?::uuid) " +
+            $"where exists (select 1 from {schema}.{UsageFactsProjection.TableName} f where f.event_id = u.event_id and f.{UsageCharges.WholesaleRatedBy} = ?::uuid) " +
             "on conflict (event_id, party) do nothing",
             ledgerEventId, rows.Select(r => r.EventId).ToArray(), rows.Select(r => r.h.Party).ToArray(), rows.Select(r => r.Hop).ToArray(),
             rows.Select(r => r.h.Buyer).ToArray(), rows.Select(r => r.h.Cost).ToArray(), rows.Select(r => r.h.Revenue).ToArray(),

@@ -2,10 +2,11 @@ using JasperFx.Events;
 using Marten;
 using Marten.Events.Daemon;
 using Marten.Events.Projections;
+using TokenLedger.Pricing.ReRatingUsage;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
-namespace TokenLedger.Pricing.ReRatingUsage;
+namespace TokenLedger.Usage.Facts;
 
 /// <summary>One row per adjustment in <c>usage_charge_adjustments</c>; charges in effect = the rating columns of usage_facts + these deltas.</summary>
 public partial class UsageAdjustmentsProjection : EventProjection

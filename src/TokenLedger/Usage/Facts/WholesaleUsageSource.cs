@@ -1,9 +1,8 @@
 using Npgsql;
 using TokenLedger.Infrastructure;
 using TokenLedger.Pricing.RatingUsage;
-using TokenLedger.Usage.GettingUsage;
 
-namespace TokenLedger.Prepayment.Drawdowns;
+namespace TokenLedger.Usage.Facts;
 
 /// <summary>Sums, per rating event, payer and provider, the wholesale cost each rating event set (each wholesale cost belongs to exactly one).</summary>
 public sealed class WholesaleUsageSource(NpgsqlDataSource db)

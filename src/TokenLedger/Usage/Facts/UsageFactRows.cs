@@ -1,7 +1,7 @@
 using Npgsql;
 using TokenLedger.Infrastructure;
 
-namespace TokenLedger.Usage.GettingUsage;
+namespace TokenLedger.Usage.Facts;
 
 /// <summary>Reads usage_facts rows back into <see cref="UsageRecord"/>s (for late rating and re-rating), and whether a tenant has any.</summary>
 public static class UsageFactRows

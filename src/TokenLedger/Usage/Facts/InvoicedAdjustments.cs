@@ -1,10 +1,9 @@
 using Npgsql;
-using TokenLedger.Pricing.ReRatingUsage;
-using TokenLedger.Usage.GettingUsage;
+using TokenLedger.Invoicing;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
-namespace TokenLedger.Invoicing;
+namespace TokenLedger.Usage.Facts;
 
 /// <summary>
 /// Retail price corrections (re-rating adjustments) an invoice billed, one row per adjustment. A close takes every

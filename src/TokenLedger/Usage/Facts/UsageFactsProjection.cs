@@ -6,7 +6,7 @@ using TokenLedger.Pricing.RatingUsage;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
-namespace TokenLedger.Usage.GettingUsage;
+namespace TokenLedger.Usage.Facts;
 
 /// <summary>
 /// One row per usage event in <c>usage_facts</c>: what was used (from <see cref="UsageBatchRecorded"/>) and how it was

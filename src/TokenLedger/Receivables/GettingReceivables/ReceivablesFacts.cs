@@ -1,6 +1,7 @@
 using NodaTime;
 using Npgsql;
 using TokenLedger.Infrastructure;
+using TokenLedger.Tenants;
 
 namespace TokenLedger.Receivables.GettingReceivables;
 
@@ -112,21 +113,7 @@ public sealed class ReceivablesFactsReader(NpgsqlDataSource db, ReceivablesLedge
         return limits;
     }
 
-    private async Task<Dictionary<string, TenantTerms>> TenantsAsync(string[] ids, CancellationToken ct)
-    {
-        // Many ids: one sequential read of the tenant documents is cheaper than as many key lookups.
-        var many = ids.Length > 500;
-        await using var command = db.CreateCommand(
-            $"select data->>'tenantId', data->>'currency', data->>'timeZone' from {Schema}.mt_doc_tenant" + (many ? "" : " where id = any(@ids)"));
-        if (!many) command.Parameters.AddWithValue("ids", ids.Select(Tenants.TenantStreams.For).ToArray());
-        var wanted = ids.ToHashSet(StringComparer.Ordinal);
-        var tenants = new Dictionary<string, TenantTerms>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var id = reader.GetString(0);
-            if (wanted.Contains(id)) tenants[id] = new TenantTerms(id, reader.GetString(1), DateTimeZoneProviders.Tzdb[reader.GetString(2)]);
-        }
-        return tenants;
-    }
+    private async Task<Dictionary<string, TenantTerms>> TenantsAsync(string[] ids, CancellationToken ct) =>
+        (await TenantDocuments.CurrencyAndZoneAsync(db, ids, ct))
+            .ToDictionary(t => t.TenantId, t => new TenantTerms(t.TenantId, t.Currency, t.Zone), StringComparer.Ordinal);
 }

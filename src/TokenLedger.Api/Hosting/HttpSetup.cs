@@ -45,6 +45,7 @@ public static class HttpSetup
         services.AddHostedService(sp => sp.GetRequiredService<UsageCommitter>());
         services.AddUsageQueueConsumers(settings);
         services.AddSingleton<UsageMetrics>();
+        services.AddSingleton<OrderedCommands>();
         services.AddSingleton<AccountCommands>();
         services.AddSingleton<UpstreamCommands>();
         services.AddSingleton<TokenLedger.Usage.Facts.LedgerDays>();

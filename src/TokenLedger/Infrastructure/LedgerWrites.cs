@@ -22,20 +22,13 @@ public sealed class LedgerWrites(IServiceScopeFactory scopes)
 
     public async Task<T> DecideAsync<T>(Func<WriteAttempt, CancellationToken, Task<T>> attempt, CancellationToken ct)
     {
-        for (var tries = 1; ; tries++)
+        return await StreamConflicts.RetryAsync(Attempts, async () =>
         {
             await using var scope = scopes.CreateAsyncScope();
             await using var session = scope.ServiceProvider.GetRequiredService<IDocumentStore>().LightweightSession();
             var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
             outbox.Enroll(session);
-            try
-            {
-                return await attempt(new WriteAttempt(session, outbox), ct);
-            }
-            catch (Exception e) when (tries < Attempts && StreamConflicts.Is(e))
-            {
-                await Task.Delay(Random.Shared.Next(5, 20 * tries), ct);
-            }
-        }
+            return await attempt(new WriteAttempt(session, outbox), ct);
+        }, ct);
     }
 }

@@ -8,13 +8,12 @@ using TokenLedger.Pricing.PriceBooks;
 namespace TokenLedger.Prepayment;
 
 /// <summary>
-/// Appends a distributor's upstream fact once per request id and waits (up to a few seconds) until the prepayment
-/// subscription has decided it, so the caller gets balances that include it.
+/// The upstream commands of <see cref="OrderedCommands"/>: their facts go to the distributor's upstream stream, the
+/// prepayment subscription decides them, and the answer is the balances that include them (or 202 with them to poll).
 /// </summary>
-public sealed class UpstreamCommands(IDocumentStore store)
+public sealed class UpstreamCommands(IDocumentStore store, OrderedCommands commands)
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-
+    /// <summary>The marker that a request key was recorded (its id is <c>{distributorId}:{requestId}</c>).</summary>
     public sealed record UpstreamRequest(string Id);
 
     /// <summary>The distributor and the currency its prepayment is kept in: that of its first deposit, else its wholesale book's.</summary>
@@ -38,48 +37,21 @@ public sealed class UpstreamCommands(IDocumentStore store)
         return null;
     }
 
-    /// <summary>200 with the balances once the subscription has decided the fact, else 202 with <paramref name="accepted"/>.</summary>
-    public static IResult Respond(string distributorId, PrepaymentAccount? account, object accepted) =>
-        account is null
-            ? Results.Accepted($"/api/distributors/{distributorId}/prepayment", accepted)
-            : Results.Ok(PrepaymentView.From(account));
-
-    public async Task<PrepaymentAccount?> AppendAsync(string distributorId, string requestId, object fact, CancellationToken ct)
+    /// <summary>Appends the fact once per request id, then answers 200 with the balances that include it, or 202.</summary>
+    public async Task<IResult> AppendAsync(string distributorId, string requestId, object fact, CancellationToken ct)
     {
         var key = $"{distributorId}:{requestId}";
-        for (var attempt = 1; ; attempt++)
-        {
-            await using var session = store.LightweightSession();
-            if (await session.LoadAsync<UpstreamRequest>(key, ct) is not null) break;
-            session.Insert(new UpstreamRequest(key));
-            session.Events.Append(PrepaymentStreams.Facts(distributorId), fact);
-            try
-            {
-                await session.SaveChangesAsync(ct);
-                break;
-            }
-            catch (Exception e) when (attempt < 20 && StreamConflicts.Is(e))
-            {
-                await Task.Delay(Random.Shared.Next(5, 20 * attempt), ct);
-            }
-        }
-        return await DecidedAsync(distributorId, ct);
+        await commands.AppendOnceAsync(key, new UpstreamRequest(key), PrepaymentStreams.Facts(distributorId), fact, ct);
+        return OrderedCommands.Answer(await DecidedAsync(distributorId, ct), account => Results.Ok(PrepaymentView.From(account)),
+            $"/api/distributors/{distributorId}/prepayment", requestId);
     }
 
     /// <summary>The account once the subscription has decided every fact of the distributor's upstream stream, or null if it lags.</summary>
     private async Task<PrepaymentAccount?> DecidedAsync(string distributorId, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + Wait;
         await using var session = store.QuerySession();
         var head = await session.Events.QueryAllRawEvents()
             .Where(e => e.StreamKey == PrepaymentStreams.Facts(distributorId)).MaxAsync(e => e.Sequence, ct);
-        while (true)
-        {
-            await using var poll = store.QuerySession();
-            var account = await poll.LoadAsync<PrepaymentAccount>(distributorId, ct);
-            if (account is not null && account.LastSequence >= head) return account;
-            if (DateTime.UtcNow > deadline) return null;
-            await Task.Delay(25, ct);
-        }
+        return await commands.DecidedAsync<PrepaymentAccount>(distributorId, head, account => account.LastSequence, ct);
     }
 }

@@ -45,35 +45,23 @@ public static class ReceivablesAnswers
 /// </summary>
 public sealed class ReceivablesCommands(IDocumentStore store, IClock clock)
 {
+    private const int Attempts = 20;
+
     public async Task<ReceivablesDecision> RunAsync(string tenantId, Func<ReceivablesContext, ReceivablesDecision> decide, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        return await StreamConflicts.RetryAsync(Attempts, async () =>
         {
             await using var session = store.LightweightSession();
             var tenant = await session.LoadAsync<Tenant>(TenantStreams.For(tenantId), ct);
             if (tenant is null) return new ReceivablesDecision.UnknownTenant(tenantId);
             var context = await ContextAsync(session, tenant, ct);
-            var stream = context.Stream;
             var decision = decide(context.Context);
-            switch (decision)
-            {
-                case ReceivablesDecision.Append append:
-                    stream.AppendMany(append.Events);
-                    if (append.AccountFact is { } fact) session.Events.Append(AccountStreams.For(tenantId), fact);
-                    try
-                    {
-                        await session.SaveChangesAsync(ct);
-                        return decision;
-                    }
-                    catch (Exception e) when (attempt < 20 && StreamConflicts.Is(e))
-                    {
-                        await Task.Delay(Random.Shared.Next(5, 20 * attempt), ct);
-                    }
-                    break;
-                default:
-                    return decision;
-            }
-        }
+            if (decision is not ReceivablesDecision.Append append) return decision;
+            context.Stream.AppendMany(append.Events);
+            if (append.AccountFact is { } fact) session.Events.Append(AccountStreams.For(tenantId), fact);
+            await session.SaveChangesAsync(ct);
+            return decision;
+        }, ct);
     }
 
     /// <summary>Appends decided events for a tenant if its stream is still at the version the decision read; false when it moved.</summary>

@@ -7,13 +7,12 @@ using TokenLedger.Tenants;
 namespace TokenLedger.Balances.Recording;
 
 /// <summary>
-/// Appends an account command's fact to the tenant's account stream and waits (up to a few seconds) until the funding
-/// subscription has decided it, so the caller gets the balance that includes it. A repeated request id is a no-op.
+/// The account commands of <see cref="OrderedCommands"/>: their facts go to the tenant's account stream, the funding
+/// subscription decides them, and the answer is the balance that includes them (or 202 with the balance to poll).
 /// </summary>
-public sealed class AccountCommands(IDocumentStore store, NpgsqlDataSource db)
+public sealed class AccountCommands(IDocumentStore store, NpgsqlDataSource db, OrderedCommands commands)
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-
+    /// <summary>The marker that a request key was recorded (its id is <c>{tenantId}:{requestId}</c>).</summary>
     public sealed record AccountRequest(string Id);
 
     public async Task<Tenant?> TenantAsync(string tenantId, CancellationToken ct)
@@ -22,44 +21,17 @@ public sealed class AccountCommands(IDocumentStore store, NpgsqlDataSource db)
         return await session.LoadAsync<Tenant>(TenantStreams.For(tenantId), ct);
     }
 
-    public async Task<IResult> AppendAsync(string tenantId, string requestId, object fact, Func<TenantAccount?, IResult> respond, CancellationToken ct)
+    /// <summary>Appends the fact once per request id, then answers <paramref name="decided"/> of the account that includes it, or 202.</summary>
+    public async Task<IResult> AppendAsync(string tenantId, string requestId, object fact, Func<TenantAccount, IResult> decided, CancellationToken ct)
     {
         var key = $"{tenantId}:{requestId}";
-        for (var attempt = 1; ; attempt++)
-        {
-            await using var session = store.LightweightSession();
-            if (await session.LoadAsync<AccountRequest>(key, ct) is not null) break;
-            session.Insert(new AccountRequest(key));
-            session.Events.Append(AccountStreams.For(tenantId), fact);
-            try
-            {
-                await session.SaveChangesAsync(ct);
-                break;
-            }
-            catch (Exception e) when (attempt < 20 && StreamConflicts.Is(e))
-            {
-                // Another append to the same stream took the version, or the same request id raced with itself:
-                // look again (a recorded request id ends the loop) and retry.
-                await Task.Delay(Random.Shared.Next(5, 20 * attempt), ct);
-            }
-        }
-        return respond(await DecidedAsync(tenantId, ct));
+        await commands.AppendOnceAsync(key, new AccountRequest(key), AccountStreams.For(tenantId), fact, ct);
+        return OrderedCommands.Answer(await DecidedAsync(tenantId, ct), decided, $"/api/tenants/{tenantId}/balance", requestId);
     }
 
     /// <summary>The account once the funding subscription has processed everything in its stream, or null if it lags.</summary>
-    public async Task<TenantAccount?> DecidedAsync(string tenantId, CancellationToken ct)
-    {
-        var head = await HeadAsync(tenantId, ct);
-        var deadline = DateTime.UtcNow + Wait;
-        while (true)
-        {
-            await using var session = store.QuerySession();
-            var account = await session.LoadAsync<TenantAccount>(tenantId, ct);
-            if (account is not null && account.LastSequence >= head) return account;
-            if (DateTime.UtcNow > deadline) return null;
-            await Task.Delay(50, ct);
-        }
-    }
+    public async Task<TenantAccount?> DecidedAsync(string tenantId, CancellationToken ct) =>
+        await commands.DecidedAsync<TenantAccount>(tenantId, await HeadAsync(tenantId, ct), account => account.LastSequence, ct);
 
     private async Task<long> HeadAsync(string tenantId, CancellationToken ct)
     {

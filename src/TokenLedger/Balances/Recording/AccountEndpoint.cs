@@ -20,10 +20,7 @@ public static class AccountEndpoint
         if (currency is not null && currency != tenant.Currency)
             return Problems.BadRequest("currency", $"tenant '{tenantId}' is billed in {tenant.Currency}, not {currency}");
         var now = clock.GetCurrentInstant();
-        return await accounts.AppendAsync(tenantId, requestId, fact(now),
-            account => account is null
-                ? Results.Accepted($"/api/tenants/{tenantId}/balance", new { status = "accepted", requestId, detail = "recorded; the balance will include it shortly" })
-                : Results.Ok(BalanceResponse.From(account, tenant, now)), ct);
+        return await accounts.AppendAsync(tenantId, requestId, fact(now), account => Results.Ok(BalanceResponse.From(account, tenant, now)), ct);
     }
 
     public static string NewId(string prefix) => $"{prefix}-{Guid.CreateVersion7():N}";

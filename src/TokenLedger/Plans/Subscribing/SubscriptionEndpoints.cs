@@ -68,9 +68,8 @@ public static class SubscriptionEndpoints
     private static Task<IResult> Record(string tenantId, AccountCommands accounts, IClock clock, Func<Instant, object> fact, CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
-        return accounts.AppendAsync(tenantId, AccountEndpoint.NewId("plan"), fact(now), account => account is null
-            ? Results.Accepted($"/api/tenants/{tenantId}/balance")
-            : Results.Ok(new { tenantId, subscription = account.Subscription, wallet = account.Wallet, postpaidUnbilled = account.PostpaidUnbilled }), ct);
+        return accounts.AppendAsync(tenantId, AccountEndpoint.NewId("plan"), fact(now),
+            account => Results.Ok(new { tenantId, subscription = account.Subscription, wallet = account.Wallet, postpaidUnbilled = account.PostpaidUnbilled }), ct);
     }
 
     private static IResult Conflict(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");

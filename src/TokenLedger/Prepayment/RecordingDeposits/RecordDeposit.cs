@@ -49,7 +49,6 @@ public sealed record RecordDeposit(string? Provider, decimal Amount, string? Cur
         var id = http.RequiredIdempotencyKey();
         var fact = new UpstreamDepositRecorded(distributorId, body.Provider ?? "", id, body.Amount, body.Currency!, body.PaidAt!.Value,
             body.Reference, null, now, user.KeyId());
-        var account = await upstream.AppendAsync(distributorId, id, fact, ct);
-        return UpstreamCommands.Respond(distributorId, account, new { status = "accepted", requestId = id });
+        return await upstream.AppendAsync(distributorId, id, fact, ct);
     }
 }

@@ -37,7 +37,6 @@ public sealed record SetPrepaymentThreshold(string? Provider, decimal Threshold,
         if (await upstream.RefusalAsync(distributorId, body.Currency, ct) is { } refused) return refused;
         var now = clock.GetCurrentInstant();
         var fact = new PrepaymentThresholdSet(distributorId, body.Provider ?? "", body.Threshold, body.Currency!, now, user.KeyId());
-        var account = await upstream.AppendAsync(distributorId, AccountEndpoint.NewId("threshold"), fact, ct);
-        return UpstreamCommands.Respond(distributorId, account, new { status = "accepted" });
+        return await upstream.AppendAsync(distributorId, AccountEndpoint.NewId("threshold"), fact, ct);
     }
 }

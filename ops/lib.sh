@@ -723,3 +723,21 @@ tl_stop_started() {
     tl_pg_stop fast || true
   fi
 }
+
+# ------------------------------------------------------- fresh databases ---
+
+# Value of KEY in the Npgsql connection string $2 (Host=...;Port=...).
+tl_conn_value() { tr ';' '\n' <<<"$2" | sed -n "s/^[[:space:]]*$1[[:space:]]*=//Ip" | head -n 1; }
+
+# Runs one SQL statement as the connection string's user on its database (CREATE/DROP DATABASE for a scratch service).
+tl_psql_admin() {
+  local c=$TOKENLEDGER_POSTGRES
+  PGPASSWORD=$(tl_conn_value Password "$c") "$TL_PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 \
+    "host=$(tl_conn_value Host "$c") port=$(tl_conn_value Port "$c") user=$(tl_conn_value Username "$c") dbname=$(tl_conn_value Database "$c")" \
+    -c "$1" >/dev/null
+}
+
+# TOKENLEDGER_POSTGRES with its Database replaced by $1.
+tl_connection_with_database() {
+  printf '%s' "${TOKENLEDGER_POSTGRES/Database=$(tl_conn_value Database "$TOKENLEDGER_POSTGRES")/Database=$1}"
+}

@@ -12,7 +12,7 @@ builder.AddServiceDefaults();
 builder.AddLedgerPersistence(settings);
 builder.AddLedgerMessaging(settings);
 builder.AddLedgerHttp(settings);
-if (args.Contains("--demo")) builder.Services.AddHostedService<DemoTraffic>();
+builder.AddDemoMarket(args);
 
 var app = builder.Build();
 app.MapServiceDefaults();

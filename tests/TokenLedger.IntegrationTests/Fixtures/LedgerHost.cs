@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Alba;
 using JasperFx.CommandLine;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -35,6 +36,9 @@ public sealed class LedgerHost : IAsyncDisposable
         {
             web.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs));
             if (clock is not null) web.ConfigureTestServices(services => services.AddSingleton(clock));
+            // The demo market (TOKENLEDGER_DEMO=true) calls the service's API in memory, as the test clients do.
+            web.ConfigureTestServices(services => services.AddSingleton(sp =>
+                new TokenLedger.Api.Demo.DemoTransport(() => ((TestServer)sp.GetRequiredService<IServer>()).CreateHandler(), () => new Uri("http://localhost/"))));
             web.UseSetting("TOKENLEDGER_POSTGRES", servers.Postgres);
             web.UseSetting("TOKENLEDGER_RABBITMQ", servers.RabbitMq);
             web.UseSetting("TOKENLEDGER_ADMIN_KEY", AdminKey);

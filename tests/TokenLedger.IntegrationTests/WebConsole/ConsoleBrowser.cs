@@ -28,12 +28,6 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     public string BaseUrl { get; }
     public IBrowser Browser { get; }
 
-    /// <summary>
-    /// Where the console views are saved as PNGs: TOKENLEDGER_SCREENSHOTS, which only ops/screenshots sets (to
-    /// docs/screenshots). Unset in ordinary test runs, so they never rewrite the committed images.
-    /// </summary>
-    public static string? ScreenshotDirectory => Environment.GetEnvironmentVariable("TOKENLEDGER_SCREENSHOTS") is { Length: > 0 } dir ? dir : null;
-
     private static readonly SemaphoreSlim Starting = new(1, 1);
     private static ConsoleBrowser? _shared;
 
@@ -104,13 +98,6 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         await page.ClickAsync("#signin button[type=submit]");
         await page.WaitForSelectorAsync("#nav a");
         return page;
-    }
-
-    public static async Task ScreenshotAsync(IPage page, string name)
-    {
-        if (ScreenshotDirectory is not { } directory) return;
-        Directory.CreateDirectory(directory);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, $"{name}.png"), FullPage = true });
     }
 
     private static int FreePort()

@@ -51,7 +51,6 @@ public sealed class using_the_console(LedgerFixture fixture, ITestOutputHelper o
         await page.GetByTestId("invoice-lines").Locator("button[data-line]").First.ClickAsync();
         await page.GetByTestId("line-events").Locator("h4").WaitForAsync();
         (await page.GetByTestId("line-events").Locator("tr").CountAsync()).ShouldBe(1);
-        await ConsoleBrowser.ScreenshotAsync(page, "tenant");
     }
 
     [Fact]
@@ -107,7 +106,6 @@ public sealed class using_the_console(LedgerFixture fixture, ITestOutputHelper o
         await page.GetByTestId("risk").WaitForAsync();
         await page.GetByTestId("dunning").WaitForAsync();
         output.WriteLine($"finance view first contentful paint: {await FirstPaintAsync(page):F0} ms");
-        await ConsoleBrowser.ScreenshotAsync(page, "finance");
     }
 
     private async Task<List<decimal>> AgingAsync(IEnumerable<string> buckets)
@@ -151,7 +149,6 @@ public sealed class using_the_console(LedgerFixture fixture, ITestOutputHelper o
         (await summary.InnerTextAsync()).ShouldContain("missing-in-statement 1");
         (await page.GetByTestId("findings").Locator("tr[data-kind=over-billed]").CountAsync()).ShouldBe(1);
         output.WriteLine($"distributor view first contentful paint: {await FirstPaintAsync(page):F0} ms");
-        await ConsoleBrowser.ScreenshotAsync(page, "distributor");
 
         (await fixture.Operator.PostAsync("/api/usage", new StringContent($"[{{\"eventId\":\"{tenant}-bad\",\"tenantId\":\"{tenant}\",\"inputTokens\":-1}}]",
             Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
@@ -163,6 +160,5 @@ public sealed class using_the_console(LedgerFixture fixture, ITestOutputHelper o
         long.Parse(new string(shown.Where(char.IsDigit).ToArray())).ShouldBe(deadLetters.GetProperty("total").GetInt64());
         deadLetters.GetProperty("total").GetInt64().ShouldBeGreaterThan(0);
         (await operatorPage.GetByTestId("dead-letter-recent").InnerTextAsync()).ShouldContain($"{tenant}-bad");
-        await ConsoleBrowser.ScreenshotAsync(operatorPage, "operator-zh");
     }
 }

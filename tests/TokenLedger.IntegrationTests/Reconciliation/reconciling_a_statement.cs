@@ -101,6 +101,31 @@ public sealed class reconciling_a_statement(PinnedClockLedgerFixture fixture)
     }
 
     [Fact]
+    public async Task a_distributor_reconciles_the_tokens_it_sells_on_to_a_sub_distributor_at_its_own_cost()
+    {
+        var distributor = await DistributorAsync();
+        var reseller = LedgerFixture.NewTenantId("hop");
+        (await fixture.Operator.PutAsJsonAsync($"/api/distributors/{reseller}", new { name = "Sub-distributor" })).EnsureSuccessStatusCode();
+        (await fixture.Operator.PutAsJsonAsync($"/api/distributors/{reseller}/upstream",
+            new { parentDistributorId = distributor, commissionPercent = 10, effectiveFrom = "2026-01-01T00:00:00+08:00" })).EnsureSuccessStatusCode();
+        var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "rh");
+        UsageEventV1 At(string day, string? via, long input) =>
+            new($"{tenant}-{Guid.NewGuid():N}", DateTimeOffset.Parse($"2026-06-{day}T10:00:00+08:00"), tenant, "model-a", input, 0, 0, DistributorId: via);
+        var events = new[] { At("01", distributor, 1_000_000), At("01", reseller, 500_000), At("02", reseller, 2_000_000) };
+        (await fixture.Operator.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(events), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+
+        // The provider bills the top of the chain for every token at its book (2 per million), the sub-distributor's too;
+        // the sub-distributor's own cost (its parent's price plus 10 %) is not what the provider bills.
+        const string statement = "date,model,input_tokens,cached_input_tokens,output_tokens,amount\n" +
+                                 "2026-06-01,model-a,1500000,0,0,3.00\n" +
+                                 "2026-06-02,model-a,2000000,0,0,4.00\n";
+        var created = await UploadAsync(fixture.Operator, distributor, statement);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var summary = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("summary");
+        (summary.GetProperty("matched").GetInt32(), summary.GetProperty("overBilled").GetInt32(), summary.Dec("ledgerAmount")).ShouldBe((2, 0, 7m));
+    }
+
+    [Fact]
     public async Task malformed_statements_are_refused_with_line_numbers_and_other_distributors_see_nothing()
     {
         var distributor = await DistributorAsync();

@@ -8,17 +8,28 @@ using TokenLedger.Reconciliation;
 namespace TokenLedger.Usage.Facts;
 
 /// <summary>
-/// The distributor's usage of a month per day (in the statement's zone) and priced model (the wholesale book's model,
+/// The distributor's usage of a month per day, at each of its places in a chain, (in the statement's zone) and priced model (the wholesale book's model,
 /// else the usage's), with its wholesale cost (0 for usage not rated yet). Optionally only usage reported with one provider.
 /// </summary>
 public sealed class LedgerDays(NpgsqlDataSource db)
 {
+    // The distributor's cost at every place it holds in a chain: as the payer (its wholesale book), and as a party above the
+    // payer (usage_hop_charges: what it pays its own upstream for tokens it sells on to a sub-distributor). Its upstream's
+    // statement bills both.
     private static readonly string Sql =
-        "select (f.occurred_at at time zone @zone)::date, coalesce(f.wholesale_model, f.model), sum(f.input_tokens)::bigint, " +
-        "sum(f.cached_input_tokens)::bigint, sum(f.cache_write_tokens)::bigint, sum(f.output_tokens)::bigint, coalesce(sum(f.wholesale_amount), 0) " +
-        $"from {LedgerSchema.Name}.{UsageFactsProjection.TableName} f " +
-        "where f.payer = @distributor and f.occurred_at >= @start and f.occurred_at < @end and (@provider::text is null or coalesce(f.provider, '') = @provider) " +
+        "select (u.occurred_at at time zone @zone)::date, u.model, sum(u.input_tokens)::bigint, sum(u.cached_input_tokens)::bigint, " +
+        "sum(u.cache_write_tokens)::bigint, sum(u.output_tokens)::bigint, coalesce(sum(u.cost), 0) from (" +
+        "select f.occurred_at, coalesce(f.wholesale_model, f.model) as model, f.input_tokens, f.cached_input_tokens, f.cache_write_tokens, " +
+        $"f.output_tokens, f.wholesale_amount as cost from {LedgerSchema.Name}.{UsageFactsProjection.TableName} f " +
+        $"where f.payer = @distributor and {InPeriod} " +
+        "union all " +
+        "select f.occurred_at, coalesce(f.wholesale_model, f.model), f.input_tokens, f.cached_input_tokens, f.cache_write_tokens, f.output_tokens, h.cost " +
+        $"from {LedgerSchema.Name}.{UsageHopCharges.TableName} h join {LedgerSchema.Name}.{UsageFactsProjection.TableName} f on f.event_id = h.event_id " +
+        $"where h.party = @distributor and {InPeriod}) u " +
         "group by 1, 2";
+
+    private const string InPeriod =
+        "f.occurred_at >= @start and f.occurred_at < @end and (@provider::text is null or coalesce(f.provider, '') = @provider)";
 
     public async Task<IReadOnlyList<LedgerDay>> ReadAsync(string distributorId, string? provider, PeriodSpan period, DateTimeZone zone, CancellationToken ct)
     {

@@ -191,16 +191,19 @@ function writeState(opts, state) {
 
 // --- progress -------------------------------------------------------------------------------------
 function progress(opts, totals) {
-  const started = Date.now();
   const tty = process.stderr.isTTY === true;
   let last = '';
+  // The rate is that of the last pass (from the end of the one before): in follow mode, idle polls do not dilute it.
+  let mark = { at: Date.now(), rows: 0 };
   const line = (watermark) => {
-    const seconds = Math.max((Date.now() - started) / 1000, 0.001);
-    const rate = Math.round(totals.rows / seconds);
+    const now = Date.now();
+    const rate = Math.round(((totals.rows - mark.rows) * 1000) / Math.max(now - mark.at, 1));
+    mark = { at: now, rows: totals.rows };
     return `watermark ${watermark}: ${totals.rows} rows read, ${totals.events} events published in ${totals.messages} messages, `
       + `${totals.notConsume} not consumption, ${totals.skipped} skipped, ${rate} rows/s`;
   };
   return {
+    idle() { mark = { at: Date.now(), rows: totals.rows }; },
     update(watermark) {
       if (opts.quiet) return;
       const text = line(watermark);
@@ -294,6 +297,7 @@ async function session(opts, state, totals, ui, signal) {
         if (rows.length > 0) { await sleep(Math.min(1000, opts.gapWaitMs || 1000), signal); continue; }
         if (!opts.follow) return 'done';
         await sleep(opts.intervalMs, signal);
+        ui.idle();
         continue;
       }
 

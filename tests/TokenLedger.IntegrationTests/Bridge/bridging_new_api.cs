@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Npgsql;
 using Shouldly;
 using TokenLedger.IntegrationTests.Fixtures;
 using TokenLedger.Testing;
@@ -43,7 +44,8 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
         var persisted = Watermark(state); // the file is whole after a SIGKILL, and may be ahead of what was seen
         persisted.ShouldBeGreaterThanOrEqualTo(watermarkAtKill);
 
-        using (var again = BridgeProcess.Start(output, args))
+        // The restart reads and publishes in the default, larger steps: the ids, not the batching, make the re-sends harmless.
+        using (var again = BridgeProcess.Start(output, args[..^4]))
         {
             var (exitCode, summary) = await again.ExitAsync(TimeSpan.FromMinutes(5));
             exitCode.ShouldBe(0);
@@ -151,6 +153,55 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
             var expected = NewApiTraffic.Totals(rows, TenantOf, tenant);
             (await UsageSamples.EventuallyEqualAsync(fixture.Operator, tenant, from, to, expected)).Models.ShouldBe(expected);
         }
+    }
+
+    [Fact]
+    public async Task a_row_whose_insert_commits_after_later_rows_is_not_passed_over()
+    {
+        var (acme, globex, users) = Users("gap");
+        await using var newApi = await NewApiDatabase.CreateAsync(fixture.Servers.Postgres);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var rows = NewApiTraffic.Make(60, now - 20, users, seed: 3);
+        var map = WriteMapping(acme, globex, users, unmapped: null);
+        var state = Path.Combine(_folder, "state.json");
+
+        // new-api's insert of the first row has taken its id from the sequence but not committed yet.
+        await using var slow = new NpgsqlConnection(newApi.ConnectionString);
+        await slow.OpenAsync();
+        await using var transaction = await slow.BeginTransactionAsync();
+        var late = rows[0].Log;
+        await using (var insert = new NpgsqlCommand(
+                         """INSERT INTO "logs" ("user_id", "created_at", "type", "username", "token_name", "token_id", "group", "model_name", "prompt_tokens", "completion_tokens", "other") VALUES (@u, @c, @t, @n, @k, @ki, @g, @m, @p, @o, @x) RETURNING "id" """, slow, transaction))
+        {
+            insert.Parameters.AddWithValue("u", (long)late.UserId);
+            insert.Parameters.AddWithValue("c", late.CreatedAt);
+            insert.Parameters.AddWithValue("t", (long)late.Type);
+            insert.Parameters.AddWithValue("n", late.Username);
+            insert.Parameters.AddWithValue("k", late.TokenName);
+            insert.Parameters.AddWithValue("ki", (long)late.TokenId);
+            insert.Parameters.AddWithValue("g", late.Group);
+            insert.Parameters.AddWithValue("m", late.ModelName);
+            insert.Parameters.AddWithValue("p", late.PromptTokens);
+            insert.Parameters.AddWithValue("o", late.CompletionTokens);
+            insert.Parameters.AddWithValue("x", (object?)late.Other ?? DBNull.Value);
+            ((long)(await insert.ExecuteScalarAsync())!).ShouldBe(1);
+        }
+        var lastId = await newApi.InsertAsync(rows.Skip(1).Select(r => r.Log).ToList());
+
+        using var run = BridgeProcess.Start(output, "--db", newApi.Url, "--amqp", fixture.Servers.RabbitMq, "--source", "it-gap",
+            "--state", state, "--map", map, "--follow", "--interval", "1", "--gap-wait", "120");
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Watermark(state).ShouldBe(0, "rows after an uncommitted id must wait for it");
+
+        await transaction.CommitAsync();
+        await Eventually.Until(() => Task.FromResult(Watermark(state)), w => w == lastId, what: "the watermark to pass the late row");
+        var from = DateTimeOffset.FromUnixTimeSeconds(now - 60);
+        var to = DateTimeOffset.UtcNow.AddMinutes(1);
+        string? TenantOf(NewApiUser u) => u.Name is "alice" or "bob" ? acme : u.Group == "vip" ? globex : u.Name;
+        var expected = NewApiTraffic.Totals(rows, TenantOf, TenantOf(rows[0].User)!);
+        (await UsageSamples.EventuallyEqualAsync(fixture.Operator, TenantOf(rows[0].User)!, from, to, expected)).Models.ShouldBe(expected);
+        await run.TerminateAsync();
+        (await run.ExitAsync(TimeSpan.FromSeconds(30))).ExitCode.ShouldBe(0);
     }
 
     [Fact]

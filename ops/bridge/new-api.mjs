@@ -284,6 +284,7 @@ async function session(opts, state, totals, ui, signal) {
     let returned = 0;
     ch.on('return', () => { returned++; });
     ui.note(`reading ${opts.table} after id ${state.watermark} from ${redact(opts.db)}; publishing to ${redact(opts.amqp)}`);
+    ui.idle();
 
     const gaps = new Map();
     for (;;) {
@@ -301,34 +302,28 @@ async function session(opts, state, totals, ui, signal) {
         continue;
       }
 
-      const events = [];
+      // One pass works on its own copy of what it learns; it becomes the state only with the watermark, after the
+      // confirms, so a pass that fails is read again from scratch (the usage_semantic fact included).
+      const pass = { semanticSeen: state.semanticSeen, rows: 0, notConsume: 0, skipped: [], events: [] };
       let through = state.watermark;
       let stop = null;
-      const semanticBefore = state.semanticSeen;
       for (const row of rows.slice(0, take)) {
         if (!Number.isSafeInteger(row.id)) throw new Error(`log id ${row.id} is beyond 2^53`);
         if (Number(row.type) !== LOG_TYPE_CONSUME) {
-          totals.notConsume++;
+          pass.notConsume++;
         } else {
-          const result = eventOf(row, opts, state);
+          const result = eventOf(row, opts, pass);
           if (result.stop) { stop = `row ${row.id}: ${result.stop}`; break; }
-          if (result.skip) {
-            totals.skipped++;
-            if (totals.skipReasons.size < 20 || totals.skipReasons.has(result.skip)) {
-              totals.skipReasons.set(result.skip, (totals.skipReasons.get(result.skip) ?? 0) + 1);
-            }
-            if (totals.skipped <= 20) ui.note(`skipped log ${row.id}: ${result.skip}`);
-          } else {
-            events.push(result.event);
-          }
+          if (result.skip) pass.skipped.push({ id: row.id, reason: result.skip });
+          else pass.events.push(result.event);
         }
-        totals.rows++;
+        pass.rows++;
         through = row.id;
       }
 
       let messages = 0;
-      for (let i = 0; i < events.length; i += opts.batch) {
-        const body = JSON.stringify(events.slice(i, i + opts.batch));
+      for (let i = 0; i < pass.events.length; i += opts.batch) {
+        const body = JSON.stringify(pass.events.slice(i, i + opts.batch));
         const accepted = ch.sendToQueue(QUEUE, Buffer.from(body, 'utf8'), {
           persistent: true,
           contentType: 'application/json',
@@ -341,14 +336,24 @@ async function session(opts, state, totals, ui, signal) {
       if (messages > 0) await ch.waitForConfirms(); // rejects when the broker nacked a message
       if (returned > 0) throw new Error(`${returned} message(s) came back unroutable from ${QUEUE}`);
 
-      if (through > state.watermark || state.semanticSeen !== semanticBefore) {
+      if (through > state.watermark || pass.semanticSeen !== state.semanticSeen) {
         state.watermark = through;
-        state.published += events.length;
+        state.semanticSeen = pass.semanticSeen;
+        state.published += pass.events.length;
         writeState(opts, state);
         for (const id of gaps.keys()) if (id <= through) gaps.delete(id);
       }
-      totals.events += events.length;
+      totals.rows += pass.rows;
+      totals.notConsume += pass.notConsume;
+      totals.events += pass.events.length;
       totals.messages += messages;
+      for (const { id, reason } of pass.skipped) {
+        totals.skipped++;
+        if (totals.skipReasons.size < 20 || totals.skipReasons.has(reason)) {
+          totals.skipReasons.set(reason, (totals.skipReasons.get(reason) ?? 0) + 1);
+        }
+        if (totals.skipped <= 20) ui.note(`skipped log ${id}: ${reason}`);
+      }
       ui.update(state.watermark);
       if (stop) {
         ui.note(`stopped before ${stop}. Add a rule to the mapping file (or use --unmapped fallback|skip) and start again.`);

@@ -58,6 +58,34 @@ public sealed class NewApiDatabase : IAsyncDisposable
         CREATE INDEX "idx_logs_ip" ON "logs" ("ip");
         """;
 
+    /// <summary>
+    /// one-api's <c>logs</c> table, the same way from songquanpeng/one-api <c>model/log.go</c> at commit
+    /// 2ab7d25a80e818f564a2e2622d8544564b6dff2e: no <c>token_id</c>, <c>group</c> or <c>other</c> column.
+    /// </summary>
+    public const string OneApiLogsTable = """
+        CREATE TABLE "logs" (
+          "id" bigserial,
+          "user_id" bigint,
+          "created_at" bigint,
+          "type" bigint,
+          "content" text,
+          "username" text DEFAULT '',
+          "token_name" text DEFAULT '',
+          "model_name" text DEFAULT '',
+          "quota" bigint DEFAULT 0,
+          "prompt_tokens" bigint DEFAULT 0,
+          "completion_tokens" bigint DEFAULT 0,
+          "channel_id" bigint,
+          PRIMARY KEY ("id")
+        );
+        CREATE INDEX "idx_logs_user_id" ON "logs" ("user_id");
+        CREATE INDEX "idx_created_at_type" ON "logs" ("created_at", "type");
+        CREATE INDEX "index_username_model_name" ON "logs" ("model_name", "username");
+        CREATE INDEX "idx_logs_token_name" ON "logs" ("token_name");
+        CREATE INDEX "idx_logs_model_name" ON "logs" ("model_name");
+        CREATE INDEX "idx_logs_channel_id" ON "logs" ("channel_id");
+        """;
+
     private readonly string _admin;
 
     private NewApiDatabase(string admin, string connectionString, string name)
@@ -80,7 +108,7 @@ public sealed class NewApiDatabase : IAsyncDisposable
         }
     }
 
-    public static async Task<NewApiDatabase> CreateAsync(string ledgerConnectionString)
+    public static async Task<NewApiDatabase> CreateAsync(string ledgerConnectionString, string table = LogsTable)
     {
         var name = $"newapi_{Guid.NewGuid():N}"[..20];
         await using (var admin = new NpgsqlConnection(ledgerConnectionString))
@@ -92,7 +120,7 @@ public sealed class NewApiDatabase : IAsyncDisposable
         var own = new NpgsqlConnectionStringBuilder(ledgerConnectionString) { Database = name, Pooling = false }.ConnectionString;
         await using var connection = new NpgsqlConnection(own);
         await connection.OpenAsync();
-        await using var ddl = new NpgsqlCommand(LogsTable, connection);
+        await using var ddl = new NpgsqlCommand(table, connection);
         await ddl.ExecuteNonQueryAsync();
         return new NewApiDatabase(ledgerConnectionString, own, name);
     }
@@ -126,6 +154,35 @@ public sealed class NewApiDatabase : IAsyncDisposable
                 await copy.WriteAsync("", NpgsqlDbType.Text);
                 if (r.Other is null) await copy.WriteNullAsync();
                 else await copy.WriteAsync(r.Other, NpgsqlDbType.Text);
+            }
+            await copy.CompleteAsync();
+        }
+        await using var max = new NpgsqlCommand("""SELECT max("id") FROM "logs" """, connection);
+        return (long)(await max.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Inserts rows into a one-api table (only the columns one-api has); returns the last id.</summary>
+    public async Task<long> InsertOneApiAsync(IReadOnlyList<NewApiLog> rows)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using (var copy = await connection.BeginBinaryImportAsync(
+                         """COPY "logs" ("user_id", "created_at", "type", "content", "username", "token_name", "model_name", "quota", "prompt_tokens", "completion_tokens", "channel_id") FROM STDIN (FORMAT BINARY)"""))
+        {
+            foreach (var r in rows)
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync((long)r.UserId, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(r.CreatedAt, NpgsqlDbType.Bigint);
+                await copy.WriteAsync((long)r.Type, NpgsqlDbType.Bigint);
+                await copy.WriteAsync("模型倍率 1.00，分组倍率 1.00", NpgsqlDbType.Text);
+                await copy.WriteAsync(r.Username, NpgsqlDbType.Text);
+                await copy.WriteAsync(r.TokenName, NpgsqlDbType.Text);
+                await copy.WriteAsync(r.ModelName, NpgsqlDbType.Text);
+                await copy.WriteAsync(r.PromptTokens + r.CompletionTokens, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(r.PromptTokens, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(r.CompletionTokens, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(1L, NpgsqlDbType.Bigint);
             }
             await copy.CompleteAsync();
         }

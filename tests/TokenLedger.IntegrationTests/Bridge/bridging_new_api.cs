@@ -66,10 +66,56 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
             var report = await UsageSamples.EventuallyEqualAsync(fixture.Operator, tenant, from, to, expected);
             report.Models.ShouldBe(expected, $"usage of {tenant}");
         }
-        // The re-sent events after the kill are duplicates: once the queue has drained, nothing more arrives.
-        await Eventually.Until(() => fixture.Broker.MessageCountAsync("tokenledger.usage.v1"), n => n == 0, what: "the usage queue to drain");
-        await Task.Delay(500);
-        (await UsageSamples.QueryAsync(fixture.Operator, acme, from, to)).Models.ShouldBe(NewApiTraffic.Totals(rows, TenantOf, acme));
+
+        // Reading the whole table again (a lost state file, started from id 0) re-sends every event with the same ids:
+        // once the queue has drained, no total has moved.
+        using (var replay = BridgeProcess.Start(output, "--db", newApi.Url, "--amqp", fixture.Servers.RabbitMq, "--source", "it-kill",
+                   "--state", Path.Combine(_folder, "lost-state.json"), "--map", map, "--quiet"))
+        {
+            var (exitCode, summary) = await replay.ExitAsync(TimeSpan.FromMinutes(5));
+            exitCode.ShouldBe(0);
+            summary!.Value.GetProperty("eventsPublished").GetInt32().ShouldBe(rows.Count(r => r.Log.Type == 2));
+        }
+        await Eventually.Until(() => fixture.Broker.MessageCountAsync("tokenledger.usage.v1"), n => n == 0, TimeSpan.FromMinutes(2), "the usage queue to drain");
+        await Task.Delay(1000);
+        foreach (var tenant in new[] { acme, globex, dave.Name })
+            (await UsageSamples.QueryAsync(fixture.Operator, tenant, from, to)).Models.ShouldBe(NewApiTraffic.Totals(rows, TenantOf, tenant), $"usage of {tenant} after the replay");
+    }
+
+    [Fact]
+    public async Task a_one_api_table_without_other_and_group_is_read_with_no_cache_and_the_username_as_tenant()
+    {
+        var (_, _, users) = Users("oneapi");
+        users = users.Select(u => u with { Name = LedgerFixture.NewTenantId(u.Name) }).ToList();
+        await using var oneApi = await NewApiDatabase.CreateAsync(fixture.Servers.Postgres, NewApiDatabase.OneApiLogsTable);
+        var first = DateTimeOffset.UtcNow.AddMinutes(-40).ToUnixTimeSeconds();
+        var random = new Random(9);
+        var rows = Enumerable.Range(0, 400).Select(i =>
+        {
+            var user = users[random.Next(users.Count)];
+            var log = new NewApiLog(i % 20 == 19 ? 1 : 2, first + i, user.Id, user.Name, user.TokenName, 0, "", i % 2 == 0 ? "gpt-4o-mini" : "glm-4.6",
+                random.Next(1, 9_000), random.Next(0, 3_000), null);
+            return new NewApiTraffic.Row(log, user, log.PromptTokens, 0, 0, log.CompletionTokens);
+        }).ToList();
+        var lastId = await oneApi.InsertOneApiAsync(rows.Select(r => r.Log).ToList());
+        var state = Path.Combine(_folder, "state.json");
+        string[] args = ["--db", oneApi.Url, "--amqp", fixture.Servers.RabbitMq, "--source", "it-oneapi", "--state", state];
+
+        using (var byGroup = BridgeProcess.Start(output, [.. args, "--tenant-from", "group"]))
+            (await byGroup.ExitAsync(TimeSpan.FromMinutes(1))).ExitCode.ShouldBe(2, "one-api has no group column to take tenants from");
+        using (var run = BridgeProcess.Start(output, args))
+        {
+            var (exitCode, summary) = await run.ExitAsync(TimeSpan.FromMinutes(2));
+            exitCode.ShouldBe(0);
+            summary!.Value.GetProperty("watermark").GetInt64().ShouldBe(lastId);
+        }
+        var from = DateTimeOffset.FromUnixTimeSeconds(first).AddMinutes(-1);
+        var to = DateTimeOffset.UtcNow.AddMinutes(1);
+        foreach (var user in users)
+        {
+            var expected = NewApiTraffic.Totals(rows, u => u.Name, user.Name);
+            (await UsageSamples.EventuallyEqualAsync(fixture.Operator, user.Name, from, to, expected)).Models.ShouldBe(expected);
+        }
     }
 
     [Fact]

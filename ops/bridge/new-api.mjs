@@ -271,6 +271,10 @@ async function session(opts, state, totals, ui, signal) {
     if (opts.tenantFrom !== 'username' && select.absent.includes(opts.tenantFrom)) {
       throw new UsageError(`--tenant-from ${opts.tenantFrom}: the table has no such column`);
     }
+    opts.mapping.rules.forEach((rule, i) => {
+      const missing = Object.keys(rule.match).filter((column) => select.absent.includes(column));
+      if (missing.length > 0) throw new UsageError(`--map rules[${i}] matches on ${missing.join(', ')}, a column the table does not have`);
+    });
     conn = await amqp.connect(opts.amqp, { clientProperties: { connection_name: `tokenledger bridge-new-api ${opts.source}` } });
     conn.on('error', (err) => ui.note(`broker connection error: ${err.message}`));
     const ch = await conn.createConfirmChannel();

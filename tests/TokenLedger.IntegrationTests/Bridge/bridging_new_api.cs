@@ -103,6 +103,10 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
 
         using (var byGroup = BridgeProcess.Start(output, [.. args, "--tenant-from", "group"]))
             (await byGroup.ExitAsync(TimeSpan.FromMinutes(1))).ExitCode.ShouldBe(2, "one-api has no group column to take tenants from");
+        var groupRule = Path.Combine(_folder, "group-rule.json");
+        File.WriteAllText(groupRule, """{"rules":[{"group":"vip","tenant":"x"}]}""");
+        using (var byGroupRule = BridgeProcess.Start(output, [.. args, "--map", groupRule]))
+            (await byGroupRule.ExitAsync(TimeSpan.FromMinutes(1))).ExitCode.ShouldBe(2, "a rule on a column one-api lacks would never match");
         using (var run = BridgeProcess.Start(output, args))
         {
             var (exitCode, summary) = await run.ExitAsync(TimeSpan.FromMinutes(2));

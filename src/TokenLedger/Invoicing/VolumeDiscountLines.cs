@@ -21,7 +21,12 @@ public static class VolumeDiscountLines
         NpgsqlConnection connection, string schema, IQuerySession session, string invoiceId, Interval period, IEnumerable<object> account, CancellationToken ct)
     {
         var tiers = await VolumeDiscounts.SettleAsync(connection, schema, session, VolumeScope.Invoice(invoiceId, period, schema), ct);
-        if (tiers.Count == 0) return [];
+        return tiers.Count == 0 ? [] : Lines(tiers, account);
+    }
+
+    /// <summary>One line per tier reached, less the plan- and package-paid share of each event. Pure.</summary>
+    public static IReadOnlyList<AccountCharge> Lines(IReadOnlyList<VolumeTierDiscount> tiers, IEnumerable<object> account)
+    {
         var prepaidInTokens = account.OfType<UsageFunded>().SelectMany(f => f.Items)
             .Select(i => (i.EventId, i.Amount, Tokens: i.Allocations.Where(a => a.Source is FundingSources.Plan or FundingSources.Package).Sum(a => a.Amount)))
             .Where(i => i.Tokens != 0)

@@ -4,6 +4,7 @@ using Npgsql;
 using TokenLedger.Infrastructure;
 using TokenLedger.Invoicing;
 using TokenLedger.Pricing;
+using TokenLedger.Pricing.PriceBooks;
 using TokenLedger.Pricing.SettlingVolume;
 using TokenLedger.Tenants;
 using TokenLedger.Usage.GettingUsage;
@@ -28,10 +29,15 @@ public static class MarginVolume
         var schema = LedgerSchema.Name;
         var cost = await VolumeDiscounts.SettleAsync(connection, schema, session, VolumeScope.Payer(distributorId, month), ct);
         var revenue = new List<VolumeTierDiscount>();
-        foreach (var tenantId in await TenantsAsync(connection, distributorId, month, ct))
+        var (tenantIds, books) = await TenantsAsync(connection, distributorId, month, ct);
+        // Most books have no schedule: then no tenant needs settling.
+        var scheduled = (await session.LoadManyAsync<PriceBook>(ct, books.Select(PriceBookStreams.For))).Any(b => b.Versions.Any(v => v.VolumeSchedules is { Count: > 0 }));
+        IReadOnlyList<Tenant> tenants = scheduled ? await session.LoadManyAsync<Tenant>(ct, tenantIds.Select(TenantStreams.For)) : [];
+        var terms = scheduled ? (await session.LoadManyAsync<InvoiceTerms>(ct, tenantIds)).ToDictionary(t => t.Id, StringComparer.Ordinal) : new Dictionary<string, InvoiceTerms>();
+        foreach (var tenant in tenants)
         {
-            if (await session.LoadAsync<Tenant>(TenantStreams.For(tenantId), ct) is not { } tenant) continue;
-            var cadence = (await session.LoadAsync<InvoiceTerms>(tenantId, ct))?.Cadence ?? Cadences.Monthly;
+            var tenantId = tenant.TenantId;
+            var cadence = terms.GetValueOrDefault(tenantId)?.Cadence ?? Cadences.Monthly;
             for (var period = PeriodSpan.Containing(month.Start.InZone(tenant.Zone).Date, cadence); period.In(tenant.Zone).Start < month.End; period = Next(period))
                 revenue.AddRange(await VolumeDiscounts.SettleAsync(connection, schema, session, VolumeScope.Tenant(tenantId, period.In(tenant.Zone)), ct));
         }
@@ -49,16 +55,21 @@ public static class MarginVolume
     private static Dictionary<string, decimal> Sum(IEnumerable<VolumeTierDiscount> tiers) =>
         tiers.SelectMany(t => t.Events).GroupBy(e => e.EventId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(e => e.Discount), StringComparer.Ordinal);
 
-    private static async Task<List<string>> TenantsAsync(NpgsqlConnection connection, string distributorId, Interval month, CancellationToken ct)
+    /// <summary>The tenants with the distributor's retail-rated usage in the month, and the retail books that rated it.</summary>
+    private static async Task<(List<string> Tenants, List<string> Books)> TenantsAsync(NpgsqlConnection connection, string distributorId, Interval month, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
-            $"select distinct f.tenant_id from {LedgerSchema.Name}.{UsageFactsProjection.TableName} f " +
-            $"where coalesce(f.distributor_id, '{Distributor.House}') = @d and f.occurred_at >= @start and f.occurred_at < @end and f.retail_status = 'rated' order by 1", connection);
+            $"select distinct f.tenant_id, f.retail_price_book from {LedgerSchema.Name}.{UsageFactsProjection.TableName} f " +
+            $"where coalesce(f.distributor_id, '{Distributor.House}') = @d and f.occurred_at >= @start and f.occurred_at < @end and f.retail_status = 'rated'", connection);
         Bind(command, distributorId, month);
-        var tenants = new List<string>();
+        var (tenants, books) = (new SortedSet<string>(StringComparer.Ordinal), new SortedSet<string>(StringComparer.Ordinal));
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) tenants.Add(reader.GetString(0));
-        return tenants;
+        while (await reader.ReadAsync(ct))
+        {
+            tenants.Add(reader.GetString(0));
+            books.Add(reader.GetString(1));
+        }
+        return ([.. tenants], [.. books]);
     }
 
     /// <summary>The report group of each discounted event that is the distributor's and occurred in the month (both sides rated, as the report counts).</summary>

@@ -9,4 +9,5 @@ public static class InvoiceLineKinds
     public const string DrawnFromPackage = "drawn-from-package";
     public const string PriceCorrection = "price-correction";
     public const string Credits = "credits";
+    public const string VolumeDiscount = "volume-discount";
 }

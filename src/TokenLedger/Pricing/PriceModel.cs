@@ -33,14 +33,16 @@ public sealed record ModelPrice(
     IReadOnlyList<Promotion> Promotions);
 
 /// <summary>One effective-dated version of a price book: in force for events that occurred at or after <see cref="EffectiveFrom"/>
-/// until the next version's EffectiveFrom.</summary>
+/// until the next version's EffectiveFrom. <see cref="VolumeSchedules"/> are settled over each billing period at its close
+/// (see <see cref="ScheduleSettlement"/>); null or empty: no volume discounts.</summary>
 public sealed record PriceBookVersion(
     string PriceBookId,
     int Version,
     string Currency,
     Instant EffectiveFrom,
     IReadOnlyDictionary<string, ModelPrice> Prices,
-    IReadOnlyDictionary<string, string> Aliases);
+    IReadOnlyDictionary<string, string> Aliases,
+    IReadOnlyList<ModelVolumeSchedule>? VolumeSchedules = null);
 
 /// <summary>The priced result of one request at one price book version; amounts are unrounded.</summary>
 public sealed record Charge(

@@ -15,10 +15,14 @@ using TokenLedger.Usage.Facts;
 
 namespace TokenLedger.Distributors.GettingMargins;
 
-/// <summary>One group's revenue (retail), cost (wholesale) and margin; percent is of revenue, 2 decimals; negative margins are flagged.</summary>
+/// <summary>
+/// One group's revenue (retail), cost (wholesale) and margin; percent is of revenue, 2 decimals; negative margins are flagged.
+/// Revenue and cost are net of the volume discounts settled for the group's events (<see cref="VolumeDiscount"/>, when any).
+/// </summary>
 public sealed record MarginLine(
     string Group, long Events, long Tokens, decimal Revenue, decimal Cost, decimal? Margin, decimal? MarginPercent, bool NegativeMargin, long UnratedEvents,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BreakEvenLine? BreakEven = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BreakEvenLine? BreakEven = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GroupVolumeDiscount? VolumeDiscount = null);
 
 /// <summary>Grouped by model with a recorded cost basis: what the tokens cost the distributor itself, and revenue against it.</summary>
 public sealed record BreakEvenLine(TokenPrices CostPerMillion, decimal Cost, decimal MarginOverBreakEven, bool BelowBreakEven);
@@ -47,10 +51,12 @@ public static class GetMargins
 
         var from = month.Value.OnDayOfMonth(1).AtStartOfDayInZone(zone).ToInstant();
         var to = month.Value.PlusMonths(1).OnDayOfMonth(1).AtStartOfDayInZone(zone).ToInstant();
-        var rows = await MarginRows.ReadAsync(db, distributorId, from, to, grouping, zone, ct);
+        var volume = await MarginVolume.ReadAsync(db, session, distributorId, new Interval(from, to), grouping, zone, ct);
+        var rows = (await MarginRows.ReadAsync(db, distributorId, from, to, grouping, zone, ct))
+            .Select(r => volume.TryGetValue(r.Group, out var v) ? r with { Revenue = r.Revenue - v.Revenue, Cost = r.Cost - v.Cost } : r).ToList();
         var comparable = rows.Select(r => r.RevenueCurrency).Concat(rows.Select(r => r.CostCurrency)).Where(c => c is not null).Distinct().Count() <= 1;
         var breakEven = grouping == "model" ? (await session.LoadAsync<Distributor>(DistributorStreams.For(distributorId), ct))?.BreakEven : null;
-        var lines = rows.Select(r => Line(r, comparable, breakEven?.GetValueOrDefault(r.Group))).ToList();
+        var lines = rows.Select(r => Line(r, comparable, breakEven?.GetValueOrDefault(r.Group)) with { VolumeDiscount = volume.GetValueOrDefault(r.Group) }).ToList();
         var revenue = rows.Sum(r => r.Revenue);
         var cost = rows.Sum(r => r.Cost);
         var report = new MarginReport(distributorId, period!, zone.Id, grouping,

@@ -65,7 +65,8 @@ public sealed class PeriodCloser(IDocumentStore store, IOptions<InvoicingOptions
             return new CloseOutcome.NotFunded($"{usageEvents - funded} of the {usageEvents} rated usage events to bill are not funded yet; retry in a few seconds");
         var (charges, prepaid) = AccountActivity.In(account, interval, billed);
         var corrections = await InvoicedAdjustments.BillAsync(session.Connection!, schema, tenantId, streamKey, ct);
-        var figures = InvoiceBuilder.Build(new PeriodActivity(usage, [.. charges, .. corrections], prepaid), tenant.Currency, terms.TaxRatePercent);
+        var volume = await VolumeDiscountLines.SettleAsync(session.Connection!, schema, session, streamKey, interval, account, ct);
+        var figures = InvoiceBuilder.Build(new PeriodActivity(usage, [.. charges, .. corrections, .. volume], prepaid), tenant.Currency, terms.TaxRatePercent);
         if (skipEmpty && figures.Lines.Count == 0) return new CloseOutcome.NothingToBill();
 
         var issuer = options.Value;

@@ -17,7 +17,8 @@ public sealed record PutPriceBookRequest(
     string? Currency,
     string? EffectiveFrom,
     IReadOnlyDictionary<string, string>? Aliases,
-    IReadOnlyList<ModelPriceRequest>? Prices)
+    IReadOnlyList<ModelPriceRequest>? Prices,
+    IReadOnlyList<VolumeScheduleRequest>? VolumeSchedules = null)
 {
     /// <summary>Prices and percents: at most this many decimal places.</summary>
     public const int MaxDecimalPlaces = 12;
@@ -68,7 +69,8 @@ public sealed record PutPriceBookRequest(
             prices.Add(p.Model!, new ModelPrice(p.Model!, basePrices, tiers, windows, promotions));
         }
         var aliases = new Dictionary<string, string>(request.Aliases ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-        return new PriceBookVersion(priceBookId, version, request.Currency!, Rfc3339.Parse(request.EffectiveFrom!).Value.ToInstant(), prices, aliases);
+        var schedules = request.VolumeSchedules is { Count: > 0 } list ? list.Select(v => VolumeScheduleRequest.ToSchedule(v, ParseDecimal)).ToArray() : null;
+        return new PriceBookVersion(priceBookId, version, request.Currency!, Rfc3339.Parse(request.EffectiveFrom!).Value.ToInstant(), prices, aliases, schedules);
     }
 
     /// <summary>
@@ -95,7 +97,8 @@ public sealed record PutPriceBookRequest(
                 p.Value.TimeOfDay.Select(w => new TimeOfDayRequest(
                     w.Zone, FormatTime(w.From), FormatTime(w.To), Text(w.DiscountPercent))).ToArray(),
                 p.Value.Promotions.Select(pr => new PromotionRequest(
-                    pr.Name, FormatInstant(pr.From), FormatInstant(pr.To), Text(pr.DiscountPercent))).ToArray())).ToArray());
+                    pr.Name, FormatInstant(pr.From), FormatInstant(pr.To), Text(pr.DiscountPercent))).ToArray())).ToArray(),
+            version.VolumeSchedules is { Count: > 0 } schedules ? schedules.Select(VolumeScheduleRequest.FromSchedule).ToArray() : null);
 
         static string Text(decimal value) => ExactDecimal.ToInvariantString(value);
         static string FormatInstant(Instant instant) => Rfc3339.Format(instant.WithOffset(Offset.Zero));
@@ -150,6 +153,9 @@ public sealed record PutPriceBookRequest(
                 else if (modelsComplete && !models.ContainsKey(target))
                     errors.Add(path, $"{path} points to '{target}', which has no price in this price book");
             }
+
+            VolumeScheduleRequest.Check(request.VolumeSchedules, models.Keys.ToHashSet(StringComparer.Ordinal),
+                request.Aliases ?? new Dictionary<string, string>(), errors.Add, (text, path) => Percent(text, path, errors));
         }
 
         private static void ModelPrice(ModelPriceRequest? price, int index, Dictionary<string, int> models, Errors errors)

@@ -1,8 +1,10 @@
+using Marten;
 using Npgsql;
 using NodaTime;
 using TokenLedger.Infrastructure;
 using TokenLedger.Invoicing;
 using TokenLedger.Pricing.RatingUsage;
+using TokenLedger.Pricing.SettlingVolume;
 using TokenLedger.Reconciliation;
 
 namespace TokenLedger.Usage.Facts;
@@ -10,8 +12,10 @@ namespace TokenLedger.Usage.Facts;
 /// <summary>
 /// The distributor's usage of a month per day, at each of its places in a chain, (in the statement's zone) and priced model (the wholesale book's model,
 /// else the usage's), with its wholesale cost (0 for usage not rated yet). Optionally only usage reported with one provider.
+/// The expected cost is net of the distributor's wholesale volume discounts, settled over the month in the statement's
+/// zone: each discounted event's discount comes off its day and model.
 /// </summary>
-public sealed class LedgerDays(NpgsqlDataSource db)
+public sealed class LedgerDays(NpgsqlDataSource db, IDocumentStore store)
 {
     // The distributor's cost at every place it holds in a chain: as the payer (its wholesale book), and as a party above the
     // payer (usage_hop_charges: what it pays its own upstream for tokens it sells on to a sub-distributor). Its upstream's
@@ -41,10 +45,35 @@ public sealed class LedgerDays(NpgsqlDataSource db)
         command.Parameters.AddWithValue("end", interval.End.ToDateTimeOffset());
         command.Parameters.Add(new NpgsqlParameter("provider", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)provider ?? DBNull.Value });
         var days = new List<LedgerDay>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                days.Add(new LedgerDay(LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(0)), reader.GetString(1),
+                    new TokenTotals(reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)), reader.GetDecimal(6)));
+        var discounts = await VolumeByDayAsync(distributorId, provider, interval, zone, ct);
+        return [.. days.Select(d => discounts.TryGetValue((d.Date, d.Model), out var off) ? d with { Amount = d.Amount - off } : d)];
+    }
+
+    private async Task<Dictionary<(LocalDate, string), decimal>> VolumeByDayAsync(string distributorId, string? provider, Interval month, DateTimeZone zone, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var session = store.QuerySession();
+        var byEvent = (await VolumeDiscounts.SettleAsync(connection, LedgerSchema.Name, session, VolumeScope.Payer(distributorId, month), ct))
+            .SelectMany(t => t.Events).GroupBy(e => e.EventId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(e => e.Discount), StringComparer.Ordinal);
+        var byDay = new Dictionary<(LocalDate, string), decimal>();
+        if (byEvent.Count == 0) return byDay;
+        await using var command = new NpgsqlCommand(
+            "select f.event_id, (f.occurred_at at time zone @zone)::date, coalesce(f.wholesale_model, f.model) " +
+            $"from {LedgerSchema.Name}.{UsageFactsProjection.TableName} f " +
+            "where f.event_id = any(@ids) and (@provider::text is null or coalesce(f.provider, '') = @provider)", connection);
+        command.Parameters.AddWithValue("zone", zone.Id);
+        command.Parameters.AddWithValue("ids", byEvent.Keys.ToArray());
+        command.Parameters.Add(new NpgsqlParameter("provider", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)provider ?? DBNull.Value });
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            days.Add(new LedgerDay(LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(0)), reader.GetString(1),
-                new TokenTotals(reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)), reader.GetDecimal(6)));
-        return days;
+        {
+            var key = (LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(1)), reader.GetString(2));
+            byDay[key] = byDay.GetValueOrDefault(key) + byEvent[reader.GetString(0)];
+        }
+        return byDay;
     }
 }

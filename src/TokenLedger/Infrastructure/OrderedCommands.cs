@@ -52,5 +52,5 @@ public sealed class OrderedCommands(IDocumentStore store)
 
     /// <summary>The one HTTP answer of an ordered command: <paramref name="decidedResult"/> once decided, else 202 with <paramref name="location"/>.</summary>
     public static IResult Answer<TState>(TState? decided, Func<TState, IResult> decidedResult, string location, string requestId) where TState : class =>
-        decided is null ? Results.Accepted(location, CommandAccepted.For(requestId)) : decidedResult(decided);
+        decided is null ? TypedResults.Accepted(location, CommandAccepted.For(requestId)) : decidedResult(decided);
 }

@@ -43,11 +43,7 @@ public static class MarginRows
             $"from {LedgerSchema.Name}.{UsageAdjustmentsProjection.TableName} group by event_id) a on a.event_id = f.event_id " +
             $"where coalesce(f.distributor_id, '{Distributor.House}') = $1 and f.occurred_at >= $2 and f.occurred_at < $3 " +
             "group by g order by g");
-        command.Parameters.AddWithValue(distributorId);
-        command.Parameters.AddWithValue(from.ToDateTimeOffset());
-        command.Parameters.AddWithValue(to.ToDateTimeOffset());
-        command.Parameters.AddWithValue(zone.Id);
-        var rows = await ReadRowsAsync(command, ct);
+        var rows = await ReadRowsAsync(command, distributorId, from, to, zone, ct);
         rows.AddRange(await HopRowsAsync(db, distributorId, from, to, group, zone, ct));
         return rows.GroupBy(r => r.Group, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Count() == 1 ? g.Single() : new MarginRow(
             g.Key, g.Sum(r => r.Events), g.Sum(r => r.Tokens), g.Sum(r => r.Revenue), g.Select(r => r.RevenueCurrency).FirstOrDefault(c => c is not null),
@@ -65,15 +61,16 @@ public static class MarginRows
             "sum(f.cache_write_tokens)::bigint, sum(f.output_tokens)::bigint " +
             $"from {LedgerSchema.Name}.{UsageHopCharges.TableName} h join {LedgerSchema.Name}.{UsageFactsProjection.TableName} f on f.event_id = h.event_id " +
             "where h.party = $1 and f.occurred_at >= $2 and f.occurred_at < $3 group by g");
+        return await ReadRowsAsync(command, distributorId, from, to, zone, ct);
+    }
+
+    /// <summary>Runs a query whose parameters are $1 the distributor, $2 and $3 the interval, $4 the zone.</summary>
+    private static async Task<List<MarginRow>> ReadRowsAsync(NpgsqlCommand command, string distributorId, Instant from, Instant to, DateTimeZone zone, CancellationToken ct)
+    {
         command.Parameters.AddWithValue(distributorId);
         command.Parameters.AddWithValue(from.ToDateTimeOffset());
         command.Parameters.AddWithValue(to.ToDateTimeOffset());
         command.Parameters.AddWithValue(zone.Id);
-        return await ReadRowsAsync(command, ct);
-    }
-
-    private static async Task<List<MarginRow>> ReadRowsAsync(NpgsqlCommand command, CancellationToken ct)
-    {
         var rows = new List<MarginRow>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

@@ -4,7 +4,7 @@ using NodaTime;
 using Npgsql;
 using TokenLedger.Balances;
 using TokenLedger.Pricing;
-using TokenLedger.Pricing.SettlingVolume;
+using TokenLedger.Usage.Facts;
 
 namespace TokenLedger.Invoicing;
 

@@ -4,7 +4,6 @@ using NodaTime;
 using TokenLedger.Infrastructure;
 using TokenLedger.Invoicing;
 using TokenLedger.Pricing.RatingUsage;
-using TokenLedger.Pricing.SettlingVolume;
 using TokenLedger.Reconciliation;
 
 namespace TokenLedger.Usage.Facts;

@@ -1,15 +1,16 @@
 using Marten;
 using NodaTime;
 using Npgsql;
+using TokenLedger.Distributors;
+using TokenLedger.Distributors.GettingMargins;
 using TokenLedger.Infrastructure;
 using TokenLedger.Invoicing;
 using TokenLedger.Pricing;
 using TokenLedger.Pricing.PriceBooks;
-using TokenLedger.Pricing.SettlingVolume;
 using TokenLedger.Tenants;
 using TokenLedger.Usage.GettingUsage;
 
-namespace TokenLedger.Distributors.GettingMargins;
+namespace TokenLedger.Usage.Facts;
 
 /// <summary>The volume discounts of one margin group: off the revenue (tenants' retail schedules) and off the cost (the distributor's wholesale schedule).</summary>
 public sealed record GroupVolumeDiscount(decimal Revenue, decimal Cost);

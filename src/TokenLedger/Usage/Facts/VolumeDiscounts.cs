@@ -3,10 +3,11 @@ using NodaTime;
 using Npgsql;
 using TokenLedger.Infrastructure;
 using TokenLedger.Invoicing;
+using TokenLedger.Pricing;
 using TokenLedger.Pricing.PriceBooks;
 using TokenLedger.Usage.GettingUsage;
 
-namespace TokenLedger.Pricing.SettlingVolume;
+namespace TokenLedger.Usage.Facts;
 
 /// <summary>
 /// Which rated usage one settlement counts: the retail side of a tenant's billing period (what an invoice billed, or all of

@@ -24,7 +24,25 @@ public sealed record HoldTurn(IDocumentSession Session, Tenant Tenant, HoldPosit
 /// </summary>
 public sealed class HoldDesk(IDocumentStore store)
 {
+    // Requests for one tenant queue here first, in memory, so that a burst waits without holding database connections;
+    // the advisory lock then orders the instances. Striped, so the number of semaphores stays fixed.
+    private readonly SemaphoreSlim[] _stripes = [.. Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1))];
+
     public async Task<T?> DecideAsync<T>(string tenantId, Func<HoldTurn, Task<T>> decide, CancellationToken ct)
+    {
+        var stripe = _stripes[(uint)StringComparer.Ordinal.GetHashCode(tenantId) % (uint)_stripes.Length];
+        await stripe.WaitAsync(ct);
+        try
+        {
+            return await DecideLockedAsync(tenantId, decide, ct);
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    private async Task<T?> DecideLockedAsync<T>(string tenantId, Func<HoldTurn, Task<T>> decide, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(ct);
@@ -52,15 +70,16 @@ public sealed class HoldDesk(IDocumentStore store)
         var tenantTask = batch.Load<Tenant>(TenantStreams.For(tenantId));
         var accountTask = batch.Load<TenantAccount>(tenantId);
         var receivablesTask = batch.Load<ReceivablesAccount>(ReceivableStreams.For(tenantId));
+        var stateTask = batch.Events.FetchStreamState(HoldStreams.For(tenantId));
+        var plansTask = batch.Query<Plan>().ToList();
         await batch.Execute(ct);
         if (await tenantTask is not { } tenant) return null;
         var account = await accountTask ?? new TenantAccount { Id = tenantId, Currency = tenant.Currency, TimeZone = tenant.TimeZone };
-        var state = await session.Events.FetchStreamStateAsync(HoldStreams.For(tenantId), ct);
-        var version = state?.Version ?? 0;
+        var version = (await stateTask)?.Version ?? 0;
         var tail = version > account.HoldsVersion
             ? (await session.Events.FetchStreamAsync(HoldStreams.For(tenantId), fromVersion: account.HoldsVersion + 1, token: ct)).Select(e => e.Data).OfType<IHoldFact>().ToList()
             : [];
-        var plan = account.Subscription is { } s ? await session.LoadAsync<Plan>(PlanStreams.For(s.PlanId), ct) : null;
+        var plan = account.Subscription is { } s ? (await plansTask).FirstOrDefault(p => p.PlanId == s.PlanId) : null;
         var position = new HoldPosition(account, tail, plan, (await receivablesTask)?.Suspended ?? false);
         return new HoldTurn(session, tenant, position, version);
     }

@@ -20,13 +20,16 @@ public sealed record GatewayScope(IReadOnlySet<string>? Tenants, string? Distrib
         return tenants.Count == 0 && distributor is null ? null : new GatewayScope(tenants.Count == 0 ? null : tenants, distributor);
     }
 
-    public UsageFieldError? Refusal(UsageRecord record) =>
-        Tenants is not null && !Tenants.Contains(record.TenantId)
-            ? new("tenantId", $"tenantId '{record.TenantId}' is outside this key's scope")
-            : DistributorId is not null && record.DistributorId != DistributorId
-                ? new("distributorId", record.DistributorId is null
+    public UsageFieldError? Refusal(UsageRecord record) => Refusal(record.TenantId, record.DistributorId);
+
+    /// <summary>Why this key may not act for the tenant and distributorId, or null when it may.</summary>
+    public UsageFieldError? Refusal(string tenantId, string? distributorId) =>
+        Tenants is not null && !Tenants.Contains(tenantId)
+            ? new("tenantId", $"tenantId '{tenantId}' is outside this key's scope")
+            : DistributorId is not null && distributorId != DistributorId
+                ? new("distributorId", distributorId is null
                     ? $"this key may only post usage with distributorId '{DistributorId}'"
-                    : $"distributorId '{record.DistributorId}' is outside this key's scope")
+                    : $"distributorId '{distributorId}' is outside this key's scope")
                 : null;
 
     /// <summary>Items outside the scope become refused items; the rest pass unchanged.</summary>

@@ -41,7 +41,10 @@ public sealed partial class TenantAccount
         }).ToList();
     }
 
-    public LimitUse? CreditUse() => CreditLimit is { } limit ? new LimitUse(CreditLimitSubject, PostpaidUnbilled, limit, Currency) : null;
+    /// <summary>Postpaid use against the credit limit, counting the part of open holds that prepaid funds cannot cover.</summary>
+    public LimitUse? CreditUse() => CreditLimit is { } limit
+        ? new LimitUse(CreditLimitSubject, PostpaidUnbilled + Math.Max(0, MoneyHeld - PrepaidFunds(Clock)), limit, Currency)
+        : null;
 
     /// <summary>The next instant at which time alone changes something: an expiry, a renewal, or usage leaving the window.</summary>
     public Instant? NextDue()

@@ -1,4 +1,5 @@
 using NodaTime;
+using TokenLedger.Balances.Holds;
 
 namespace TokenLedger.Balances;
 
@@ -60,6 +61,9 @@ public sealed partial class TenantAccount
             case SubscriptionCancellationScheduled c: Subscription!.EndsAt = c.EndsAt; Advance(c.RequestedAt); break;
             case SubscriptionEnded end: Subscription = null; Advance(end.EndedAt); break;
             case GatewaySignalRaised s: SignalLevels[s.Signal.Subject] = s.Level; Totals.SignalsRaised++; break;
+            case HoldPlaced h: Hold(h); Advance(h.PlacedAt); break;
+            case HoldSettled h: Unhold(h.HoldId); break;
+            case HoldReleased h: Unhold(h.HoldId); break;
             case PlanSubscriptionRequested r: Advance(r.RequestedAt); break;
             case PlanChangeRequested r: Advance(r.RequestedAt); break;
             case PlanCancellationRequested r: Advance(r.RequestedAt); break;

@@ -56,6 +56,6 @@ public static class LedgerStoreConfiguration
         opts.Projections.Snapshot<TokenLedger.Reconciliation.ReconciliationReport>(SnapshotLifecycle.Inline);
         opts.ConfigureInvoicing(LedgerSchema.Name);
         opts.ConfigureReceivables(LedgerSchema.Name);
-        opts.Schema.For<TenantAccount>().Index(a => a.NextDueAtUnixMs!);
+        opts.Schema.For<TenantAccount>().Index(a => a.NextDueAtUnixMs!).Index(a => a.NextHoldExpiryUnixMs!);
     }
 }

@@ -17,6 +17,8 @@ const text = {
     open_: 'Open', none: 'Nothing here.', version: 'Version', effectiveFrom: 'Effective from', ready: 'Ready', notReady: 'Not ready',
     deadLetters: 'Dead letters', last24h: 'last 24 hours', field: 'Field', lastSeen: 'Last seen', otherReasons: 'Other reasons', recent: 'Most recent',
     received: 'Received', channel: 'Channel', sample: 'Sample', unratedSides: 'unrated sides', groups: 'groups',
+    held: 'Held by open holds', openHolds: 'holds', available: 'Available (funds − holds)', unlimited: 'unlimited postpaid', activeHolds: 'Active holds',
+    request: 'Request', source: 'Source', expires: 'Expires',
   },
   zh: {
     signIn: '登录', signOut: '退出', apiKey: 'API 密钥', badKey: '密钥无效。', tenant: '租户', distributor: '分销商', finance: '财务', operator: '运维',
@@ -33,6 +35,8 @@ const text = {
     version: '版本', effectiveFrom: '生效时间', ready: '就绪', notReady: '未就绪',
     deadLetters: '死信', last24h: '最近 24 小时', field: '字段', lastSeen: '最近一次', otherReasons: '其他原因', recent: '最近的死信',
     received: '接收时间', channel: '通道', sample: '原始内容', unratedSides: '条未定价（按方向计）', groups: '组',
+    held: '预占中', openHolds: '笔预占', available: '可用（资金 − 预占）', unlimited: '后付费不限额', activeHolds: '进行中的预占',
+    request: '请求', source: '来源', expires: '到期',
   },
 };
 

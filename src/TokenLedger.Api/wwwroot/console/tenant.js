@@ -33,7 +33,15 @@ export async function tenantView(main, tenantId, me) {
       <tr><th>${t('credits')}</th><td class="num">${money(balance.credits.reduce((s, c) => s + Number(c.remaining), 0), currency)}</td></tr>
       <tr><th>${t('packages')}</th><td class="num">${balance.packages.map(p => `${escape(p.name)}: ${count(p.remainingTokens)} / ${count(p.sizeTokens)}`).join('<br>') || '–'}</td></tr>
       <tr><th>${t('postpaid')}</th><td class="num">${money(balance.postpaid.unbilled, currency)}</td></tr>
-      <tr><th>${t('creditLimit')}</th><td class="num">${balance.postpaid.creditLimit == null ? '–' : money(balance.postpaid.creditLimit, currency)}</td></tr></tbody></table>`);
+      <tr><th>${t('creditLimit')}</th><td class="num">${balance.postpaid.creditLimit == null ? '–' : money(balance.postpaid.creditLimit, currency)}</td></tr>
+      <tr><th>${t('held')}</th><td class="num" data-testid="held">${money(balance.holds.held, currency)} (${count(balance.holds.open)} ${t('openHolds')})</td></tr>
+      <tr><th>${t('available')}</th><td class="num" data-testid="available">${balance.holds.available == null ? t('unlimited') : money(balance.holds.available, currency)}</td></tr></tbody></table>`);
+    if (balance.holds.holds.length > 0) {
+      const holds = card(main, `${t('activeHolds')} (${count(balance.holds.open)})`, 'holds');
+      holds.insertAdjacentHTML('beforeend', `<table><thead><tr><th>${t('request')}</th><th>${t('model')}</th><th>${t('source')}</th><th class="num">${t('amount')}</th><th>${t('expires')}</th></tr></thead><tbody>${
+        balance.holds.holds.slice(0, 50).map(h => `<tr><td>${escape(h.requestId)}</td><td>${escape(h.model)}</td><td>${escape(h.source)}</td><td class="num">${money(h.amount, currency)}</td><td>${escape(h.expiresAt)}</td></tr>`).join('')
+      }</tbody></table>`);
+    }
     if (balance.plan) {
       const caps = card(main, `${t('planCaps')} — ${balance.plan.planId}`, 'caps');
       caps.append(bars(balance.plan.caps.map(c => ({ label: c.name, value: Number(c.utilisationPercent) })), percent, { testid: 'caps-chart' }));

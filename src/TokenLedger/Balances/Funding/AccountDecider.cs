@@ -1,4 +1,5 @@
 using NodaTime;
+using TokenLedger.Balances.Holds;
 using TokenLedger.Plans;
 
 namespace TokenLedger.Balances.Funding;
@@ -23,6 +24,7 @@ public static class AccountDecider
             case PlanChangeRequested change: CatchUp(decided, change.RequestedAt, context); account.When(change); Subscriptions.Change(decided, change, context); break;
             case PlanCancellationRequested cancel: CatchUp(decided, cancel.RequestedAt, context); account.When(cancel); Subscriptions.Cancel(decided, cancel); break;
             case AccountClockTicked tick: CatchUp(decided, tick.At, context); account.When(tick); break;
+            case HoldFactRead hold: CatchUp(decided, hold.Fact.At, context); HoldSettlement.Apply(decided, hold); break;
             default: CatchUp(decided, At(input) ?? account.Clock, context); account.When(input); break;
         }
         CapSignals.Raise(decided, context);
@@ -45,6 +47,8 @@ public static class AccountDecider
             var funded = Drawdown.Fund(decided.Account, usage, context.Plans);
             decided.Account.When(new UsageFunded(batch.TenantId, batch.BatchId, [funded]));
             pending.Add(funded);
+            // Settling only removes the hold, so it commutes with the funding recorded in the page's stream.
+            HoldSettlement.Settle(decided, batch.TenantId, usage, funded);
         }
         Flush(decided, batch, pending);
     }

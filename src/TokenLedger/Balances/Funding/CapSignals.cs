@@ -17,7 +17,7 @@ public static class CapSignals
         var account = decided.Account;
         var uses = new List<(LimitUse Use, Plan? Plan)>();
         if (account.Subscription is { } s && context.Plans.TryGetValue(s.PlanId, out var plan))
-            uses.AddRange(account.CapUse(plan, account.Clock).Select(u => (u, (Plan?)plan)));
+            uses.AddRange(account.CapUseWithHolds(plan, account.Clock).Select(u => (u, (Plan?)plan)));
         if (account.CreditUse() is { } credit) uses.Add((credit, null));
 
         foreach (var (use, owner) in uses)

@@ -5,6 +5,7 @@ using Marten;
 using Marten.Subscriptions;
 using Microsoft.Extensions.Logging;
 using System.Diagnostics;
+using TokenLedger.Balances.Holds;
 using TokenLedger.Infrastructure;
 using TokenLedger.Plans;
 using TokenLedger.Pricing.RatingUsage;
@@ -46,6 +47,9 @@ public sealed class FundingSubscription : SubscriptionBase
         IncludeType<PlanChangeRequested>();
         IncludeType<PlanCancellationRequested>();
         IncludeType<AccountClockTicked>();
+        IncludeType<HoldPlaced>();
+        IncludeType<HoldVoided>();
+        IncludeType<HoldExpired>();
     }
 
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
@@ -122,6 +126,10 @@ public sealed class FundingSubscription : SubscriptionBase
             else if (e.StreamKey is { } key && key.StartsWith(AccountStreams.Prefix, StringComparison.Ordinal))
             {
                 inputs.Add((key[AccountStreams.Prefix.Length..], e.Sequence, e.Data));
+            }
+            else if (e.Data is IHoldFact hold)
+            {
+                inputs.Add((hold.TenantId, e.Sequence, new HoldFactRead(hold, e.Version)));
             }
         }
         return inputs;

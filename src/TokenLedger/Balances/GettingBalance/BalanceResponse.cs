@@ -12,6 +12,12 @@ public sealed record PostpaidLine(decimal Unbilled, decimal? CreditLimit, decima
 
 public sealed record CapLine(string Name, decimal Used, decimal Limit, decimal UtilisationPercent, string Unit);
 
+/// <summary>
+/// Holds as funding has decided them: money <c>Held</c> by open holds, <c>Funds</c> (prepaid plus postpaid headroom;
+/// null when postpaid is unlimited) and <c>Available</c> = funds − held, what a new hold or the credit limit sees.
+/// </summary>
+public sealed record HoldsLine(decimal? Funds, decimal Held, decimal? Available, int Open, IReadOnlyList<Holds.ActiveHold> Holds);
+
 public sealed record PlanLine(string PlanId, int PeriodIndex, Instant PeriodStart, Instant PeriodEnd, Instant? EndsAt, IReadOnlyList<CapLine> Caps);
 
 /// <summary>
@@ -21,7 +27,7 @@ public sealed record PlanLine(string PlanId, int PeriodIndex, Instant PeriodStar
 public sealed record BalanceResponse(
     string TenantId, string Currency, Instant AsOf, decimal AvailablePrepaid, decimal Wallet, IReadOnlyList<CreditLine> Credits,
     IReadOnlyList<PackageLine> Packages, PostpaidLine Postpaid, IReadOnlyList<string> DrawdownOrder, PlanLine? Plan,
-    AccountTotals Totals, long ProcessedThroughSequence)
+    AccountTotals Totals, long ProcessedThroughSequence, HoldsLine Holds)
 {
     public static BalanceResponse From(TenantAccount account, Tenant tenant, Instant now, Plans.Plan? plan = null)
     {
@@ -33,11 +39,13 @@ public sealed record BalanceResponse(
             account.CreditLimit is { } limit ? Math.Max(0, limit - account.PostpaidUnbilled) : null);
         var planLine = account.Subscription is { } s
             ? new PlanLine(s.PlanId, s.PeriodIndex, s.PeriodStart, s.PeriodEnd, s.EndsAt,
-                plan is null ? [] : account.CapUse(plan, Instant.Max(now, account.Clock))
+                plan is null ? [] : account.CapUseWithHolds(plan, Instant.Max(now, account.Clock))
                     .Select(u => new CapLine(u.Subject, u.Used, u.Limit, Math.Round(u.Percent, 2), u.Unit)).ToList())
             : null;
         var wallet = Math.Max(0, account.Wallet);
+        var funds = account.PostpaidHeadroom is { } headroom ? account.PrepaidFunds(now) + headroom : (decimal?)null;
+        var holds = new HoldsLine(funds, account.MoneyHeld, funds - account.MoneyHeld, account.Holds.Count, account.Holds);
         return new BalanceResponse(tenant.TenantId, tenant.Currency, now, wallet + credits.Sum(c => c.Remaining), account.Wallet, credits, packages,
-            postpaid, account.DrawdownOrder, planLine, account.Totals, account.LastSequence);
+            postpaid, account.DrawdownOrder, planLine, account.Totals, account.LastSequence, holds);
     }
 }

@@ -56,5 +56,7 @@ public static class LedgerStoreConfiguration
         opts.ConfigureInvoicing(LedgerSchema.Name);
         opts.ConfigureReceivables(LedgerSchema.Name);
         opts.Schema.For<TenantAccount>().Index(a => a.NextDueAtUnixMs!);
+        opts.Schema.For<Parking.ParkedInput>().Index(p => p.AccountId).Index(p => p.Status);
+        opts.Events.AddEventType<Parking.ParkedInputRetryRequested>();
     }
 }

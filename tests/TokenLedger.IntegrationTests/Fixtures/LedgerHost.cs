@@ -27,14 +27,17 @@ public sealed class LedgerHost : IAsyncDisposable
     public CapturedLogs Logs { get; }
 
     /// <summary>Starts the service; with <paramref name="clock"/> (e.g. NodaTime's FakeClock) it replaces the host's system clock.</summary>
-    public static async Task<LedgerHost> StartAsync(TestServers servers, IReadOnlyDictionary<string, string>? settings = null, IClock? clock = null)
+    /// <param name="services">replaces services after the service registered its own (ConfigureTestServices): test-only hooks such as IDecisionFaults.</param>
+    public static async Task<LedgerHost> StartAsync(
+        TestServers servers, IReadOnlyDictionary<string, string>? settings = null, IClock? clock = null, Action<IServiceCollection>? services = null)
     {
         JasperFxEnvironment.AutoStartHost = true;
         var logs = new CapturedLogs(LogLevel.Warning);
         var host = await AlbaHost.For<Program>(web =>
         {
-            web.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs));
-            if (clock is not null) web.ConfigureTestServices(services => services.AddSingleton(clock));
+            web.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(logs));
+            if (clock is not null) web.ConfigureTestServices(s => s.AddSingleton(clock));
+            if (services is not null) web.ConfigureTestServices(services);
             web.UseSetting("TOKENLEDGER_POSTGRES", servers.Postgres);
             web.UseSetting("TOKENLEDGER_RABBITMQ", servers.RabbitMq);
             web.UseSetting("TOKENLEDGER_ADMIN_KEY", AdminKey);

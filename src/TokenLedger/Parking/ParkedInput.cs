@@ -46,8 +46,6 @@ public sealed class ParkedInput
 
     public static string IdFor(string subscription, long sequence, string accountId) =>
         $"{subscription.ToLowerInvariant()}-{sequence}-{accountId}";
-
-    public bool Pending => Status != ParkedStatus.Decided;
 }
 
 /// <summary>

@@ -3,10 +3,11 @@ namespace TokenLedger.Faults;
 /// <summary>Command-line options of the fault harness.</summary>
 public sealed record FaultOptions
 {
-    public static readonly string[] AllScenarios = ["kill", "broker-restart", "db-restart", "two-instances", "hostile", "replay", "late-rating-kill"];
+    public static readonly string[] AllScenarios = ["kill", "broker-restart", "db-restart", "two-instances", "hostile", "replay", "late-rating-kill", "poison"];
 
     public int Events { get; init; } = 100_000;
     public int Hostile { get; init; } = 10_000;
+    public int Poison { get; init; } = 10_000;
     public int Kills { get; init; } = 3;
     public int LateRatingEvents { get; init; } = 30_000;
     public int LateRatingKillAt { get; init; }
@@ -21,13 +22,14 @@ public sealed record FaultOptions
         usage: TokenLedger.Faults [options]   (normally run through ops/faults, which starts private servers)
           --events N        valid usage events per ingest scenario (default 100000)
           --hostile N       hostile messages in the hostile scenario (default 10000)
+          --poison N        poison messages among the valid events in the poison scenario (default 10000)
           --kills K         kill -9 / restart cycles in the kill scenario (default 3)
           --late-rating-events N
                             unrated events rated late in the late-rating-kill scenario (default 30000)
           --late-rating-kill-at N
                             kill -9 once N of them are rated (mid-run) rather than 0-250 ms after the PUT answers (default 0)
           --scenarios LIST  comma-separated, from: kill, broker-restart, db-restart, two-instances, hostile, replay,
-                            late-rating-kill
+                            late-rating-kill, poison
                             (default: all, in that order)
           --repo PATH       repository root (default: found by walking up to TokenLedger.sln)
           --configuration C build configuration of the service to run (default Release)
@@ -51,6 +53,7 @@ public sealed record FaultOptions
                 {
                     "--events" => options with { Events = Number(1000) },
                     "--hostile" => options with { Hostile = Number(1) },
+                    "--poison" => options with { Poison = Number(1) },
                     "--kills" => options with { Kills = Number(1) },
                     "--late-rating-events" => options with { LateRatingEvents = Number(1000) },
                     "--late-rating-kill-at" => options with { LateRatingKillAt = Number(0) },

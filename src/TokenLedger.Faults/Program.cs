@@ -31,6 +31,7 @@ try
             "hostile" => new HostileMessagesScenario(context, probe, broker),
             "replay" => new ReplayScenario(context, probe, broker),
             "late-rating-kill" => new LateRatingKillScenario(context, probe, broker),
+            "poison" => new PoisonMessagesScenario(context, probe, broker),
             _ => throw new InvalidOperationException($"unknown scenario {name}"),
         };
         results.Add(await scenario.RunAsync(context.Stopping.Token));

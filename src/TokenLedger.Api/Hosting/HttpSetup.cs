@@ -74,6 +74,8 @@ public static class HttpSetup
         services.AddOptions<TokenLedger.Receivables.AssessingRisk.RiskOptions>().BindConfiguration(TokenLedger.Receivables.AssessingRisk.RiskOptions.Section);
         services.AddHostedService<AutomaticClose>();
         services.AddSingleton(sp => new InvoicePdfRenderer(InvoiceFonts.Default, sp.GetService<ILogger<InvoicePdfRenderer>>()));
+        services.AddSingleton<InvoicingMetrics>();
+        services.AddSingleton<RenderedInvoices>();
         services.AddMemoryCache();
         builder.AddLedgerAccess(settings.AdminKey);
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)

@@ -3,7 +3,9 @@ using Marten;
 using Npgsql;
 using TokenLedger.Balances;
 using TokenLedger.Balances.Funding;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using TokenLedger.Infrastructure;
+using TokenLedger.Parking;
 using TokenLedger.Prepayment;
 using TokenLedger.Receivables;
 using TokenLedger.Prepayment.Drawdowns;
@@ -31,6 +33,10 @@ public static class PersistenceSetup
                 relay.PublishEvent<PrepaymentSignalRaised>((e, bus) => bus.PublishAsync(e.Data.Signal));
                 relay.PublishEvent<ReceivablesSignalRaised>((e, bus) => bus.PublishAsync(e.Data.Signal));
             });
+        builder.Services.AddOptions<ParkingOptions>().BindConfiguration(ParkingOptions.Section)
+            .Validate(o => o.Invalid() is null, "TokenLedger:Parking:Attempts must be 1–20").ValidateOnStart();
+        builder.Services.AddSingleton<InputParking>();
+        builder.Services.TryAddSingleton<IDecisionFaults, NoDecisionFaults>();
         builder.Services.AddSingleton<RatedUsageSource>();
         builder.Services.AddSingleton<SignalOutbox>();
         builder.Services.AddSingleton<WholesaleUsageSource>();

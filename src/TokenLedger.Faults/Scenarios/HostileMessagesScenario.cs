@@ -45,7 +45,7 @@ public sealed class HostileMessagesScenario(HarnessContext context, LedgerProbe 
     }
 
     /// <summary>Spreads the hostile messages evenly among the valid ones.</summary>
-    private static List<OutgoingMessage> Interleave(List<OutgoingMessage> valid, List<OutgoingMessage> hostile)
+    public static List<OutgoingMessage> Interleave(List<OutgoingMessage> valid, List<OutgoingMessage> hostile)
     {
         var all = new List<OutgoingMessage>(valid.Count + hostile.Count);
         int v = 0, h = 0;

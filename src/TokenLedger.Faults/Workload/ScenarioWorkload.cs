@@ -36,10 +36,11 @@ public sealed class ScenarioWorkload
     public IReadOnlySet<string> Forbidden => _forbidden;
     public long UniqueExpected => _expected.Count;
 
-    /// <summary>A new valid event, counted in the expected figures.</summary>
-    public UsageEventSpec NewEvent()
+    /// <summary>A new valid event, counted in the expected figures; <paramref name="shape"/> may change it (keeping it valid).</summary>
+    public UsageEventSpec NewEvent(Func<UsageEventSpec, UsageEventSpec>? shape = null)
     {
         var e = Draft(NextId("e"));
+        if (shape is not null) e = shape(e);
         _expected.Add(e.EventId, e);
         _sums[(e.TenantId, e.Model)] = _sums.GetValueOrDefault((e.TenantId, e.Model), TokenSums.Zero).Add(e);
         return e;

@@ -57,5 +57,7 @@ public static class LedgerStoreConfiguration
         opts.ConfigureInvoicing(LedgerSchema.Name);
         opts.ConfigureReceivables(LedgerSchema.Name);
         opts.Schema.For<TenantAccount>().Index(a => a.NextDueAtUnixMs!).Index(a => a.NextHoldExpiryUnixMs!);
+        opts.Schema.For<Parking.ParkedInput>().Index(p => p.AccountId).Index(p => p.Status);
+        opts.Events.AddEventType<Parking.ParkedInputRetryRequested>();
     }
 }

@@ -11,6 +11,7 @@ public static class InvoicingConfiguration
         opts.Storage.ExtendedSchemaObjects.Add(InvoiceNumbers.Table(schema));
         opts.Storage.ExtendedSchemaObjects.Add(InvoicedUsage.Table(schema));
         opts.Storage.ExtendedSchemaObjects.Add(InvoicedAdjustments.Table(schema));
+        opts.Storage.ExtendedSchemaObjects.Add(Rendering.RenderedInvoices.Define(schema));
         opts.Projections.Snapshot<Invoice>(SnapshotLifecycle.Inline);
         opts.Schema.For<Invoice>().UniqueIndex(i => i.Number).Index(i => i.TenantId);
         opts.Schema.For<InvoiceTerms>();

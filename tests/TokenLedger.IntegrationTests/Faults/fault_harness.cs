@@ -27,6 +27,8 @@ public sealed class fault_harness(ITestOutputHelper output)
             {
                 Path.Combine(root, "ops", "faults"), "--events", "10000", "--hostile", "1000", "--kills", "3",
                 "--late-rating-events", "10000",
+                // poison (100,000 events with 10,000 poison messages at full size) runs in the full ops/faults only.
+                "--scenarios", "kill,broker-restart,db-restart,two-instances,hostile,replay,late-rating-kill",
             },
             WorkingDirectory = root,
             RedirectStandardOutput = true,

@@ -28,14 +28,17 @@ public sealed class LedgerHost : IAsyncDisposable
     public CapturedLogs Logs { get; }
 
     /// <summary>Starts the service; with <paramref name="clock"/> (e.g. NodaTime's FakeClock) it replaces the host's system clock.</summary>
-    public static async Task<LedgerHost> StartAsync(TestServers servers, IReadOnlyDictionary<string, string>? settings = null, IClock? clock = null)
+    /// <param name="services">replaces services after the service registered its own (ConfigureTestServices): test-only hooks such as IDecisionFaults.</param>
+    public static async Task<LedgerHost> StartAsync(
+        TestServers servers, IReadOnlyDictionary<string, string>? settings = null, IClock? clock = null, Action<IServiceCollection>? services = null)
     {
         JasperFxEnvironment.AutoStartHost = true;
         var logs = new CapturedLogs(LogLevel.Warning);
         var host = await AlbaHost.For<Program>(web =>
         {
-            web.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs));
-            if (clock is not null) web.ConfigureTestServices(services => services.AddSingleton(clock));
+            web.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(logs));
+            if (clock is not null) web.ConfigureTestServices(s => s.AddSingleton(clock));
+            if (services is not null) web.ConfigureTestServices(services);
             // The demo market (TOKENLEDGER_DEMO=true) calls the service's API in memory, as the test clients do.
             web.ConfigureTestServices(services => services.AddSingleton(sp =>
                 new TokenLedger.Api.Demo.DemoTransport(() => ((TestServer)sp.GetRequiredService<IServer>()).CreateHandler(), () => new Uri("http://localhost/"))));

@@ -20,7 +20,7 @@ public static class GetInvoices
         app.MapGet("/api/invoices/{invoiceId}", Get).Produces<InvoiceResponse>().WithTags("Invoices")
             .WithSummary("An issued invoice by its number, e.g. TL-2026-000001");
         app.MapGet("/api/invoices/{invoiceId}/pdf", Pdf).Produces(StatusCodes.Status200OK, contentType: "application/pdf").WithTags("Invoices")
-            .WithSummary("The invoice as a PDF (rendered on request; the same invoice always gives the same bytes)");
+            .WithSummary("The invoice as a PDF: rendered on the first request, then served as stored (an issued invoice never changes)");
     }
 
     public static async Task<IResult> List(string tenantId, ClaimsPrincipal user, IQuerySession session, CancellationToken ct)
@@ -34,9 +34,9 @@ public static class GetInvoices
     public static async Task<IResult> Get(string invoiceId, ClaimsPrincipal user, IQuerySession session, CancellationToken ct) =>
         await FindAsync(invoiceId, user, session, ct) is { } invoice ? Results.Ok(InvoiceResponse.From(invoice)) : NotFound(invoiceId);
 
-    public static async Task<IResult> Pdf(string invoiceId, ClaimsPrincipal user, IQuerySession session, InvoicePdfRenderer renderer, CancellationToken ct) =>
+    public static async Task<IResult> Pdf(string invoiceId, ClaimsPrincipal user, IQuerySession session, RenderedInvoices pdfs, CancellationToken ct) =>
         await FindAsync(invoiceId, user, session, ct) is { } invoice
-            ? Results.File(renderer.Render(InvoiceDocuments.From(invoice)), "application/pdf", $"{invoice.Number}.pdf")
+            ? Results.File(await pdfs.PdfAsync(invoice, ct), "application/pdf", $"{invoice.Number}.pdf")
             : NotFound(invoiceId);
 
     public static async Task<Invoice?> FindAsync(string invoiceId, ClaimsPrincipal user, IQuerySession session, CancellationToken ct)

@@ -15,6 +15,11 @@ namespace TokenLedger.Invoicing.Rendering;
 /// </summary>
 public sealed class InvoicePdfRenderer : IDisposable
 {
+    /// <summary>
+    /// Names the layout this renderer draws. Rendered PDFs are stored under it (<see cref="RenderedInvoices"/>):
+    /// change it with any change to what a PDF looks like, so that issued invoices are rendered again.
+    /// </summary>
+    public const string Version = "2026-12-07.1";
     private const int MaxLoggedCodePoints = 64;
     private readonly SKTypeface _typeface;
     private readonly ILogger _logger;

@@ -55,6 +55,8 @@ public static class HttpSetup
         services.AddHostedService<AccountClock>();
         services.AddOptions<InvoicingOptions>().BindConfiguration(InvoicingOptions.Section);
         services.AddSingleton<PeriodCloser>();
+        services.AddSingleton<TokenLedger.Invoicing.CreditNotes.CreditNoteWriter>();
+        services.AddSingleton<TokenLedger.Invoicing.CreditNotes.ReRatingNotes>();
         services.AddSingleton<ReceivablesCommands>();
         services.AddSingleton<ReceivablesLedger>();
         services.AddSingleton<TokenLedger.Receivables.GettingReceivables.ReceivablesFactsReader>();

@@ -84,7 +84,7 @@ internal static class SampleInvoices
         var context = new NoteContext(invoice, ReceivablesAccount.Empty(invoice.TenantId), new LocalDate(2026, 7, 14), Instant.FromUtc(2026, 7, 14, 2, 0), "finance-sample");
         var output = invoice.Lines[2];
         var decision = CreditNoteDecider.Finance(
-            [(3, output.Amount, $"Output tokens billed twice on 2026-06-12 ({output.Model})"), (4, 200m, "SLA credit for the 2026-06-12 outage: 10 % of the plan fee")],
+            [(3, output.Amount, "Output billed twice, 2026-06-12"), (4, 200m, "SLA credit, 2026-06-12 outage")],
             "Output billed twice during the 2026-06-12 incident, and the SLA credit for the outage.", "sample", context);
         var note = ((CreditNoteDecision.Issue)decision).Note with { Number = CreditNoteNumbers.Format(CreditNoteKinds.Credit, 2026, 1) };
         return CreditNoteDocuments.From(TokenLedger.Invoicing.CreditNotes.CreditNote.From(note), invoice);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using NodaTime;
 using TokenLedger.Invoicing.Rendering;
 
@@ -10,12 +9,12 @@ public static class CreditNoteDocuments
     public static InvoiceDocument From(CreditNote note, Invoice invoice)
     {
         var credit = note.Kind == CreditNoteKinds.Credit;
-        var amount = (decimal d) => d.ToString("0.############", CultureInfo.InvariantCulture);
+        var amount = (decimal d) => InvoiceFormat.Money(d, note.Currency);
         IReadOnlyList<string> settlement = credit
             ?
             [
-                $"Set against invoice {invoice.Number}: {note.Currency} {amount(note.AppliedToInvoice)}",
-                .. note.ToWalletCredit > 0 ? [$"Credited to the tenant's wallet: {note.Currency} {amount(note.ToWalletCredit)}"] : Array.Empty<string>(),
+                $"Set against invoice {invoice.Number}: {amount(note.AppliedToInvoice)}",
+                .. note.ToWalletCredit > 0 ? [$"Credited to the tenant's wallet: {amount(note.ToWalletCredit)}"] : Array.Empty<string>(),
                 "Nothing needs to be paid.",
             ]
             : [.. invoice.PaymentInstructions.Where(l => !l.StartsWith("Reference", StringComparison.Ordinal)), $"Reference: {note.Id}"];

@@ -1,5 +1,9 @@
 using NodaTime;
+using TokenLedger.Invoicing;
+using TokenLedger.Invoicing.CreditNotes;
+using TokenLedger.Invoicing.CreditNotes.GettingCreditNotes;
 using TokenLedger.Invoicing.Rendering;
+using TokenLedger.Receivables;
 
 /// <summary>A realistic June 2026 invoice for a Chinese tenant: usage lines per model and token class, plus a plan fee.</summary>
 internal static class SampleInvoices
@@ -59,13 +63,30 @@ internal static class SampleInvoices
             "Usage is rated per million tokens at the price book version in force when each request was made. 如有疑问，请联系 billing@tokenledger.example。");
     }
 
-    public static InvoiceDocument CreditNote() => Invoice(1, "TL-2026-000140") with
+    /// <summary>
+    /// A credit note drawn by the ledger's own flow: the one-model sample invoice as the ledger stores it, a finance
+    /// credit of its output line and of part of its plan fee decided by <see cref="CreditNoteDecider"/>, numbered as the
+    /// first credit note of 2026 and laid out by <see cref="CreditNoteDocuments"/>, exactly as
+    /// <c>GET /api/credit-notes/{id}/pdf</c> does.
+    /// </summary>
+    public static InvoiceDocument CreditNote()
     {
-        Kind = InvoiceKind.CreditNote,
-        ReferencesNumber = "TL-2026-000123",
-        PrepaidApplied = 0m,
-        AmountDue = Invoice(1).Total,
-        PaymentInstructions = ["The credit is set against the next invoice of tenant tenant-hz-deepseek; nothing needs to be paid."],
-        Notes = "Credit for the 2026-06-12 outage (SLA credit).",
-    };
+        var doc = Invoice(1);
+        var start = Instant.FromUtc(2026, 5, 31, 16, 0);
+        var end = Instant.FromUtc(2026, 6, 30, 16, 0);
+        var invoice = new Invoice(
+            InvoiceStreams.For(doc.Customer.TenantId, "2026-06"), doc.Number, "house", doc.Customer.TenantId, "2026-06", start, end,
+            new InvoiceParty(doc.Issuer.Name, doc.Issuer.AddressLines, doc.Issuer.TaxId), new InvoiceParty(doc.Customer.Name, doc.Customer.AddressLines, doc.Customer.TaxId),
+            doc.PaymentInstructions, doc.IssueDate, doc.DueDate, doc.Currency, 6m,
+            [.. doc.Lines.Select((l, i) => new InvoiceItem(i + 1, l.Quantity is null ? InvoiceLineKinds.SubscriptionFee : InvoiceLineKinds.Usage, l.Description, l.Model,
+                l.TokenClass, l.Quantity, l.UnitPricePerMillion, l.Amount, l.Amount, l.TaxAmount))],
+            doc.Subtotal, doc.TaxTotal, doc.Total, doc.PrepaidApplied, doc.AmountDue, end);
+        var context = new NoteContext(invoice, ReceivablesAccount.Empty(invoice.TenantId), new LocalDate(2026, 7, 14), Instant.FromUtc(2026, 7, 14, 2, 0), "finance-sample");
+        var output = invoice.Lines[2];
+        var decision = CreditNoteDecider.Finance(
+            [(3, output.Amount, "Output billed twice, 2026-06-12"), (4, 200m, "SLA credit, 2026-06-12 outage")],
+            "Output billed twice during the 2026-06-12 incident, and the SLA credit for the outage.", "sample", context);
+        var note = ((CreditNoteDecision.Issue)decision).Note with { Number = CreditNoteNumbers.Format(CreditNoteKinds.Credit, 2026, 1) };
+        return CreditNoteDocuments.From(TokenLedger.Invoicing.CreditNotes.CreditNote.From(note), invoice);
+    }
 }

@@ -62,6 +62,8 @@ public static class HttpSetup
         services.AddHostedService(sp => sp.GetRequiredService<TokenLedger.Balances.Holds.HoldExpirySweeper>());
         services.AddOptions<InvoicingOptions>().BindConfiguration(InvoicingOptions.Section);
         services.AddSingleton<PeriodCloser>();
+        services.AddSingleton<TokenLedger.Invoicing.CreditNotes.CreditNoteWriter>();
+        services.AddSingleton<TokenLedger.Invoicing.CreditNotes.ReRatingNotes>();
         services.AddSingleton<ReceivablesCommands>();
         services.AddSingleton<ReceivablesLedger>();
         services.AddSingleton<TokenLedger.Receivables.GettingReceivables.ReceivablesFactsReader>();

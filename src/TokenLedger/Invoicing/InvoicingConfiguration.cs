@@ -15,5 +15,7 @@ public static class InvoicingConfiguration
         opts.Projections.Snapshot<Invoice>(SnapshotLifecycle.Inline);
         opts.Schema.For<Invoice>().UniqueIndex(i => i.Number).Index(i => i.TenantId);
         opts.Schema.For<InvoiceTerms>();
+        opts.Projections.Add(new CreditNotes.CreditNotesProjection(), ProjectionLifecycle.Inline);
+        opts.Schema.For<CreditNotes.CreditNote>().Index(n => n.InvoiceNumber).Index(n => n.TenantId);
     }
 }

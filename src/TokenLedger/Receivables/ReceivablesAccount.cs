@@ -1,14 +1,17 @@
 using NodaTime;
+using TokenLedger.Invoicing.CreditNotes;
 
 namespace TokenLedger.Receivables;
 
 /// <summary>
 /// Inline snapshot of <c>receivables:{tenantId}</c>: what has been paid and written off per invoice, the payments by
-/// reference (so a reference applies once), the dunning steps taken and whether the tenant is suspended.
+/// reference (so a reference applies once), the dunning steps taken and whether the tenant is suspended, and the credit
+/// and debit notes issued by number (a credit note's part applied to its invoice counts as settled).
 /// </summary>
 public sealed record ReceivablesAccount(
     string Id, string TenantId, IReadOnlyDictionary<string, decimal> Settled, IReadOnlyDictionary<string, PaymentReceived> Payments,
-    IReadOnlyDictionary<string, InvoiceWrittenOff> WriteOffs, IReadOnlyList<string> Steps, bool Suspended, int Suspensions = 0)
+    IReadOnlyDictionary<string, InvoiceWrittenOff> WriteOffs, IReadOnlyList<string> Steps, bool Suspended, int Suspensions = 0,
+    IReadOnlyDictionary<string, CreditNoteIssued>? Notes = null)
 {
     public static ReceivablesAccount Empty(string tenantId) =>
         new(ReceivableStreams.For(tenantId), tenantId, new Dictionary<string, decimal>(), new Dictionary<string, PaymentReceived>(),
@@ -17,6 +20,17 @@ public sealed record ReceivablesAccount(
     public static ReceivablesAccount Create(PaymentReceived e) => Empty(e.TenantId).Apply(e);
     public static ReceivablesAccount Create(InvoiceWrittenOff e) => Empty(e.TenantId).Apply(e);
     public static ReceivablesAccount Create(DunningStepTaken e) => Empty(e.TenantId).Apply(e);
+    public static ReceivablesAccount Create(CreditNoteIssued e) => Empty(e.TenantId).Apply(e);
+
+    /// <summary>Every credit and debit note issued, in number order.</summary>
+    public IReadOnlyList<CreditNoteIssued> AllNotes() => Notes is null ? [] : [.. Notes.Values.OrderBy(n => n.Number, StringComparer.Ordinal)];
+
+    public ReceivablesAccount Apply(CreditNoteIssued e) => this with
+    {
+        Settled = e.AppliedToInvoice == 0 ? Settled
+            : new Dictionary<string, decimal>(Settled) { [e.InvoiceNumber] = Settled.GetValueOrDefault(e.InvoiceNumber) + e.AppliedToInvoice },
+        Notes = new Dictionary<string, CreditNoteIssued>(Notes ?? new Dictionary<string, CreditNoteIssued>()) { [e.Number] = e },
+    };
 
     public ReceivablesAccount Apply(PaymentReceived e)
     {
@@ -37,7 +51,7 @@ public sealed record ReceivablesAccount(
     public ReceivablesAccount Apply(ReceivablesSignalRaised _) => this;
 }
 
-/// <summary>An invoice with what is still owed on it: AmountDue less payments and write-offs.</summary>
+/// <summary>An invoice (or a debit note) with what is still owed on it: AmountDue less payments, write-offs and credit notes.</summary>
 public sealed record OpenInvoice(string Number, LocalDate DueDate, string Currency, decimal AmountDue, decimal Settled)
 {
     public decimal Open => Math.Max(0, AmountDue - Settled);

@@ -94,6 +94,9 @@ public sealed class ReceivablesCommands(IDocumentStore store, IClock clock)
         var at = now ?? clock.GetCurrentInstant();
         var open = invoices.Where(i => i.AmountDue > 0 && i.IssuedAt <= at)
             .Select(i => new OpenInvoice(i.Number, i.DueDate, i.Currency, i.AmountDue, account.Settled.GetValueOrDefault(i.Number))).ToList();
+        // A debit note is a receivable of its own: payments, write-offs and dunning treat it like an invoice.
+        open.AddRange(account.AllNotes().Where(n => n.Kind == Invoicing.CreditNotes.CreditNoteKinds.Debit && n.IssuedAt <= at)
+            .Select(n => new OpenInvoice(n.Number, n.DueDate, n.Currency, n.Total, account.Settled.GetValueOrDefault(n.Number))));
         return (new ReceivablesContext(tenant, account, open, at), stream);
     }
 }

@@ -6,16 +6,17 @@ namespace TokenLedger.Receivables;
 
 /// <summary>
 /// An invoice's standing as of an instant: what it asked for (<paramref name="TotalDue"/>, the invoice's amount due after
-/// prepaid funds), what had been paid and written off by then, and what was still open (never below zero).
+/// prepaid funds), what had been paid, written off and credited (credit notes) by then, and what was still open (never
+/// below zero). A debit note is listed like an invoice, under its own number.
 /// </summary>
 public sealed record InvoiceStanding(
     string TenantId, string Number, string Currency, LocalDate IssueDate, LocalDate DueDate, Instant IssuedAt,
-    decimal TotalDue, decimal Paid, decimal WrittenOff, decimal Open);
+    decimal TotalDue, decimal Paid, decimal WrittenOff, decimal Open, decimal Credited = 0m);
 
 /// <summary>
 /// The public query side of receivables: per-invoice standing as the ledger knew it at an instant. "Knew" is by recorded
 /// time: an invoice counts from its IssuedAt, a payment from its RecordedAt (not its ReceivedAt), a write-off from its
-/// WrittenOffAt; so asking again later about the same instant gives the same answer, whatever was recorded since.
+/// WrittenOffAt, a credit note from its IssuedAt; so asking again later about the same instant gives the same answer, whatever was recorded since.
 /// </summary>
 public sealed class ReceivablesLedger(NpgsqlDataSource db)
 {
@@ -41,7 +42,10 @@ public sealed class ReceivablesLedger(NpgsqlDataSource db)
                               where m.invoice_number = i.number and m.kind = 'payment' and m.recorded_at <= @asOf) end,
                    case when i.last_moved_at is null or i.first_moved_at > @asOf then 0 when i.last_moved_at <= @asOf then coalesce(i.written_off, 0)
                         else (select coalesce(sum(m.amount), 0) from {Schema}.{ReceivablesProjection.Movements} m
-                              where m.invoice_number = i.number and m.kind = 'write-off' and m.recorded_at <= @asOf) end
+                              where m.invoice_number = i.number and m.kind = 'write-off' and m.recorded_at <= @asOf) end,
+                   case when i.last_moved_at is null or i.first_moved_at > @asOf then 0 when i.last_moved_at <= @asOf then coalesce(i.credited, 0)
+                        else (select coalesce(sum(m.amount), 0) from {Schema}.{ReceivablesProjection.Movements} m
+                              where m.invoice_number = i.number and m.kind = 'credit-note' and m.recorded_at <= @asOf) end
             from {Schema}.{ReceivablesProjection.Invoices} i
             where {string.Join(" and ", filters)}
             """, connection);
@@ -54,10 +58,11 @@ public sealed class ReceivablesLedger(NpgsqlDataSource db)
             var due = reader.GetDecimal(6);
             var paid = reader.GetDecimal(7);
             var writtenOff = reader.GetDecimal(8);
+            var credited = reader.GetDecimal(9);
             var standing = new InvoiceStanding(reader.GetString(0), reader.GetString(1), reader.GetString(2),
                 LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(3)), LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(4)),
                 Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc)), due, paid, writtenOff,
-                Math.Max(0, due - paid - writtenOff));
+                Math.Max(0, due - paid - writtenOff - credited), credited);
             if (!openOnly || standing.Open > 0) standings.Add(standing);
         }
         // Sorted here, ordinally, so the order never depends on the database's collation.

@@ -3,6 +3,7 @@ using Marten;
 using Marten.Events.Projections;
 using TokenLedger.Balances;
 using TokenLedger.Invoicing;
+using TokenLedger.Invoicing.CreditNotes;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
@@ -12,7 +13,7 @@ namespace TokenLedger.Receivables;
 /// The receivables read model, kept inline (in the transaction of each event) and only from event data, so a rebuild
 /// gives the same rows: <c>receivable_invoices</c> (one row per issued invoice with its running paid, written-off and settled amounts, the first and last recorded instant of those, and
 /// <c>settled_at</c>, the recorded instant its open amount reached zero, 'infinity' while open),
-/// <c>receivable_movements</c> (one row per payment allocation or write-off, with its recorded instant) and
+/// <c>receivable_movements</c> (one row per payment allocation, write-off or credit note applied, with its recorded instant) and
 /// <c>receivable_credit_limits</c> (each credit-terms change). Every "as of" figure is read from these by recorded time.
 /// </summary>
 public partial class ReceivablesProjection : EventProjection
@@ -52,6 +53,19 @@ public partial class ReceivablesProjection : EventProjection
     public void Project(IEvent<InvoiceWrittenOff> e, IDocumentOperations ops) =>
         Move(ops, e.Data.TenantId, e.Data.WriteOffId, "write-off", e.Data.WrittenOffAt, e.Data.WrittenOffAt, [e.Data.InvoiceNumber], [e.Data.Amount], [0]);
 
+    /// <summary>A credit note lowers its invoice like a movement (kind credit-note); a debit note is a receivable row of its own.</summary>
+    public void Project(IEvent<CreditNoteIssued> e, IDocumentOperations ops)
+    {
+        var n = e.Data;
+        if (n.Kind == CreditNoteKinds.Debit)
+            ops.QueueSqlCommand(
+                $"insert into {_schema}.{Invoices} (number, tenant_id, currency, issue_date, due_date, amount_due, issued_at, settled, paid, written_off, credited, settled_at) " +
+                "values (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 'infinity'::timestamptz) on conflict (number) do nothing",
+                n.Number, n.TenantId, n.Currency, n.IssueDate.ToDateOnly(), n.DueDate.ToDateOnly(), n.Total, n.IssuedAt.ToDateTimeOffset());
+        else if (n.AppliedToInvoice > 0)
+            Move(ops, n.TenantId, n.Number, "credit-note", n.IssuedAt, n.IssuedAt, [n.InvoiceNumber], [n.AppliedToInvoice], [0]);
+    }
+
     public void Project(IEvent<CreditTermsSet> e, IDocumentOperations ops) =>
         ops.QueueSqlCommand(
             $"insert into {_schema}.{CreditLimits} (tenant_id, seq, set_at, credit_limit) values (?, ?, ?, ?) on conflict do nothing",
@@ -71,7 +85,8 @@ public partial class ReceivablesProjection : EventProjection
         var at = recordedAt.ToDateTimeOffset();
         ops.QueueSqlCommand(
             $"update {_schema}.{Invoices} i set settled = i.settled + u.a, " +
-            $"paid = coalesce(i.paid, 0) + {(kind == "payment" ? "u.a" : "0")}, written_off = coalesce(i.written_off, 0) + {(kind == "payment" ? "0" : "u.a")}, " +
+            $"paid = coalesce(i.paid, 0) + {(kind == "payment" ? "u.a" : "0")}, written_off = coalesce(i.written_off, 0) + {(kind == "write-off" ? "u.a" : "0")}, " +
+            $"credited = coalesce(i.credited, 0) + {(kind == "credit-note" ? "u.a" : "0")}, " +
             "first_moved_at = least(i.first_moved_at, ?::timestamptz), last_moved_at = greatest(i.last_moved_at, ?::timestamptz), " +
             "settled_at = case when i.settled_at = 'infinity' and i.settled + u.a >= i.amount_due then ?::timestamptz else i.settled_at end " +
             "from unnest(?::text[], ?::numeric[]) as u(n, a) where i.number = u.n",
@@ -92,13 +107,14 @@ public partial class ReceivablesProjection : EventProjection
         table.AddColumn("settled_at", "timestamptz").NotNull();
         table.AddColumn("paid", "numeric");
         table.AddColumn("written_off", "numeric");
+        table.AddColumn("credited", "numeric");
         table.AddColumn("first_moved_at", "timestamptz");
         table.AddColumn("last_moved_at", "timestamptz");
         table.Indexes.Add(new IndexDefinition($"ix_{Invoices}_tenant") { Columns = ["tenant_id", "issued_at"], IncludeColumns = ["amount_due"] });
         // Covering indexes: the finance views read open invoices and recent invoicing with index-only scans.
         table.Indexes.Add(new IndexDefinition($"ix_{Invoices}_open")
         {
-            Columns = ["settled_at", "issued_at"], IncludeColumns = ["tenant_id", "number", "currency", "issue_date", "due_date", "amount_due", "paid", "written_off", "first_moved_at", "last_moved_at"],
+            Columns = ["settled_at", "issued_at"], IncludeColumns = ["tenant_id", "number", "currency", "issue_date", "due_date", "amount_due", "paid", "written_off", "first_moved_at", "last_moved_at", "credited"],
         });
         // The invoices open at an instant t are those whose [issued_at, settled_at) contains t: a GiST index answers that
         // for any t, now or a year ago, without scanning the invoices settled since.

@@ -66,6 +66,10 @@ public sealed class fuzzing_json_endpoints(LedgerFixture fixture)
             ["prices"] = new JsonArray(new JsonObject { ["model"] = "m", ["inputPerMillion"] = "1", ["cachedInputPerMillion"] = "0.1", ["outputPerMillion"] = "4" }),
         });
         yield return (put, $"/api/distributors/{distributor}", new() { ["name"] = "D", ["wholesalePriceBookId"] = book });
+        yield return (post, "/api/invoices/TL-2026-999999/credit-notes", new()
+        {
+            ["reason"] = "disputed", ["lines"] = new JsonArray(new JsonObject { ["line"] = 1, ["amount"] = "1.00", ["description"] = "d" }),
+        });
         yield return (put, $"/api/distributors/{distributor}/upstream", new() { ["parentDistributorId"] = null, ["commissionPercent"] = 5.5, ["effectiveFrom"] = "2026-01-01T00:00:00Z" });
         yield return (put, $"/api/distributors/{distributor}/break-even/m", new() { ["inputPerMillion"] = 1, ["cachedInputPerMillion"] = 0.1, ["cacheWritePerMillion"] = 1, ["outputPerMillion"] = 4 });
         yield return (post, $"/api/distributors/{distributor}/deposits", new() { ["provider"] = "deepseek", ["amount"] = 100, ["currency"] = "CNY", ["paidAt"] = "2026-06-01T00:00:00Z", ["reference"] = "W-1" });

@@ -218,7 +218,7 @@ public sealed class closing_periods(PinnedClockLedgerFixture fixture)
     }
 
     [Fact]
-    public async Task a_price_correction_after_the_close_is_credited_on_the_next_invoice_and_never_edits_the_issued_one()
+    public async Task a_price_correction_after_the_close_is_exactly_one_credit_note_and_the_next_invoice_does_not_bill_it_again()
     {
         static object Book(string price) => new
         {
@@ -231,19 +231,51 @@ public sealed class closing_periods(PinnedClockLedgerFixture fixture)
         await PostUsageAsync(fixture, [UsageOf(tenant, 10, MidJune)]);
         await FundedAsync(fixture, tenant, 1);
         var june = await IssuedAsync(tenant);
+        var juneNumber = june.GetProperty("number").GetString();
 
         (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", Book("500000"))).EnsureSuccessStatusCode();
-        (await fixture.Operator.PostAsJsonAsync("/api/rerating", new { tenantId = tenant, from = "2026-06-01T00:00:00+08:00", to = "2026-07-01T00:00:00+08:00", reason = "list price halved" }))
-            .EnsureSuccessStatusCode();
+        var rerate = new { tenantId = tenant, from = "2026-06-01T00:00:00+08:00", to = "2026-07-01T00:00:00+08:00", reason = "list price halved" };
+        var first = await (await fixture.Operator.PostAsJsonAsync("/api/rerating", rerate)).Content.ReadFromJsonAsync<JsonElement>();
+        var again = await (await fixture.Operator.PostAsJsonAsync("/api/rerating", rerate)).Content.ReadFromJsonAsync<JsonElement>();
         var july = await (await CloseAsync(tenant, "2026-07")).Content.ReadFromJsonAsync<JsonElement>();
         var august = await (await CloseAsync(tenant, "2026-08")).Content.ReadFromJsonAsync<JsonElement>();
 
-        (await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/invoices/{june.GetProperty("number").GetString()}")).GetRawText().ShouldBe(june.GetRawText());
-        var correction = july.GetProperty("lines").EnumerateArray().ShouldHaveSingleItem();
-        correction.GetProperty("kind").GetString().ShouldBe("price-correction");
-        correction.GetProperty("description").GetString()!.ShouldContain("list price halved");
-        correction.GetProperty("amount").GetDecimal().ShouldBe(-5m);
+        (await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/invoices/{juneNumber}")).GetRawText().ShouldBe(june.GetRawText());
+        var noteNumber = first.GetProperty("creditNotes").EnumerateArray().ShouldHaveSingleItem().GetString();
+        again.GetProperty("creditNotes").GetArrayLength().ShouldBe(0);
+        var note = (await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/invoices/{juneNumber}/credit-notes")).EnumerateArray().ShouldHaveSingleItem();
+        note.GetProperty("number").GetString().ShouldBe(noteNumber);
+        note.GetProperty("kind").GetString().ShouldBe("credit");
+        note.GetProperty("source").GetString().ShouldBe("re-rating");
+        note.GetProperty("lines").EnumerateArray().ShouldHaveSingleItem().GetProperty("description").GetString()!.ShouldContain("list price halved");
+        note.Dec("subtotal").ShouldBe(5m);
+        july.GetProperty("lines").GetArrayLength().ShouldBe(0);
         august.GetProperty("lines").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task a_price_correction_before_the_close_is_a_line_of_the_invoice_that_bills_the_usage_and_no_note()
+    {
+        static object Book(string price) => new
+        {
+            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            prices = new[] { new { model = Model, inputPerMillion = price, cachedInputPerMillion = price, cacheWritePerMillion = price, outputPerMillion = price } },
+        };
+        var book = LedgerFixture.NewTenantId("fix");
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", Book("1000000"))).EnsureSuccessStatusCode();
+        var tenant = await TenantAsync(fixture, book, "fix");
+        await PostUsageAsync(fixture, [UsageOf(tenant, 10, MidJune)]);
+        await FundedAsync(fixture, tenant, 1);
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", Book("500000"))).EnsureSuccessStatusCode();
+
+        var rerated = await (await fixture.Operator.PostAsJsonAsync("/api/rerating",
+            new { tenantId = tenant, from = "2026-06-01T00:00:00+08:00", to = "2026-07-01T00:00:00+08:00", reason = "list price halved" })).Content.ReadFromJsonAsync<JsonElement>();
+        var june = await IssuedAsync(tenant);
+
+        rerated.GetProperty("creditNotes").GetArrayLength().ShouldBe(0);
+        var correction = june.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("kind").GetString() == "price-correction");
+        correction.GetProperty("amount").GetDecimal().ShouldBe(-5m);
+        (await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/invoices/{june.GetProperty("number").GetString()}/credit-notes")).GetArrayLength().ShouldBe(0);
     }
 
     [Fact]

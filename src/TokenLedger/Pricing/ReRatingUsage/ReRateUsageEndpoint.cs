@@ -8,6 +8,7 @@ using NodaTime;
 using Npgsql;
 using TokenLedger.Access;
 using TokenLedger.Infrastructure;
+using TokenLedger.Invoicing.CreditNotes;
 using TokenLedger.Pricing.RatingUsage;
 using TokenLedger.Usage;
 using TokenLedger.Usage.Facts;
@@ -18,7 +19,9 @@ namespace TokenLedger.Pricing.ReRatingUsage;
 [Idempotent]
 public sealed record ReRateUsageRequest(string? TenantId, string? From, string? To, string? Reason);
 
-public sealed record ReRateUsageResponse(string ReRatingId, int EventsExamined, int Adjustments, Money RetailDelta, IReadOnlyList<Money> WholesaleDeltas);
+/// <summary><see cref="CreditNotes"/>: the credit and debit notes issued for corrections of usage on issued invoices.</summary>
+public sealed record ReRateUsageResponse(
+    string ReRatingId, int EventsExamined, int Adjustments, Money RetailDelta, IReadOnlyList<Money> WholesaleDeltas, IReadOnlyList<string> CreditNotes);
 
 public static class ReRateUsageEndpoint
 {
@@ -31,7 +34,7 @@ public static class ReRateUsageEndpoint
             .WithSummary("Re-rate a tenant's usage in [from, to) with the price versions now in force; differences become audited adjustments");
 
     public static async Task<IResult> Handle(ReRateUsageRequest body, ClaimsPrincipal user, IDocumentStore store, RatingCatalogSource catalogs,
-        IClock clock, CancellationToken ct)
+        ReRatingNotes notes, IClock clock, CancellationToken ct)
     {
         if (Rfc3339.ToInstant(body.From) is not { } from) return Problems.BadRequest("from", Rfc3339.Rule("from"));
         if (Rfc3339.ToInstant(body.To) is not { } to) return Problems.BadRequest("to", Rfc3339.Rule("to"));
@@ -62,11 +65,13 @@ public static class ReRateUsageEndpoint
             }
         }
 
+        // Corrections of usage that issued invoices billed become credit or debit notes now, not lines on the next invoice.
+        var issued = await notes.IssueAsync(command.TenantId, command.RequestedBy, ct);
         var retail = adjustments.Where(a => a.Side == ChargeSides.Retail).ToList();
         return Results.Ok(new ReRateUsageResponse(reRatingId, examined, adjustments.Count,
             Money.Of(retail.Sum(a => a.Delta), retail.FirstOrDefault()?.Current.Currency ?? ""),
             adjustments.Where(a => a.Side == ChargeSides.Wholesale).GroupBy(a => a.Current.Currency)
-                .Select(g => Money.Of(g.Sum(a => a.Delta), g.Key)).ToList()));
+                .Select(g => Money.Of(g.Sum(a => a.Delta), g.Key)).ToList(), issued.Select(n => n.Number).ToList()));
     }
 
     /// <summary>Two re-ratings of one tenant at once would both compute deltas from the same "in effect" amounts.</summary>

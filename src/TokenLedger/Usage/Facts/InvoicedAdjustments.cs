@@ -6,10 +6,12 @@ using Weasel.Postgresql.Tables;
 namespace TokenLedger.Usage.Facts;
 
 /// <summary>
-/// Retail price corrections (re-rating adjustments) an invoice billed, one row per adjustment. A close takes every
-/// adjustment of usage that is on an invoice (this one or an earlier one) and on no invoice itself yet, and bills it as
-/// one line per re-rating: a debit for a price raised, a credit (negative line) for a price lowered. An issued invoice
-/// never changes; corrections after its close land on the next one.
+/// Retail price corrections (re-rating adjustments) and the document that billed each, one row per adjustment
+/// (<c>invoice_id</c>: an invoice's stream key or a credit/debit note's number). The rule: a correction of usage no
+/// invoice has billed yet goes onto the invoice that bills that usage (a close takes the adjustments of the usage it
+/// marks, one line per re-rating: a debit for a price raised, a credit (negative line) for a price lowered); a correction
+/// of usage an issued invoice billed goes onto a credit or debit note against that invoice (<see cref="CreditNotes.ReRatingNotes"/>),
+/// never onto a later invoice. The primary key bills each adjustment once.
 /// </summary>
 public static class InvoicedAdjustments
 {
@@ -25,7 +27,7 @@ public static class InvoicedAdjustments
         return table;
     }
 
-    /// <summary>Marks the tenant's unbilled retail adjustments of invoiced usage as billed by the invoice and returns one charge per re-rating.</summary>
+    /// <summary>Marks the unbilled retail adjustments of the usage this invoice bills as billed by it and returns one charge per re-rating.</summary>
     public static async Task<IReadOnlyList<AccountCharge>> BillAsync(NpgsqlConnection connection, string schema, string tenantId, string invoiceId, CancellationToken ct)
     {
         var adjustments = $"{schema}.{UsageAdjustmentsProjection.TableName}";
@@ -34,7 +36,7 @@ public static class InvoicedAdjustments
             $"select a.rerating_id, a.event_id, @invoice from {adjustments} a " +
             $"join {schema}.{InvoicedUsage.TableName} i on i.event_id = a.event_id " +
             $"join {schema}.{UsageFactsProjection.TableName} f on f.event_id = a.event_id " +
-            "where a.side = 'retail' and f.tenant_id = @tenant " +
+            "where a.side = 'retail' and f.tenant_id = @tenant and i.invoice_id = @invoice " +
             $"and not exists (select 1 from {schema}.{TableName} x where x.rerating_id = a.rerating_id and x.event_id = a.event_id) " +
             "on conflict do nothing returning rerating_id, event_id) " +
             $"select a.rerating_id, min(a.reason), sum(a.delta) from billed b join {adjustments} a " +

@@ -18,7 +18,11 @@ public static class CompatChannels
 /// One foreign event after its envelope was read: the event to map, or the reasons its envelope was refused; with its own
 /// id and the scope of that id (a CloudEvent source, a Lago subscription), for the answer.
 /// </summary>
-public sealed record CompatEvent(int? Index, MeteredEvent? Event, IReadOnlyList<UsageFieldError> EnvelopeErrors, string RawText, string? ForeignId, string? Scope);
+public sealed record CompatEvent(int? Index, MeteredEvent? Event, IReadOnlyList<UsageFieldError> EnvelopeErrors, JsonElement Element, string? ForeignId, string? Scope)
+{
+    /// <summary>The event's text, for the dead letter of a refused one; read only while the request's document is alive.</summary>
+    public string RawText => CompatIngest.RawText(Element);
+}
 
 /// <summary>
 /// What the OpenMeter and Lago routes share: reading the body, mapping each event through the meter mappings in force
@@ -58,7 +62,16 @@ public static class CompatIngest
     private static UsageItem ToItem(CompatEvent compat, IReadOnlyDictionary<string, MeterMappingContent> mappings, Instant now)
     {
         if (compat.Event is not { } metered) return new UsageItem(compat.Index, null, null, compat.EnvelopeErrors, compat.RawText);
-        var draft = metered.ToDraft(mappings.GetValueOrDefault(metered.Type), now);
+        UsageItemDraft draft;
+        try
+        {
+            draft = metered.ToDraft(mappings.GetValueOrDefault(metered.Type), now);
+        }
+        catch (InvalidOperationException)
+        {
+            // A property name with an unpaired surrogate escape cannot even be compared.
+            return new UsageItem(compat.Index, metered.EventId, null, [new(metered.PropertiesName, $"{metered.PropertiesName} contains a property name that is not valid Unicode text")], compat.RawText);
+        }
         var validation = UsageItemDraft.Validator.Shared.Validate(draft, now);
         if (draft.TypeErrors.Count == 0 && validation.IsValid) return new UsageItem(compat.Index, draft.EventId, draft.ToRecord(), [], "");
         var errors = draft.TypeErrors.Concat(validation.Errors.Select(f => new UsageFieldError(f.PropertyName, f.ErrorMessage))).ToList();

@@ -110,6 +110,15 @@ public class mapping_foreign_events
     }
 
     [Fact]
+    public void unpaired_surrogate_escapes_in_counts_and_property_names_are_refused_not_thrown()
+    {
+        OpenMeter(LiteLlmOpenMeter.Replace("1200", "\"\\ud800\"")).Errors.ShouldContain(e => e.Field == "data.prompt_tokens");
+        OpenMeter(LiteLlmOpenMeter.Replace("\"cost\"", "\"\\udc00\"")).Errors.ShouldContain(e => e.Field == "data");
+        CloudEvents.Read(JsonDocument.Parse(LiteLlmOpenMeter.Replace("\"source\"", "\"\\ud800\"")).RootElement, 0).EnvelopeErrors
+            .ShouldHaveSingleItem().Field.ShouldBe("event");
+    }
+
+    [Fact]
     public void a_lago_event_without_customer_or_subscription_is_refused()
     {
         var read = LagoEvents.Read(JsonDocument.Parse("""{"transaction_id":"t","code":"c"}""").RootElement, 0);

@@ -19,7 +19,20 @@ public static class LagoEvents
 
     public static CompatEvent Read(JsonElement element, int? index)
     {
-        var raw = CompatIngest.RawText(element);
+        try
+        {
+            return ReadEnvelope(element, index);
+        }
+        catch (InvalidOperationException)
+        {
+            // A property name with an unpaired surrogate escape cannot even be compared.
+            return new CompatEvent(index, null, [new("event", "the event contains a property name that is not valid Unicode text")], element, null, null);
+        }
+    }
+
+    private static CompatEvent ReadEnvelope(JsonElement element, int? index)
+    {
+        var raw = element;
         if (element.ValueKind != JsonValueKind.Object)
             return new CompatEvent(index, null, [new("event", "an event must be a JSON object")], raw, null, null);
 
@@ -46,7 +59,8 @@ public static class LagoEvents
         var text = value.ValueKind switch
         {
             JsonValueKind.Number => value.GetRawText(),
-            JsonValueKind.String => value.GetString(),
+            // The raw bytes: a digit string or an instant has no escapes, and an unpaired surrogate escape cannot throw here.
+            JsonValueKind.String => value.GetRawText()[1..^1],
             _ => null,
         };
         if (decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) && seconds < 32_503_680_000m)

@@ -79,15 +79,7 @@ public static class LagoIngestEndpoint
     /// <summary>The event as Lago echoes it; <c>lago_id</c> is the ledger eventId, <c>lago_customer_id</c> null as in Lago's asynchronous answer.</summary>
     private static Dictionary<string, object?> Echo(Usage.UsageRecord record, CompatEvent compat, Instant now)
     {
-        JsonElement envelope;
-        try
-        {
-            envelope = JsonDocument.Parse(compat.RawText).RootElement;
-        }
-        catch (JsonException)
-        {
-            envelope = JsonDocument.Parse("{}").RootElement; // an event over 64 KiB is echoed without its properties
-        }
+        var envelope = compat.Element;
         string? Text(string name) => envelope.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         return new Dictionary<string, object?>
         {

@@ -16,7 +16,20 @@ public static class CloudEvents
 
     public static CompatEvent Read(JsonElement element, int? index)
     {
-        var raw = CompatIngest.RawText(element);
+        try
+        {
+            return ReadEnvelope(element, index);
+        }
+        catch (InvalidOperationException)
+        {
+            // A property name with an unpaired surrogate escape cannot even be compared.
+            return new CompatEvent(index, null, [new("event", "the event contains a property name that is not valid Unicode text")], element, null, null);
+        }
+    }
+
+    private static CompatEvent ReadEnvelope(JsonElement element, int? index)
+    {
+        var raw = element;
         if (element.ValueKind != JsonValueKind.Object)
             return new CompatEvent(index, null, [new("event", "a CloudEvent must be a JSON object")], raw, null, null);
 

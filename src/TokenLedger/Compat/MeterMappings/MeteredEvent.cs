@@ -122,7 +122,8 @@ public sealed record MeteredEvent(
         var ok = value.ValueKind switch
         {
             JsonValueKind.Number => value.TryGetInt64(out count),
-            JsonValueKind.String => long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out count),
+            // The raw text between the quotes: digits have no escapes, and an unpaired surrogate escape cannot throw here.
+            JsonValueKind.String => long.TryParse(value.GetRawText().AsSpan()[1..^1], NumberStyles.None, CultureInfo.InvariantCulture, out count),
             _ => (count = 0) != 0,
         };
         if (ok && count is >= 0 and <= UsageContract.MaxTokensPerField) return count;

@@ -262,6 +262,16 @@ tl_ensure_chromium() {
   [[ -x $TL_CHROMIUM ]] || tl_die "$TL_CHROMIUM is still missing after installing chromium"
 }
 
+# The node packages of ops/ (amqplib, and the OpenMeter and Lago SDKs the compatibility tests drive), installed with
+# `npm ci` from ops/package-lock.json when missing or older than the lock.
+tl_ensure_ops_node_modules() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || tl_apt_install nodejs npm
+  local marker=$TL_ROOT/ops/node_modules/.package-lock.json
+  [[ -f $marker && ! $TL_ROOT/ops/package-lock.json -nt $marker ]] && return 0
+  tl_info "installing the node packages of ops/ (npm ci)"
+  (cd "$TL_ROOT/ops" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || tl_die "npm ci in ops/ failed"
+}
+
 tl_pg_installed() { [[ -x $TL_PG_BIN/postgres && -x $TL_PG_BIN/initdb && -x $TL_PG_BIN/pg_ctl ]]; }
 tl_rabbit_installed() { [[ -x $TL_RABBIT_BIN/rabbitmq-server && -x $TL_RABBIT_BIN/rabbitmqctl ]]; }
 

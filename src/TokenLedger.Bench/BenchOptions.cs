@@ -40,6 +40,10 @@ public sealed class BenchOptions
     public int CloseTenants { get; private set; } = 1_000;
     public int CloseEventsPerTenant { get; private set; } = 20;
 
+    public bool SkipHttp { get; private set; }
+    public int HttpEvents { get; private set; } = 50_000;
+    public int HttpConcurrency { get; private set; } = 8;
+
     public bool SkipSteady { get; private set; }
     public int SteadySeconds { get; private set; } = 300;
     public int SteadyRate { get; private set; } = 3_000;
@@ -97,6 +101,10 @@ public sealed class BenchOptions
                                 phase; the other views read whatever usage the database already holds
           --paint-only          with --finance-only: no seeding; the API timings and the console paint over the
                                 tenants an earlier --finance-only run seeded
+        HTTP ingest, native route vs the OpenMeter-compatible batch route (arrays of --batch-size):
+          --http-events N       events posted per route (default 50000)
+          --http-concurrency C  requests in flight per route (default 8)
+          --skip-http           skip the HTTP ingest phase
         Steady run (RSS growth):
           --steady-seconds S    duration (default 300)
           --steady-rate R       events/s (default 3000)
@@ -159,13 +167,16 @@ public sealed class BenchOptions
                 case "--paint-only": o.PaintOnly = true; break;
                 case "--finance-only":
                     o.FinanceOnly = true;
-                    o.SkipLimits = o.SkipLatency = o.SkipSignals = o.SkipClose = o.SkipSteady = true;
+                    o.SkipLimits = o.SkipLatency = o.SkipSignals = o.SkipClose = o.SkipSteady = o.SkipHttp = true;
                     break;
                 case "--steady-seconds": o.SteadySeconds = Int(10, 86_400); break;
                 case "--steady-rate": o.SteadyRate = Int(1, 1_000_000); break;
                 case "--steady-batch": o.SteadyBatch = Int(1, 1000); break;
                 case "--sample-seconds": o.SampleSeconds = Int(1, 3600); break;
                 case "--skip-steady": o.SkipSteady = true; break;
+                case "--http-events": o.HttpEvents = Int(100, 10_000_000); break;
+                case "--http-concurrency": o.HttpConcurrency = Int(1, 256); break;
+                case "--skip-http": o.SkipHttp = true; break;
                 case "--service-pid": o.ServicePid = Int(1, int.MaxValue); break;
                 case "--api": o.ApiUrl = Value().TrimEnd('/'); break;
                 case "--admin-key": o.AdminKey = Value(); break;
@@ -182,6 +193,7 @@ public sealed class BenchOptions
         if (o.Postgres.Length == 0) throw new BenchUsageException("no PostgreSQL: give --postgres or set TOKENLEDGER_POSTGRES");
         if (o.RabbitMq.Length == 0) throw new BenchUsageException("no RabbitMQ: give --rabbitmq or set TOKENLEDGER_RABBITMQ");
         if (!o.SkipSignals && o.AdminKey.Length == 0) throw new BenchUsageException("the signal phase needs --admin-key (or --skip-signals)");
+        if (!o.SkipHttp && o.AdminKey.Length == 0) throw new BenchUsageException("the HTTP ingest phase needs --admin-key (or --skip-http)");
         if (!o.SkipLatency && o.AdminKey.Length == 0) throw new BenchUsageException("the latency phase needs --admin-key (or --skip-latency)");
         return o;
     }

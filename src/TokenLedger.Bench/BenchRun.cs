@@ -65,6 +65,12 @@ public static class BenchRun
             Live.Note($"{report.Copy.RowsPerSecond:N0} rows/s");
         }
 
+        if (!options.SkipHttp)
+        {
+            Live.Heading($"7. HTTP ingest: native POST /api/usage vs the OpenMeter batch route, arrays of {options.BatchSize}");
+            report.HttpCompat = await new HttpCompatIngest(options).RunAsync(runTag, ct);
+        }
+
         if (!options.SkipLatency)
         {
             Live.Heading("3. Publish-to-query latency under load");

@@ -40,6 +40,7 @@ public static class HttpSetup
         var services = builder.Services;
         services.AddSingleton<IClock>(NodaTime.SystemClock.Instance);
         services.AddSingleton<RatingCatalogSource>();
+        services.AddSingleton<TokenLedger.Compat.MeterMappings.MeterMappingCatalog>();
         services.Configure<UsageCommitOptions>(o => o.Attempts = settings.Ingest.CommitAttempts);
         services.AddSingleton<UsageCommitter>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageCommitter>());

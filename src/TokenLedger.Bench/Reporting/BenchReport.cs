@@ -20,6 +20,7 @@ public sealed class BenchReport
     public PeriodCloseResult? Close { get; set; }
     public FinanceViewsResult? Finance { get; set; }
     public SteadyResult? Steady { get; set; }
+    public HttpCompatResult? HttpCompat { get; set; }
     public ServiceLogSummary? ServiceLog { get; set; }
     public TimeSpan Duration { get; set; }
 
@@ -35,6 +36,9 @@ public sealed class BenchReport
                     problems.Add($"[{run.Workload.Label}] dead letters: expected {run.Workload.Invalid:N0} (one per invalid item), found {run.DeadLetters:N0}");
             }
             if (Latency is not null) problems.AddRange(Latency.Background.Differences.Select(d => $"[latency background] {d}"));
+            if (HttpCompat is not null)
+                foreach (var run in new[] { HttpCompat.Native, HttpCompat.OpenMeter }.Where(x => x.Failed > 0))
+                    problems.Add($"[{run.Route}] {run.Failed:N0} of {run.Requests:N0} requests failed; first: {run.FirstFailure}");
             if (Steady is not null) problems.AddRange(Steady.Check.Differences.Select(d => $"[steady run] {d}"));
             return problems;
         }

@@ -37,6 +37,7 @@ public static class Report
         yield return Header(r);
         if (r.Ingest.Count > 0) yield return Sections.EndToEnd(r);
         if (r.PassThrough.Count > 0 || r.Copy is not null) yield return Sections.Limits(r);
+        if (r.HttpCompat is not null) yield return Sections.HttpCompat(r.HttpCompat);
         if (r.Latency is not null) yield return Sections.Latency(r.Latency);
         if (r.Signals is not null) yield return Sections.Signals(r.Signals);
         if (r.Close is not null) yield return Sections.Close(r.Close);

@@ -55,6 +55,17 @@ public static class Sections
         return table;
     }
 
+    public static IRenderable HttpCompat(HttpCompatResult h)
+    {
+        var table = Titled($"7. HTTP ingest, arrays of {h.BatchSize}, {h.Concurrency} requests in flight: native vs OpenMeter-compatible");
+        table.AddColumn("route").AddColumn(new TableColumn("events").RightAligned()).AddColumn(new TableColumn("seconds").RightAligned())
+            .AddColumn(new TableColumn("events/s").RightAligned()).AddColumn(new TableColumn("failed requests").RightAligned());
+        foreach (var run in new[] { h.Native, h.OpenMeter })
+            table.AddRow(Markup.Escape(run.Route), $"{run.Events:N0}", $"{run.Elapsed.TotalSeconds:0.0}", Rate(run.EventsPerSecond), $"{run.Failed:N0}");
+        table.AddRow("OpenMeter / native (target ≥ 80 %)", "", "", $"{h.Ratio:P0}", "");
+        return table;
+    }
+
     public static IRenderable Latency(LatencyResult l)
     {
         var table = Titled("3. Latency: publish → visible in GET /api/tenants/{probe}/usage, under background load");

@@ -51,6 +51,7 @@ public static class LedgerStoreConfiguration
         opts.Projections.Snapshot<ApiKey>(SnapshotLifecycle.Inline);
         opts.Schema.For<TokenLedger.Access.TrackingUse.ApiKeyLastUse>();
         opts.Projections.Snapshot<PriceBook>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<TokenLedger.Compat.MeterMappings.MeterMapping>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<Distributor>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<Plan>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<TokenLedger.Reconciliation.ReconciliationReport>(SnapshotLifecycle.Inline);

@@ -32,6 +32,7 @@ public class validating_the_examples_against_their_schemas
         ["distributor-signal.json"] = ("distributor-signal.v1.schema.json", null),
         ["price-book.json"] = ("price-book-request.v1.schema.json", null),
         ["usage-report.json"] = ("usage-report.v1.schema.json", null),
+        ["meter-mapping.json"] = ("meter-mapping.v1.schema.json", null),
     };
 
     public static TheoryData<string> ValidExamples() => new(Examples.Where(e => e.Value.Failure is null).Select(e => e.Key));

@@ -31,28 +31,39 @@ public static class PostUsageEndpoint
         if (body is null) return Problems.BadRequest("body", $"the body exceeds {UsageMessage.MaxBodyBytes} bytes");
         if (!StartsWithArray(body)) return Problems.BadRequest("body", "the body must be a JSON array of usage events");
 
-        var items = GatewayScope.Apply(GatewayScope.Of(request.HttpContext.User), read(body));
+        var items = read(body);
         if (items is [{ Index: null } whole]) return Problems.BadRequest("body", whole.Reason);
 
-        UsageOutcomes outcomes;
-        try
-        {
-            outcomes = await committer.RecordAsync(items, IngestChannels.Http, ct);
-        }
-        catch (Exception e) when (!ct.IsCancellationRequested && e is not OperationCanceledException)
-        {
-            // Only a failure that is not any one item's (the database is unreachable) gets here: items are refused one by one.
-            request.HttpContext.Response.Headers.RetryAfter = "5";
-            return Results.Problem("the ledger cannot store usage right now; send the same items again (eventIds make it safe)",
-                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Usage could not be stored");
-        }
-
+        var (outcomes, failure) = await CommitAsync(request.HttpContext, committer, items, IngestChannels.Http, ct);
+        if (outcomes is null) return failure!;
         return Results.Ok(new UsageIngestResult(
             outcomes.Count(UsageItemStatus.Accepted), outcomes.Count(UsageItemStatus.Duplicate), outcomes.Count(UsageItemStatus.Rejected),
             outcomes.Items.Select(o => new UsageItemResult(o.Item.Index ?? 0, o.Item.EventId, o.Status.ToString().ToLowerInvariant(), o.Item.Errors)).ToList()));
     }
 
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>
+    /// The one HTTP ingest path, shared by every route that accepts usage (native, and the OpenMeter and Lago compatible
+    /// ones): the caller's gateway scope, then the group commit with its dedupe by eventId. Either the outcome of each
+    /// item, or the 503 to answer when the ledger cannot store usage at all.
+    /// </summary>
+    public static async Task<(UsageOutcomes? Outcomes, IResult? Failure)> CommitAsync(
+        HttpContext http, UsageCommitter committer, IReadOnlyList<UsageItem> read, string channel, CancellationToken ct)
+    {
+        var items = GatewayScope.Apply(GatewayScope.Of(http.User), read);
+        try
+        {
+            return (await committer.RecordAsync(items, channel, ct), null);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is not OperationCanceledException)
+        {
+            // Only a failure that is not any one item's (the database is unreachable) gets here: items are refused one by one.
+            http.Response.Headers.RetryAfter = "5";
+            return (null, Results.Problem("the ledger cannot store usage right now; send the same items again (eventIds make it safe)",
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Usage could not be stored"));
+        }
+    }
+
+    public static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];

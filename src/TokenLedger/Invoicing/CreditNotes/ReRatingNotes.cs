@@ -1,9 +1,7 @@
 using Marten;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using TokenLedger.Infrastructure;
-using TokenLedger.Pricing.ReRatingUsage;
-using TokenLedger.Usage.GettingUsage;
+using TokenLedger.Usage.Facts;
 
 namespace TokenLedger.Invoicing.CreditNotes;
 
@@ -27,7 +25,7 @@ public sealed class ReRatingNotes(IDocumentStore store, CreditNoteWriter writer,
             await session.BeginTransactionAsync(ct);
             var connection = session.Connection!;
             await InvoicedUsage.LockTenantAsync(connection, tenantId, ct);
-            var pending = await PendingAsync(connection, tenantId, ct);
+            var pending = await AdjustmentsOnIssuedInvoices.PendingAsync(connection, tenantId, ct);
             if (pending.Count == 0) return [];
             var issued = new List<CreditNoteIssued>();
             JasperFx.Events.IEventStream<Receivables.ReceivablesAccount>? stream = null;
@@ -46,10 +44,10 @@ public sealed class ReRatingNotes(IDocumentStore store, CreditNoteWriter writer,
                             var note = await writer.AppendAsync(session, stream, issue.Note, ct);
                             context = context with { Account = context.Account.Apply(note) };
                             issued.Add(note);
-                            await MarkAsync(connection, correction, note.Number, ct);
+                            await AdjustmentsOnIssuedInvoices.MarkBilledAsync(connection, correction, note.Number, ct);
                             break;
                         case CreditNoteDecision.AlreadyIssued done:
-                            await MarkAsync(connection, correction, done.Note.Number, ct);
+                            await AdjustmentsOnIssuedInvoices.MarkBilledAsync(connection, correction, done.Note.Number, ct);
                             break;
                         case CreditNoteDecision.Refused refused:
                             logger.LogWarning("Re-rating {ReRatingId} of tenant {TenantId} left without a note on invoice {Invoice}: {Reason}",
@@ -68,35 +66,5 @@ public sealed class ReRatingNotes(IDocumentStore store, CreditNoteWriter writer,
                 await Task.Delay(Random.Shared.Next(5, 20 * attempt), ct);
             }
         }
-    }
-
-    private static async Task<List<PendingCorrection>> PendingAsync(NpgsqlConnection connection, string tenantId, CancellationToken ct)
-    {
-        var schema = LedgerSchema.Name;
-        await using var command = new NpgsqlCommand(
-            $"select a.rerating_id, min(a.reason), i.invoice_id, sum(a.delta), array_agg(a.event_id order by a.event_id) " +
-            $"from {schema}.{UsageAdjustmentsProjection.TableName} a " +
-            $"join {schema}.{InvoicedUsage.TableName} i on i.event_id = a.event_id " +
-            $"join {schema}.{UsageFactsProjection.TableName} f on f.event_id = a.event_id " +
-            "where a.side = 'retail' and f.tenant_id = @tenant " +
-            $"and not exists (select 1 from {schema}.{InvoicedAdjustments.TableName} x where x.rerating_id = a.rerating_id and x.event_id = a.event_id) " +
-            "group by i.invoice_id, a.rerating_id order by i.invoice_id, a.rerating_id", connection);
-        command.Parameters.AddWithValue("tenant", tenantId);
-        var pending = new List<PendingCorrection>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            pending.Add(new PendingCorrection(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDecimal(3), reader.GetFieldValue<string[]>(4)));
-        return pending;
-    }
-
-    private static async Task MarkAsync(NpgsqlConnection connection, PendingCorrection correction, string noteNumber, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(
-            $"insert into {LedgerSchema.Name}.{InvoicedAdjustments.TableName} (rerating_id, event_id, invoice_id) " +
-            "select @rerating, unnest(@events), @note", connection);
-        command.Parameters.AddWithValue("rerating", correction.ReRatingId);
-        command.Parameters.AddWithValue("events", correction.EventIds);
-        command.Parameters.AddWithValue("note", noteNumber);
-        await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -7,6 +7,7 @@ using TokenLedger.Infrastructure;
 using TokenLedger.Prepayment;
 using TokenLedger.Receivables;
 using TokenLedger.Prepayment.Drawdowns;
+using TokenLedger.Webhooks;
 using Wolverine.Marten;
 
 namespace TokenLedger.Api.Hosting;
@@ -29,6 +30,8 @@ public static class PersistenceSetup
             {
                 relay.PublishEvent<PrepaymentSignalRaised>((e, bus) => bus.PublishAsync(e.Data.Signal));
                 relay.PublishEvent<ReceivablesSignalRaised>((e, bus) => bus.PublishAsync(e.Data.Signal));
+                relay.PublishEvent<TokenLedger.Invoicing.InvoiceIssued>((e, bus) => bus.PublishAsync(LifecycleWebhooks.Issued(e.Data)));
+                relay.PublishEvent<PaymentReceived>((e, bus) => bus.PublishAsync(LifecycleWebhooks.Received(e.Data)));
             });
         builder.Services.AddSingleton<RatedUsageSource>();
         builder.Services.AddSingleton<SignalOutbox>();

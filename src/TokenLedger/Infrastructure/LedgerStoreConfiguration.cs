@@ -55,6 +55,7 @@ public static class LedgerStoreConfiguration
         opts.Projections.Snapshot<TokenLedger.Reconciliation.ReconciliationReport>(SnapshotLifecycle.Inline);
         opts.ConfigureInvoicing(LedgerSchema.Name);
         opts.ConfigureReceivables(LedgerSchema.Name);
+        Webhooks.WebhookStoreConfiguration.ConfigureWebhooks(opts);
         opts.Schema.For<TenantAccount>().Index(a => a.NextDueAtUnixMs!);
     }
 }

@@ -37,7 +37,18 @@ public sealed class delivering_webhooks_through_an_outage(WebhookFixture fixture
         var wave1 = await WaveAsync(book, tenants);
         var expected = await SignalIdsAsync(signals, tenants, wave1.Count * 2);
         var firstWave = Stopwatch.StartNew();
-        await Eventually.Until(() => Task.FromResult(VerifiedSignalIds(receiver).Count), n => n >= expected.Count, TimeSpan.FromSeconds(30), "wave 1 delivered");
+        try
+        {
+            await Eventually.Until(() => Task.FromResult(VerifiedSignalIds(receiver).Count), n => n >= expected.Count, TimeSpan.FromSeconds(30), "wave 1 delivered");
+        }
+        catch (TimeoutException)
+        {
+            output.WriteLine($"live: {JsonSerializer.Serialize(await DeliveriesAsync(live))}");
+            output.WriteLine($"dead: {JsonSerializer.Serialize(await DeliveriesAsync(dead))}");
+            output.WriteLine($"received: {JsonSerializer.Serialize(receiver.Received())}");
+            foreach (var e in fixture.App.Logs.Entries) output.WriteLine($"{e.Level} {e.Category}: {e.Message}");
+            throw;
+        }
         output.WriteLine($"wave 1: {expected.Count} signals delivered within {firstWave.ElapsedMilliseconds} ms of being on RabbitMQ, beside a dead endpoint");
 
         // The receiver goes down for 2 minutes in the middle of the burst: waves 2 and 3 are raised while it is down.

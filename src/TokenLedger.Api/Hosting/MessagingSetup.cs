@@ -42,11 +42,11 @@ public static class MessagingSetup
             // Durable: the relay's outbox row commits with its progress, so a crash between the two cannot lose a signal.
             opts.PublishMessagesToRabbitMqExchange<GatewaySignalV1>(GatewaySignals.ExchangeName, s => s.RoutingKey).UseDurableOutbox();
             opts.PublishMessagesToRabbitMqExchange<DistributorSignalV1>(GatewaySignals.ExchangeName, s => s.RoutingKey).UseDurableOutbox();
-            // Webhooks: every signal is also fanned out to the subscribed endpoints, from the same outbox transaction that
-            // sends it to RabbitMQ; each delivery attempt is a durable message, retried later through the same queue.
+            // Webhooks: every signal is also published as a WebhookEventRaised, from the same outbox transaction that sends
+            // it to RabbitMQ (SignalOutbox, the relay below); each delivery attempt is a durable message, retried later
+            // through the same queue. (A second publishing rule for the signal types themselves would be ignored: the
+            // RabbitMQ exchange rule is the only route Wolverine takes for them.)
             var webhooks = builder.Configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions();
-            opts.PublishMessage<GatewaySignalV1>().ToLocalQueue(WebhookFanOutHandler.Queue);
-            opts.PublishMessage<DistributorSignalV1>().ToLocalQueue(WebhookFanOutHandler.Queue);
             opts.PublishMessage<WebhookEventRaised>().ToLocalQueue(WebhookFanOutHandler.Queue);
             opts.LocalQueue(WebhookFanOutHandler.Queue).UseDurableInbox();
             opts.PublishMessage<AttemptWebhookDelivery>().ToLocalQueue(WebhookDeliveryHandler.Queue);

@@ -28,8 +28,16 @@ public static class PersistenceSetup
             .AddSubscriptionWithServices<PrepaymentSubscription>(ServiceLifetime.Singleton)
             .PublishEventsToWolverine("GatewaySignals", relay =>
             {
-                relay.PublishEvent<PrepaymentSignalRaised>((e, bus) => bus.PublishAsync(e.Data.Signal));
-                relay.PublishEvent<ReceivablesSignalRaised>((e, bus) => bus.PublishAsync(e.Data.Signal));
+                relay.PublishEvent<PrepaymentSignalRaised>(async (e, bus) =>
+                {
+                    await bus.PublishAsync(e.Data.Signal);
+                    await bus.PublishAsync(WebhookEventRaised.From(e.Data.Signal));
+                });
+                relay.PublishEvent<ReceivablesSignalRaised>(async (e, bus) =>
+                {
+                    await bus.PublishAsync(e.Data.Signal);
+                    await bus.PublishAsync(WebhookEventRaised.From(e.Data.Signal));
+                });
                 relay.PublishEvent<TokenLedger.Invoicing.InvoiceIssued>((e, bus) => bus.PublishAsync(LifecycleWebhooks.Issued(e.Data)));
                 relay.PublishEvent<PaymentReceived>((e, bus) => bus.PublishAsync(LifecycleWebhooks.Received(e.Data)));
             });

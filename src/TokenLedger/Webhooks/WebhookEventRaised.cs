@@ -10,8 +10,8 @@ namespace TokenLedger.Webhooks;
 /// A webhook event to fan out to the subscriptions that want it. Raise one from any handler by publishing it through the
 /// outbox of the transaction that records the fact, e.g.
 /// <c>await outbox.PublishAsync(WebhookEventRaised.Of(WebhookEventTypes.HoldRefused, holdId, tenantId, null, at, new HoldRefusedV1(...)))</c>,
-/// or return it as a cascading message. Gateway and distributor signals need nothing: every one published is fanned out
-/// too (they are routed to the same local queue as well as to RabbitMQ).
+/// or return it as a cascading message. Gateway and distributor signals are published with theirs by the code that
+/// publishes them to RabbitMQ (SignalOutbox, the GatewaySignals relay), in the same transaction.
 /// </summary>
 /// <param name="Type">One of <see cref="WebhookEventTypes"/>.</param>
 /// <param name="EventId">Stable id of the fact: the same fact raised twice is delivered once per subscription.</param>

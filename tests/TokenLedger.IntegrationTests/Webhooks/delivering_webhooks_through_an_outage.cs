@@ -36,7 +36,7 @@ public sealed class delivering_webhooks_through_an_outage(WebhookFixture fixture
         var tenants = new List<string>();
         var wave1 = await WaveAsync(book, tenants);
         var expected = await SignalIdsAsync(signals, tenants, wave1.Count * 2);
-        var firstWave = Stopwatch.StartNew();
+        var firstWave = Stopwatch.StartNew(); // from the moment all of wave 1 is on RabbitMQ
         try
         {
             await Eventually.Until(() => Task.FromResult(VerifiedSignalIds(receiver).Count), n => n >= expected.Count, TimeSpan.FromSeconds(30), "wave 1 delivered");
@@ -49,7 +49,7 @@ public sealed class delivering_webhooks_through_an_outage(WebhookFixture fixture
             foreach (var e in fixture.App.Logs.Entries) output.WriteLine($"{e.Level} {e.Category}: {e.Message}");
             throw;
         }
-        output.WriteLine($"wave 1: {expected.Count} signals delivered within {firstWave.ElapsedMilliseconds} ms of being on RabbitMQ, beside a dead endpoint");
+        output.WriteLine($"wave 1: {expected.Count} signals delivered at most {firstWave.ElapsedMilliseconds} ms after the last was on RabbitMQ, beside a dead endpoint");
 
         // The receiver goes down for 2 minutes in the middle of the burst: waves 2 and 3 are raised while it is down.
         await receiver.StopAsync();
@@ -85,9 +85,11 @@ public sealed class delivering_webhooks_through_an_outage(WebhookFixture fixture
         var disabled = await Eventually.Until(() => fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/webhooks/{dead}"),
             w => w.GetProperty("status").GetString() == "disabled", TimeSpan.FromMinutes(4), "the dead endpoint disabled");
         disabled.GetProperty("disabledReason").GetString()!.ShouldContain($"failed all {WebhookFixture.RetrySchedule.Length + 1} attempts");
+        // (Other tests' dead endpoints are reported too: the operator subscription hears of every one.)
         var report = await Eventually.Until(() => Task.FromResult(receiver.Received().Where(r => r.Type == "webhook.disabled").ToList()),
-            r => r.Count > 0, TimeSpan.FromSeconds(30), "the webhook.disabled report");
-        report.ShouldAllBe(r => r.Verified && r.Data.GetProperty("webhookId").GetString() == dead);
+            r => r.Any(e => e.Data.GetProperty("webhookId").GetString() == dead), TimeSpan.FromSeconds(30), "the webhook.disabled report");
+        report.ShouldAllBe(r => r.Verified && r.Secrets.SequenceEqual(new[] { 1 }));
+        report.Count(r => r.Data.GetProperty("webhookId").GetString() == dead).ShouldBe(1);
         fixture.App.Logs.Entries.ShouldContain(e => e.Message.Contains($"Webhook {dead}") && e.Message.Contains("disabled"));
         (await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/webhooks/{reports}")).GetProperty("status").GetString().ShouldBe("enabled");
     }

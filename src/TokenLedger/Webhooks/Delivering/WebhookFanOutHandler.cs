@@ -1,6 +1,5 @@
 using Marten;
 using NodaTime;
-using TokenLedger.Contracts.Signals;
 using Wolverine;
 
 namespace TokenLedger.Webhooks.Delivering;
@@ -13,12 +12,6 @@ namespace TokenLedger.Webhooks.Delivering;
 public static class WebhookFanOutHandler
 {
     public const string Queue = "webhooks";
-
-    public static Task<OutgoingMessages> Handle(GatewaySignalV1 signal, IDocumentSession session, IClock clock, CancellationToken ct) =>
-        FanOutAsync(WebhookEventRaised.From(signal), session, clock, ct);
-
-    public static Task<OutgoingMessages> Handle(DistributorSignalV1 signal, IDocumentSession session, IClock clock, CancellationToken ct) =>
-        FanOutAsync(WebhookEventRaised.From(signal), session, clock, ct);
 
     public static Task<OutgoingMessages> Handle(WebhookEventRaised raised, IDocumentSession session, IClock clock, CancellationToken ct) =>
         FanOutAsync(raised, session, clock, ct);

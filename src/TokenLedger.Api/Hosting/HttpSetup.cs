@@ -76,6 +76,11 @@ public static class HttpSetup
         services.AddHostedService<TokenLedger.Usage.PruningDeadLetters.DeadLetterPruner>();
         services.AddOptions<TokenLedger.Receivables.AssessingRisk.RiskOptions>().BindConfiguration(TokenLedger.Receivables.AssessingRisk.RiskOptions.Section);
         services.AddHostedService<AutomaticClose>();
+        services.AddOptions<TokenLedger.Webhooks.WebhookOptions>().BindConfiguration(TokenLedger.Webhooks.WebhookOptions.Section)
+            .Validate(o => o.Schedule.All(d => d > TimeSpan.Zero), "TokenLedger:Webhooks:RetrySchedule waits must be positive")
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.SecretOverlap >= TimeSpan.Zero, "TokenLedger:Webhooks: Timeout must be positive and SecretOverlap not negative")
+            .ValidateOnStart();
+        services.AddSingleton<TokenLedger.Webhooks.Delivering.WebhookSender>();
         services.AddSingleton(sp => new InvoicePdfRenderer(InvoiceFonts.Default, sp.GetService<ILogger<InvoicePdfRenderer>>()));
         services.AddSingleton<InvoicingMetrics>();
         services.AddSingleton<RenderedInvoices>();
@@ -83,7 +88,7 @@ public static class HttpSetup
         builder.AddLedgerAccess(settings.AdminKey);
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
-        services.AddAuthorization(o => o.AddLedgerPolicies());
+        services.AddAuthorization(o => { o.AddLedgerPolicies(); TokenLedger.Webhooks.WebhookAccess.AddWebhookPolicy(o); });
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestProblems>();
         services.AddExceptionHandler<ConflictProblems>();

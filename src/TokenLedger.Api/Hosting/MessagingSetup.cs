@@ -4,6 +4,8 @@ using TokenLedger.Contracts.Usage;
 using TokenLedger.Pricing.RatingUnratedUsage;
 using TokenLedger.Usage.RecordingNativeUsage;
 using TokenLedger.Usage.RecordingUsage;
+using TokenLedger.Webhooks;
+using TokenLedger.Webhooks.Delivering;
 using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.RabbitMQ;
@@ -40,6 +42,15 @@ public static class MessagingSetup
             // Durable: the relay's outbox row commits with its progress, so a crash between the two cannot lose a signal.
             opts.PublishMessagesToRabbitMqExchange<GatewaySignalV1>(GatewaySignals.ExchangeName, s => s.RoutingKey).UseDurableOutbox();
             opts.PublishMessagesToRabbitMqExchange<DistributorSignalV1>(GatewaySignals.ExchangeName, s => s.RoutingKey).UseDurableOutbox();
+            // Webhooks: every signal is also published as a WebhookEventRaised, from the same outbox transaction that sends
+            // it to RabbitMQ (SignalOutbox, the relay below); each delivery attempt is a durable message, retried later
+            // through the same queue. (A second publishing rule for the signal types themselves would be ignored: the
+            // RabbitMQ exchange rule is the only route Wolverine takes for them.)
+            var webhooks = builder.Configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions();
+            opts.PublishMessage<WebhookEventRaised>().ToLocalQueue(WebhookFanOutHandler.Queue);
+            opts.LocalQueue(WebhookFanOutHandler.Queue).UseDurableInbox();
+            opts.PublishMessage<AttemptWebhookDelivery>().ToLocalQueue(WebhookDeliveryHandler.Queue);
+            opts.LocalQueue(WebhookDeliveryHandler.Queue).MaximumParallelMessages(Math.Max(1, webhooks.Concurrency)).UseDurableInbox();
             opts.PublishMessage<UsageDeadLetterV1>().ToRabbitQueue(UsageContract.DeadLetterQueueName).SendInline();
 
             // A handler failure here means the database or the broker is away, whatever type it surfaces as (Marten wraps

@@ -10,6 +10,7 @@ using TokenLedger.Prepayment;
 using TokenLedger.Receivables;
 using TokenLedger.Prepayment.Drawdowns;
 using TokenLedger.Usage.Facts;
+using TokenLedger.Webhooks;
 using Wolverine.Marten;
 
 namespace TokenLedger.Api.Hosting;
@@ -30,8 +31,18 @@ public static class PersistenceSetup
             .AddSubscriptionWithServices<PrepaymentSubscription>(ServiceLifetime.Singleton)
             .PublishEventsToWolverine("GatewaySignals", relay =>
             {
-                relay.PublishEvent<PrepaymentSignalRaised>((e, bus) => bus.PublishAsync(e.Data.Signal));
-                relay.PublishEvent<ReceivablesSignalRaised>((e, bus) => bus.PublishAsync(e.Data.Signal));
+                relay.PublishEvent<PrepaymentSignalRaised>(async (e, bus) =>
+                {
+                    await bus.PublishAsync(e.Data.Signal);
+                    await bus.PublishAsync(WebhookEventRaised.From(e.Data.Signal));
+                });
+                relay.PublishEvent<ReceivablesSignalRaised>(async (e, bus) =>
+                {
+                    await bus.PublishAsync(e.Data.Signal);
+                    await bus.PublishAsync(WebhookEventRaised.From(e.Data.Signal));
+                });
+                relay.PublishEvent<TokenLedger.Invoicing.InvoiceIssued>((e, bus) => bus.PublishAsync(LifecycleWebhooks.Issued(e.Data)));
+                relay.PublishEvent<PaymentReceived>((e, bus) => bus.PublishAsync(LifecycleWebhooks.Received(e.Data)));
             });
         builder.Services.AddOptions<ParkingOptions>().BindConfiguration(ParkingOptions.Section)
             .Validate(o => o.Invalid() is null, "TokenLedger:Parking:Attempts must be 1–20").ValidateOnStart();

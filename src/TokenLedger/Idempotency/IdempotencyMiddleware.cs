@@ -129,6 +129,10 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyRecor
     private static string Scope(HttpRequest request) =>
         request.RouteValues.TryGetValue("tenantId", out var t) ? $"tenant:{t}"
         : request.RouteValues.TryGetValue("distributorId", out var d) ? $"distributor:{d}"
+        // A tenant's or distributor's own key on a route without one (POST /api/webhooks): its own scope, so another
+        // tenant choosing the same key can never be answered with this one's replay.
+        : request.HttpContext.User.IsInRole(Access.Roles.Tenant) && request.HttpContext.User.FindFirst(Access.LedgerClaims.TenantId)?.Value is { } own ? $"tenant:{own}"
+        : request.HttpContext.User.IsInRole(Access.Roles.Distributor) && request.HttpContext.User.FindFirst(Access.LedgerClaims.DistributorId)?.Value is { } mine ? $"distributor:{mine}"
         : "ledger";
 
     private static async Task<byte[]> BufferBodyAsync(HttpRequest request)

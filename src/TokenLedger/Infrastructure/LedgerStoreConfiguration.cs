@@ -57,6 +57,7 @@ public static class LedgerStoreConfiguration
         opts.Projections.Snapshot<TokenLedger.Reconciliation.ReconciliationReport>(SnapshotLifecycle.Inline);
         opts.ConfigureInvoicing(LedgerSchema.Name);
         opts.ConfigureReceivables(LedgerSchema.Name);
+        Webhooks.WebhookStoreConfiguration.ConfigureWebhooks(opts);
         opts.Schema.For<TenantAccount>().Index(a => a.NextDueAtUnixMs!).Index(a => a.NextHoldExpiryUnixMs!);
         opts.Schema.For<Parking.ParkedInput>().Index(p => p.AccountId).Index(p => p.Status);
         opts.Events.AddEventType<Parking.ParkedInputRetryRequested>();

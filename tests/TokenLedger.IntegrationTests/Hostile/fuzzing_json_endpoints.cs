@@ -95,6 +95,10 @@ public sealed class fuzzing_json_endpoints(LedgerFixture fixture)
         yield return (post, $"/api/tenants/{tenant}/subscription", new() { ["planId"] = plan });
         yield return (post, $"/api/tenants/{tenant}/invoices", new() { ["period"] = "2026-05" });
         yield return (post, "/api/keys", new() { ["role"] = "gateway", ["distributorId"] = null });
+        yield return (post, "/api/webhooks", new()
+        {
+            ["url"] = "https://hooks.example.com/in", ["eventTypes"] = new JsonArray("cap.*", "invoice.issued"), ["tenantId"] = tenant, ["description"] = "d",
+        });
         yield return (post, "/api/rerating", new() { ["tenantId"] = tenant, ["from"] = "2026-05-01T00:00:00Z", ["to"] = "2026-06-01T00:00:00Z", ["reason"] = "x" });
         yield return (post, "/api/usage/native", new() { ["format"] = "openai", ["eventId"] = "n-1", ["tenantId"] = tenant, ["model"] = "m", ["occurredAt"] = "2026-06-01T00:00:00Z", ["usage"] = new JsonObject { ["prompt_tokens"] = 1, ["completion_tokens"] = 1 } });
     }

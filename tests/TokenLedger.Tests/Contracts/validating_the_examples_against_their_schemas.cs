@@ -33,6 +33,13 @@ public class validating_the_examples_against_their_schemas
         ["price-book.json"] = ("price-book-request.v1.schema.json", null),
         ["usage-report.json"] = ("usage-report.v1.schema.json", null),
         ["meter-mapping.json"] = ("meter-mapping.v1.schema.json", null),
+        ["webhook-cap-reached.json"] = ("webhook-payload.v1.schema.json", null),
+        ["webhook-prepayment-low.json"] = ("webhook-payload.v1.schema.json", null),
+        ["webhook-invoice-issued.json"] = ("webhook-payload.v1.schema.json", null),
+        ["webhook-payment-received.json"] = ("webhook-payload.v1.schema.json", null),
+        ["webhook-hold-refused.json"] = ("webhook-payload.v1.schema.json", null),
+        ["webhook-disabled.json"] = ("webhook-payload.v1.schema.json", null),
+        ["webhook-invalid-invoice-without-number.json"] = ("webhook-payload.v1.schema.json", "/data required"),
     };
 
     public static TheoryData<string> ValidExamples() => new(Examples.Where(e => e.Value.Failure is null).Select(e => e.Key));

@@ -2,6 +2,7 @@ using Marten;
 using Marten.Services;
 using Microsoft.Extensions.DependencyInjection;
 using TokenLedger.Contracts.Signals;
+using TokenLedger.Webhooks;
 using Wolverine.Marten;
 using Wolverine.Runtime;
 
@@ -10,7 +11,8 @@ namespace TokenLedger.Balances.Funding;
 /// <summary>
 /// Publishes the gateway signals a funding page decided through Wolverine's durable outbox, enrolled in the page's own
 /// transaction: the outgoing rows commit with the decisions and the subscription's progress, and are sent to
-/// <c>tokenledger.signals.v1</c> right after that commit, without waiting for a second subscription to relay them.
+/// <c>tokenledger.signals.v1</c> right after that commit, without waiting for a second subscription to relay them. Each
+/// goes to the webhook fan-out too (<see cref="WebhookEventRaised"/>), from the same rows.
 /// </summary>
 public sealed class SignalOutbox(IServiceProvider services)
 {
@@ -20,7 +22,11 @@ public sealed class SignalOutbox(IServiceProvider services)
     public async Task<IChangeListener> EnrollAsync(IDocumentOperations page, IReadOnlyList<GatewaySignalV1> signals)
     {
         var outbox = new MartenOutbox(Runtime, (IDocumentSession)page);
-        foreach (var signal in signals) await outbox.PublishAsync(signal);
+        foreach (var signal in signals)
+        {
+            await outbox.PublishAsync(signal);
+            await outbox.PublishAsync(WebhookEventRaised.From(signal));
+        }
         return new SendAfterCommit(outbox);
     }
 

@@ -1,0 +1,40 @@
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using NodaTime;
+using TokenLedger.Idempotency;
+using TokenLedger.Infrastructure;
+using Wolverine.Marten;
+
+namespace TokenLedger.Webhooks.Delivering;
+
+/// <summary>
+/// Send a delivery again now, whatever its status, with the same <c>webhook-id</c> and body (a receiver that already
+/// has it drops the copy), and a fresh retry schedule if it fails. The endpoint must be enabled. Answers 202: the attempt
+/// leaves through the outbox; follow it in the delivery log.
+/// </summary>
+[Idempotent]
+public sealed record ReplayDelivery
+{
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/api/webhooks/{webhookId}/deliveries/{deliveryId}/replay", Handle).RequireAuthorization(WebhookAccess.Policy).WithTags("Webhooks")
+            .Accepts<ReplayDelivery>("application/json").Produces<DeliveryView>(StatusCodes.Status202Accepted)
+            .WithSummary("Replay a delivery now (same webhook-id and body); it gets a fresh retry schedule");
+
+    public static async Task<IResult> Handle(string webhookId, string deliveryId, ClaimsPrincipal user, IDocumentSession session, IMartenOutbox outbox, IClock clock, CancellationToken ct)
+    {
+        var (webhook, notFound) = await WebhookAccess.FindAsync(session, user, webhookId, ct);
+        if (notFound is not null) return notFound;
+        if (webhook!.IsDisabled) return Problems.Conflict($"webhook '{webhookId}' is disabled ({webhook.DisabledReason}); enable it first: POST /api/webhooks/{webhookId}/enable");
+        var delivery = await session.LoadAsync<WebhookDelivery>(WebhookDelivery.DocumentId(webhookId, deliveryId), ct);
+        if (delivery is null) return Problems.NotFound($"Delivery '{deliveryId}' of webhook '{webhookId}' was not found");
+        var replayed = delivery.Replayed(clock.GetCurrentInstant());
+        session.Store(replayed);
+        outbox.Enroll(session);
+        await outbox.PublishAsync(new AttemptWebhookDelivery(replayed.Id, replayed.Round));
+        await session.SaveChangesAsync(ct);
+        return Results.Accepted($"/api/webhooks/{webhookId}/deliveries/{deliveryId}", DeliveryView.From(replayed));
+    }
+}

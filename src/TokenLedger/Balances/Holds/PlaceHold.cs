@@ -1,15 +1,18 @@
+using System.Security.Claims;
 using FluentValidation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using NodaTime;
-using System.Security.Claims;
 using TokenLedger.Access;
 using TokenLedger.Balances.Recording;
+using TokenLedger.Contracts.Webhooks;
 using TokenLedger.Idempotency;
 using TokenLedger.Infrastructure;
 using TokenLedger.Pricing.RatingUsage;
 using TokenLedger.Usage;
+using TokenLedger.Webhooks;
+using Wolverine.Marten;
 
 namespace TokenLedger.Balances.Holds;
 
@@ -53,7 +56,7 @@ public sealed record PlaceHold(
             .WithSummary("Reserve funds or plan quota for one request before calling the model; 402 with a reason when it may not run");
 
     public static async Task<IResult> Handle(string tenantId, PlaceHold body, ClaimsPrincipal user, HoldDesk desk, RatingCatalogSource catalogs,
-        IClock clock, CancellationToken ct)
+        IMartenOutbox outbox, IClock clock, CancellationToken ct)
     {
         var validation = new Validator().Validate(body);
         if (!validation.IsValid) return Problems.Validation(validation);
@@ -80,6 +83,10 @@ public sealed record PlaceHold(
                     var h = granted.Hold;
                     return Results.Created($"/api/tenants/{tenantId}/holds/{h.HoldId}", new HoldResponse(h.HoldId, h.RequestId, h.Amount, h.Currency, h.Source, h.ExpiresAt));
                 case HoldRefused refused:
+                    // The refusal's webhook (hold.refused) commits with the decision's transaction, through the outbox.
+                    outbox.Enroll(turn.Session);
+                    await outbox.PublishAsync(WebhookEventRaised.HoldRefused(
+                        new HoldRefusedV1(ask.HoldId, tenantId, ask.Amount, ask.Currency, refused.Reason, now.ToDateTimeOffset())));
                     return Results.Problem(refused.Detail, statusCode: StatusCodes.Status402PaymentRequired, title: "The request may not run",
                         type: $"https://tokenledger.dev/problems/{refused.Reason}", extensions: new Dictionary<string, object?> { ["reason"] = refused.Reason });
                 case HoldClosed closed:

@@ -39,7 +39,7 @@ public sealed class RatedUsageSource(NpgsqlDataSource db)
             .Where(p => p.Second.Retail.IsRated)
             .Select(p => (p.First.TenantId, new ChargedUsage(p.First.EventId, p.First.OccurredAt, p.First.Model, p.First.PlanId,
                 new TokenCounts(p.First.InputTokens, p.First.CachedInputTokens, p.First.CacheWriteTokens, p.First.OutputTokens),
-                p.Second.Retail.Charge!, p.Second.Wholesale.Charge?.Amount)))
+                p.Second.Retail.Charge!, p.Second.Wholesale.Charge?.Amount, p.First.RequestId)))
             .ToList();
 
     private async Task<Dictionary<string, (Guid RatedBy, string TenantId, ChargedUsage Usage)>> ReadStoredAsync(

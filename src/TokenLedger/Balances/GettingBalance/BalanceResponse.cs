@@ -10,7 +10,8 @@ public sealed record PackageLine(string PackageId, string Name, decimal SizeToke
 
 public sealed record PostpaidLine(decimal Unbilled, decimal? CreditLimit, decimal? Headroom);
 
-public sealed record CapLine(string Name, decimal Used, decimal Limit, decimal UtilisationPercent, string Unit);
+/// <summary>A plan cap's use now; <c>ResetsAt</c> is when that use next falls (see <see cref="LimitUse"/>).</summary>
+public sealed record CapLine(string Name, decimal Used, decimal Limit, decimal UtilisationPercent, string Unit, Instant? ResetsAt);
 
 public sealed record PlanLine(string PlanId, int PeriodIndex, Instant PeriodStart, Instant PeriodEnd, Instant? EndsAt, IReadOnlyList<CapLine> Caps);
 
@@ -34,7 +35,7 @@ public sealed record BalanceResponse(
         var planLine = account.Subscription is { } s
             ? new PlanLine(s.PlanId, s.PeriodIndex, s.PeriodStart, s.PeriodEnd, s.EndsAt,
                 plan is null ? [] : account.CapUse(plan, Instant.Max(now, account.Clock))
-                    .Select(u => new CapLine(u.Subject, u.Used, u.Limit, Math.Round(u.Percent, 2), u.Unit)).ToList())
+                    .Select(u => new CapLine(u.Subject, u.Used, u.Limit, Math.Round(u.Percent, 2), u.Unit, u.ResetsAt)).ToList())
             : null;
         var wallet = Math.Max(0, account.Wallet);
         return new BalanceResponse(tenant.TenantId, tenant.Currency, now, wallet + credits.Sum(c => c.Remaining), account.Wallet, credits, packages,

@@ -3,8 +3,11 @@ using TokenLedger.Plans;
 
 namespace TokenLedger.Balances;
 
-/// <summary>How much of a limit is used at an instant.</summary>
-public sealed record LimitUse(string Subject, decimal Used, decimal Limit, string Unit)
+/// <summary>
+/// How much of a limit is used at an instant, and when that use next falls: for a rolling window, when the oldest usage
+/// counted leaves it (null when nothing is counted); for a month, the start of the next calendar month in the tenant's zone.
+/// </summary>
+public sealed record LimitUse(string Subject, decimal Used, decimal Limit, string Unit, Instant? ResetsAt = null)
 {
     public decimal Percent => Limit == 0 ? (Used > 0 ? 100m : 0m) : Used * 100m / Limit;
 
@@ -28,6 +31,7 @@ public sealed partial class TenantAccount
     {
         var window = WindowAt(at).ToList();
         var month = MonthUsage.TryGetValue(MonthKey(at), out var c) ? c : [0, 0];
+        Instant? windowRolls = window.Count == 0 ? null : Instant.FromUnixTimeSeconds(window.Min(m => m.Minute) * 60) + WindowLength;
         return plan.Caps.Select(cap =>
         {
             var used = (cap.Window, cap.Unit) switch
@@ -37,7 +41,8 @@ public sealed partial class TenantAccount
                 (CapWindow.Month, CapUnit.Requests) => month[0],
                 _ => month[1],
             };
-            return new LimitUse(cap.Name, used, cap.Limit, cap.Unit == CapUnit.Requests ? "requests" : "tokens");
+            var resetsAt = cap.Window == CapWindow.Rolling5h ? windowRolls : NextMonthStart(at);
+            return new LimitUse(cap.Name, used, cap.Limit, cap.Unit == CapUnit.Requests ? "requests" : "tokens", resetsAt);
         }).ToList();
     }
 

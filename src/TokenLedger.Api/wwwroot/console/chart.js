@@ -1,4 +1,5 @@
-// Small SVG charts: horizontal bars (negative values in red) and stacked bars. No dependency.
+// Small hand-written SVG charts: horizontal bars (negative values in red), stacked bars, a line over days and gauges.
+// No dependency and no build step; colours come from console.css classes where the data decides them.
 const NS = 'http://www.w3.org/2000/svg';
 const el = (name, attrs, text) => {
   const node = document.createElementNS(NS, name);
@@ -18,7 +19,7 @@ export function bars(rows, format, { testid } = {}) {
     const w = Math.abs(r.value) / max * span;
     const y = i * row + 2;
     svg.append(el('text', { x: 0, y: y + 14 }, r.label));
-    svg.append(el('rect', { x: r.value < 0 ? zero - w : zero, y, width: Math.max(w, 1), height: row - 6, fill: r.value < 0 ? '#d9534f' : '#4c8bf5', 'data-negative': String(r.value < 0) }));
+    svg.append(el('rect', { x: r.value < 0 ? zero - w : zero, y, width: Math.max(w, 1), height: row - 6, class: r.value < 0 ? 'bar negative' : 'bar', 'data-negative': String(r.value < 0), 'data-label': r.label, 'data-value': String(r.value) }));
     svg.append(el('text', { x: width - valueWidth + 6, y: y + 14, class: r.value < 0 ? 'negative' : '' }, format(r.value)));
   });
   return svg;
@@ -35,7 +36,7 @@ export function stacked(rows, keys, labels, format, { testid } = {}) {
     svg.append(el('text', { x: 0, y: i * row + 16 }, r.label));
     keys.forEach((k, j) => {
       const w = Number(r.parts[k] ?? 0) / max * (width - labelWidth - 10);
-      const rect = el('rect', { x, y: i * row + 2, width: Math.max(w, 0), height: row - 8, fill: palette[j % palette.length], 'data-bucket': k, 'data-value': String(r.parts[k] ?? 0) });
+      const rect = el('rect', { x, y: i * row + 2, width: Math.max(w, 0), height: row - 8, fill: palette[j % palette.length], 'data-bucket': k, 'data-value': String(r.parts[k] ?? 0), 'data-row': r.key ?? r.label });
       rect.append(el('title', {}, `${labels[j]}: ${format(r.parts[k] ?? 0)}`));
       svg.append(rect);
       x += w;
@@ -54,4 +55,51 @@ export function stacked(rows, keys, labels, format, { testid } = {}) {
   const wrap = document.createElement('div');
   wrap.append(svg, legend);
   return wrap;
+}
+
+/**
+ * A line over consecutive points (e.g. the days of a month); each point is a circle carrying its label and value, so
+ * a reader (or a test) can check the figures. Points after the last one with data are not drawn.
+ */
+export function line(points, format, { testid } = {}) {
+  const width = 640, height = 200, left = 70, right = 10, top = 10, bottom = 24;
+  const max = Math.max(1e-9, ...points.map(p => p.value));
+  const step = points.length > 1 ? (width - left - right) / (points.length - 1) : 0;
+  const x = i => left + i * step;
+  const y = v => top + (1 - v / max) * (height - top - bottom);
+  const svg = el('svg', { width, height, role: 'img', 'data-testid': testid ?? 'line' });
+  svg.append(el('line', { x1: left, y1: y(0), x2: width - right, y2: y(0), class: 'axis' }));
+  svg.append(el('line', { x1: left, y1: top, x2: left, y2: y(0), class: 'axis' }));
+  svg.append(el('text', { x: left - 6, y: top + 8, 'text-anchor': 'end' }, format(max)));
+  svg.append(el('text', { x: left - 6, y: y(0), 'text-anchor': 'end' }, format(0)));
+  svg.append(el('polyline', { points: points.map((p, i) => `${x(i)},${y(p.value)}`).join(' '), class: 'series' }));
+  points.forEach((p, i) => {
+    const dot = el('circle', { cx: x(i), cy: y(p.value), r: 3, class: 'point', 'data-label': p.label, 'data-value': String(p.amount ?? p.value) });
+    dot.append(el('title', {}, `${p.label}: ${format(p.value)}`));
+    svg.append(dot);
+    if (i === 0 || i === points.length - 1 || (i + 1) % 5 === 0) svg.append(el('text', { x: x(i), y: height - 6, 'text-anchor': 'middle' }, p.shortLabel ?? p.label));
+  });
+  return svg;
+}
+
+/** A half-circle gauge of used against limit: class "warn" from 80 %, "over" from 100 % (the levels the signals use). */
+export function gauge({ used, limit, percent, title, lines = [] }, { testid } = {}) {
+  const level = percent >= 100 ? 'over' : percent >= 80 ? 'warn' : 'ok';
+  const figure = document.createElement('figure');
+  figure.className = `gauge ${level}`;
+  figure.dataset.testid = testid ?? 'gauge';
+  figure.dataset.used = String(used);
+  figure.dataset.limit = String(limit);
+  const arc = 'M 20 90 A 60 60 0 0 1 140 90';
+  const svg = el('svg', { width: 160, height: 100, role: 'img' });
+  svg.append(el('path', { d: arc, class: 'track', pathLength: 100 }));
+  svg.append(el('path', { d: arc, class: 'fill', pathLength: 100, 'stroke-dasharray': `${Math.min(100, Math.max(0, percent))} 100` }));
+  svg.append(el('text', { x: 80, y: 84, 'text-anchor': 'middle', class: 'gauge-percent' }, `${Math.round(percent)} %`));
+  const caption = document.createElement('figcaption');
+  const name = document.createElement('strong');
+  name.textContent = title;
+  caption.append(name);
+  lines.forEach(text => { const p = document.createElement('span'); p.textContent = text; caption.append(document.createElement('br'), p); });
+  figure.append(svg, caption);
+  return figure;
 }

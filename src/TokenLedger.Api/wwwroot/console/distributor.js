@@ -1,7 +1,7 @@
 import { api, download, escape } from './api.js';
 import { bars } from './chart.js';
 import { count, money, percent, t } from './i18n.js';
-import { askFor, card } from './tenant.js';
+import { askFor, card, empty } from './tenant.js';
 
 const month = () => new Date().toISOString().slice(0, 7);
 
@@ -20,7 +20,9 @@ export async function distributorView(main, distributorId) {
     const report = await api(`/api/distributors/${id}/margins?${query}`);
     const currency = report.revenueCurrency ?? report.costCurrency ?? 'CNY';
     const out = margins.querySelector('[data-out]');
-    out.replaceChildren(bars(report.groups.map(g => ({ label: g.group, value: Number(g.margin ?? 0) })), v => money(v, currency), { testid: 'margins-chart' }));
+    out.replaceChildren();
+    if (report.groups.length === 0) { empty(out, 'margins', { distributor: escape(distributorId), period: escape(report.period) }); return; }
+    out.append(bars(report.groups.map(g => ({ label: g.group, value: Number(g.margin ?? 0) })), v => money(v, currency), { testid: 'margins-chart' }));
     out.insertAdjacentHTML('beforeend', `<table><thead><tr><th>${t('groupBy')}</th><th class="num">${t('events')}</th><th class="num">${t('revenue')}</th><th class="num">${t('cost')}</th><th class="num">${t('margin')}</th><th class="num">%</th></tr></thead><tbody>${
       report.groups.map(g => `<tr class="${g.negativeMargin ? 'negative' : ''}"><td>${escape(g.group)}</td><td class="num">${count(g.events)}</td><td class="num">${money(g.revenue, currency)}</td><td class="num">${money(g.cost, currency)}</td><td class="num">${money(g.margin, currency)}</td><td class="num">${percent(g.marginPercent)}</td></tr>`).join('')
     }</tbody></table>`);
@@ -33,9 +35,11 @@ export async function distributorView(main, distributorId) {
   const [prepayment, exposure] = await Promise.all([api(`/api/distributors/${id}/prepayment`), api(`/api/distributors/${id}/exposure`)]);
   const currency = prepayment.currency ?? exposure.currency ?? 'CNY';
   const pre = card(main, t('prepayment'), 'prepayment');
-  pre.insertAdjacentHTML('beforeend', `<table><thead><tr><th>${t('provider')}</th><th class="num">${t('deposited')}</th><th class="num">${t('drawn')}</th><th class="num">${t('balance')}</th></tr></thead><tbody>${
+  if (prepayment.providers.length === 0) empty(pre, 'prepayment', { distributor: escape(distributorId) });
+  else pre.insertAdjacentHTML('beforeend', `<table><thead><tr><th>${t('provider')}</th><th class="num">${t('deposited')}</th><th class="num">${t('drawn')}</th><th class="num">${t('balance')}</th></tr></thead><tbody>${
     prepayment.providers.map(p => `<tr class="${p.low ? 'negative' : ''}"><td>${escape(p.provider || '*')}</td><td class="num">${money(p.deposited, currency)}</td><td class="num">${money(p.drawn, currency)}</td><td class="num">${money(p.balance, currency)}</td></tr>`).join('')
-  }</tbody></table><p>${t('exposure')}: <span class="figure" data-testid="exposure">${money(exposure.exposure, currency)}</span>
+  }</tbody></table>`);
+  pre.insertAdjacentHTML('beforeend', `<p>${t('exposure')}: <span class="figure" data-testid="exposure">${money(exposure.exposure, currency)}</span>
     (${t('notYetBilled')} ${money(exposure.notYetBilled, currency)}, ${t('billedUnpaid')} ${money(exposure.billedUnpaid, currency)})</p>`);
   pre.append(bars(exposure.byAge.map(a => ({ label: a.bucket, value: Number(a.exposure) })), v => money(v, currency), { testid: 'exposure-age' }));
 

@@ -19,6 +19,17 @@ const text = {
     received: 'Received', channel: 'Channel', sample: 'Sample', unratedSides: 'unrated sides', groups: 'groups',
     held: 'Held by open holds', openHolds: 'holds', available: 'Available (funds − holds)', unlimited: 'unlimited postpaid', activeHolds: 'Active holds',
     request: 'Request', source: 'Source', expires: 'Expires',
+    spendPerDay: 'Spend per day this month', resets: 'Resets', nothingCounted: 'Nothing counted in the window', unit_requests: 'requests', unit_tokens: 'tokens',
+    'rolling-5h:requests': 'Requests, rolling 5 hours', 'rolling-5h:tokens': 'Tokens, rolling 5 hours', 'month:requests': 'Requests this month', 'month:tokens': 'Tokens this month',
+    agingHistory: 'Aging over the last 12 months', toDate: '(to date)',
+    empty_usage: 'No usage yet this month: publish usage events for <code>{tenant}</code> to <code>tokenledger.usage.v1</code> or <code>POST /api/usage</code> — see <code>contracts/README.md</code>.',
+    empty_invoices: 'No invoices yet: finance closes a month into an invoice with <code>POST /api/tenants/{tenant}/invoices</code>.',
+    empty_margins: 'No usage sold through <code>{distributor}</code> in {period}: usage events name their seller in <code>distributorId</code> — see <code>contracts/README.md</code>.',
+    empty_prepayment: 'No upstream deposits yet: record one with <code>POST /api/distributors/{distributor}/deposits</code>.',
+    empty_receivables: 'No open receivables: invoices appear here once finance closes a month with <code>POST /api/tenants/&lt;id&gt;/invoices</code>.',
+    empty_risk: 'No account to rate: risk is scored from open receivables.',
+    empty_dunning: 'Nobody is in dunning: tenants with overdue invoices appear here.',
+    empty_ingest: 'Nothing ingested since this service started: publish to <code>tokenledger.usage.v1</code> or <code>POST /api/usage</code> — see <code>contracts/README.md</code>.',
   },
   zh: {
     signIn: '登录', signOut: '退出', apiKey: 'API 密钥', badKey: '密钥无效。', tenant: '租户', distributor: '分销商', finance: '财务', operator: '运维',
@@ -37,11 +48,24 @@ const text = {
     received: '接收时间', channel: '通道', sample: '原始内容', unratedSides: '条未定价（按方向计）', groups: '组',
     held: '预占中', openHolds: '笔预占', available: '可用（资金 − 预占）', unlimited: '后付费不限额', activeHolds: '进行中的预占',
     request: '请求', source: '来源', expires: '到期',
+    spendPerDay: '本月每日消费', resets: '重置于', nothingCounted: '窗口内暂无用量', unit_requests: '次请求', unit_tokens: 'Token',
+    'rolling-5h:requests': '请求数（滚动 5 小时）', 'rolling-5h:tokens': 'Token 数（滚动 5 小时）', 'month:requests': '本月请求数', 'month:tokens': '本月 Token 数',
+    agingHistory: '近 12 个月应收账龄', toDate: '（截至今日）',
+    empty_usage: '本月暂无用量：请将 <code>{tenant}</code> 的用量事件发布到 <code>tokenledger.usage.v1</code> 或调用 <code>POST /api/usage</code>，详见 <code>contracts/README.md</code>。',
+    empty_invoices: '暂无发票：财务通过 <code>POST /api/tenants/{tenant}/invoices</code> 将一个月结账为发票。',
+    empty_margins: '<code>{distributor}</code> 在 {period} 暂无经销用量：用量事件通过 <code>distributorId</code> 标明经销商，详见 <code>contracts/README.md</code>。',
+    empty_prepayment: '暂无上游预付：通过 <code>POST /api/distributors/{distributor}/deposits</code> 登记一笔。',
+    empty_receivables: '暂无未收应收款：财务通过 <code>POST /api/tenants/&lt;id&gt;/invoices</code> 结账后，发票会显示在这里。',
+    empty_risk: '暂无可评估的客户：风险根据未收应收款评分。',
+    empty_dunning: '暂无催收：有逾期发票的租户会显示在这里。',
+    empty_ingest: '本服务启动后尚未接收用量：请发布到 <code>tokenledger.usage.v1</code> 或调用 <code>POST /api/usage</code>，详见 <code>contracts/README.md</code>。',
   },
 };
 
 export let lang = sessionStorage.getItem('tl-lang') || (navigator.language.startsWith('zh') ? 'zh' : 'en');
 export const t = key => text[lang][key] ?? text.en[key] ?? key;
+/** A text with {name} placeholders filled from values (the caller escapes them); other braces are left as they are. */
+export const tx = (key, values = {}) => t(key).replace(/\{(\w+)\}/g, (all, name) => (name in values ? values[name] : all));
 export const setLang = value => { lang = value; sessionStorage.setItem('tl-lang', value); };
 export const locale = () => (lang === 'zh' ? 'zh-CN' : 'en-US');
 // Building an Intl formatter costs far more than using one; a finance page formats hundreds of amounts.

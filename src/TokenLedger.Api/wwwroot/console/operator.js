@@ -1,5 +1,5 @@
 import { api, escape } from './api.js';
-import { count, instant, t } from './i18n.js';
+import { count, instant, t, tx } from './i18n.js';
 import { card } from './tenant.js';
 
 const metric = (text, name) => Number((text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)`, 'm')) ?? [])[1] ?? 0);
@@ -18,7 +18,8 @@ export async function operatorView(main) {
   const render = (now, rate) => {
     health.innerHTML = `<h2>${t('health')}</h2><table><tbody><tr><th>${now.ready ? t('ready') : t('notReady')}</th><td></td></tr>
       <tr><th>${t('ingested')}</th><td class="num" data-testid="ingested">${count(now.ingested)}</td></tr><tr><th>${t('perSecond')}</th><td class="num">${rate == null ? '…' : count(Math.round(rate))}</td></tr>
-      <tr><th>${t('duplicates')}</th><td class="num">${count(now.duplicates)}</td></tr><tr><th>${t('rejected')}</th><td class="num">${count(now.rejected)}</td></tr></tbody></table>`;
+      <tr><th>${t('duplicates')}</th><td class="num">${count(now.duplicates)}</td></tr><tr><th>${t('rejected')}</th><td class="num">${count(now.rejected)}</td></tr></tbody></table>${
+      now.ingested === 0 ? `<p class="empty" data-testid="empty-ingest">${tx('empty_ingest')}</p>` : ''}`;
   };
   // Health, dead letters and unrated usage load in parallel; the rate needs a second reading 3 s later.
   const firstReading = read().then(first => {

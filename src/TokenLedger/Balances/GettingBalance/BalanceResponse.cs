@@ -10,7 +10,8 @@ public sealed record PackageLine(string PackageId, string Name, decimal SizeToke
 
 public sealed record PostpaidLine(decimal Unbilled, decimal? CreditLimit, decimal? Headroom);
 
-public sealed record CapLine(string Name, decimal Used, decimal Limit, decimal UtilisationPercent, string Unit);
+/// <summary>A plan cap's use now; <c>ResetsAt</c> is when that use next falls (see <see cref="LimitUse"/>).</summary>
+public sealed record CapLine(string Name, decimal Used, decimal Limit, decimal UtilisationPercent, string Unit, Instant? ResetsAt);
 
 /// <summary>
 /// Holds as funding has decided them: money <c>Held</c> by open holds, <c>Funds</c> (prepaid plus postpaid headroom;
@@ -40,7 +41,7 @@ public sealed record BalanceResponse(
         var planLine = account.Subscription is { } s
             ? new PlanLine(s.PlanId, s.PeriodIndex, s.PeriodStart, s.PeriodEnd, s.EndsAt,
                 plan is null ? [] : account.CapUseWithHolds(plan, Instant.Max(now, account.Clock))
-                    .Select(u => new CapLine(u.Subject, u.Used, u.Limit, Math.Round(u.Percent, 2), u.Unit)).ToList())
+                    .Select(u => new CapLine(u.Subject, u.Used, u.Limit, Math.Round(u.Percent, 2), u.Unit, u.ResetsAt)).ToList())
             : null;
         var wallet = Math.Max(0, account.Wallet);
         var funds = account.PostpaidHeadroom is { } headroom ? account.PrepaidFunds(now) + headroom : (decimal?)null;

@@ -21,7 +21,8 @@ public sealed class refusing_holds_raises_a_webhook(WebhookFixture fixture)
         var secret = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
         await using var receiver = await WebhookReceiver.StartAsync(port, secret);
 
-        // No funds, no credit limit: an explicit amount of 5 cannot be held.
+        // No funds and a credit limit of 0 (without terms, postpaid is unlimited): an explicit amount of 5 cannot be held.
+        (await fixture.Operator.PutAsJsonAsync($"/api/tenants/{tenant}/credit-terms", new { creditLimit = "0" })).EnsureSuccessStatusCode();
         var refused = await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/holds", new { requestId = "req-1", model = "m", amount = 5 });
         refused.StatusCode.ShouldBe(HttpStatusCode.PaymentRequired, await refused.Content.ReadAsStringAsync());
 

@@ -79,6 +79,22 @@ public static class CompatIngest
     }
 
     /// <summary>A required string member of an envelope: its value, or null with the reason added.</summary>
+    /// <summary>
+    /// Reads one event with <paramref name="readEnvelope"/>; a property name with an unpaired surrogate escape cannot even
+    /// be compared, so such an event is refused whole instead of throwing.
+    /// </summary>
+    public static CompatEvent ReadGuarded(JsonElement element, int? index, Func<JsonElement, int?, CompatEvent> readEnvelope)
+    {
+        try
+        {
+            return readEnvelope(element, index);
+        }
+        catch (InvalidOperationException)
+        {
+            return new CompatEvent(index, null, [new("event", "the event contains a property name that is not valid Unicode text")], element, null, null);
+        }
+    }
+
     public static string? RequiredText(JsonElement envelope, string name, List<UsageFieldError> errors)
     {
         var value = OptionalText(envelope, name, errors);

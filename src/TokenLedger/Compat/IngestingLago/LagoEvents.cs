@@ -17,18 +17,7 @@ public static class LagoEvents
 {
     public const string EventIdPrefix = "lago";
 
-    public static CompatEvent Read(JsonElement element, int? index)
-    {
-        try
-        {
-            return ReadEnvelope(element, index);
-        }
-        catch (InvalidOperationException)
-        {
-            // A property name with an unpaired surrogate escape cannot even be compared.
-            return new CompatEvent(index, null, [new("event", "the event contains a property name that is not valid Unicode text")], element, null, null);
-        }
-    }
+    public static CompatEvent Read(JsonElement element, int? index) => CompatIngest.ReadGuarded(element, index, ReadEnvelope);
 
     private static CompatEvent ReadEnvelope(JsonElement element, int? index)
     {

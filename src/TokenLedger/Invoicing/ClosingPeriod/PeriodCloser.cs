@@ -24,7 +24,7 @@ public abstract record CloseOutcome
 /// Issues a tenant's invoice for a month, once: the invoice stream key is the tenant and period, so a second close (another
 /// request, another instance, the automatic closer) collides and gets the first one, and its number's transaction rolls back.
 /// </summary>
-public sealed class PeriodCloser(IDocumentStore store, IOptions<InvoicingOptions> options, IClock clock)
+public sealed class PeriodCloser(IDocumentStore store, Npgsql.NpgsqlDataSource db, IOptions<InvoicingOptions> options, IClock clock)
 {
     public async Task<CloseOutcome> CloseAsync(string tenantId, PeriodSpan month, CancellationToken ct, bool skipEmpty = false, string? actedBy = null)
     {
@@ -42,6 +42,7 @@ public sealed class PeriodCloser(IDocumentStore store, IOptions<InvoicingOptions
         var terms = await session.LoadAsync<InvoiceTerms>(tenantId, ct) ?? InvoiceTerms.DefaultFor(tenantId);
         if (terms.Cadence != month.Cadence)
             return new CloseOutcome.OtherCadence($"tenant '{tenantId}' is billed {terms.Cadence}; {period} is a {month.Cadence} period");
+        if (skipEmpty && !await MayBillAnythingAsync(tenantId, interval.End, ct)) return new CloseOutcome.NothingToBill();
         var accountStreams = (await session.Events.FetchStreamAsync(AccountStreams.For(tenantId), token: ct))
             .Concat(await session.Events.FetchStreamAsync(AccountStreams.Decisions(tenantId), token: ct))
             .Select(e => (e.Sequence, e.Data)).ToList();
@@ -87,6 +88,27 @@ public sealed class PeriodCloser(IDocumentStore store, IOptions<InvoicingOptions
             return new CloseOutcome.AlreadyIssued((await reader.LoadAsync<Invoice>(streamKey, ct))!);
         }
         return new CloseOutcome.Issued(Invoice.Create(issued));
+    }
+
+    /// <summary>
+    /// A cheap, conservative test that lets the automatic close skip a tenant without reading its account and funding
+    /// history: an invoice has lines only from usage to bill (whose funding, corrections and volume tiers come with it),
+    /// or from a subscription fee or token package charged on the account. False only when there is neither.
+    /// </summary>
+    private async Task<bool> MayBillAnythingAsync(string tenantId, Instant end, CancellationToken ct)
+    {
+        var schema = store.Options.DatabaseSchemaName;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        if (await InvoicedUsage.AnyToMarkAsync(connection, schema, tenantId, end, ct)) return true;
+        var events = (Marten.Events.EventGraph)((DocumentStore)store).Options.Events;
+        await using var command = new Npgsql.NpgsqlCommand(
+            $"select exists (select 1 from {schema}.mt_events where stream_id = any(@streams) and type = any(@types))", connection);
+        command.Parameters.AddWithValue("streams", new[] { AccountStreams.For(tenantId), AccountStreams.Decisions(tenantId) });
+        command.Parameters.AddWithValue("types", new[]
+        {
+            events.EventMappingFor(typeof(SubscriptionFeeCharged)).EventTypeName, events.EventMappingFor(typeof(TokenPackagePurchased)).EventTypeName,
+        });
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private static async Task<bool> IssuedMeanwhileAsync(Npgsql.NpgsqlConnection connection, string schema, string streamKey, CancellationToken ct)

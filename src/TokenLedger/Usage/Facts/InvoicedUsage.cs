@@ -33,6 +33,21 @@ public static class InvoicedUsage
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// Whether <see cref="MarkAsync"/> would mark anything: the tenant has rated usage before <paramref name="end"/> on no
+    /// invoice yet. One indexed probe that stops at the first such event, without writing.
+    /// </summary>
+    public static async Task<bool> AnyToMarkAsync(NpgsqlConnection connection, string schema, string tenantId, Instant end, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select exists (select 1 from {schema}.{UsageFactsProjection.TableName} f " +
+            "where f.tenant_id = @tenant and f.occurred_at < @end and f.retail_status = 'rated' " +
+            $"and not exists (select 1 from {schema}.{TableName} i where i.event_id = f.event_id))", connection);
+        command.Parameters.AddWithValue("tenant", tenantId);
+        command.Parameters.AddWithValue("end", end.ToDateTimeOffset());
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     /// <summary>Marks the tenant's not yet invoiced rated usage before <paramref name="end"/> as billed by the invoice; returns the event ids.</summary>
     public static async Task<HashSet<string>> MarkAsync(NpgsqlConnection connection, string schema, string tenantId, string invoiceId, Instant end, CancellationToken ct)
     {

@@ -24,7 +24,9 @@ public sealed class UsageCommitter(
     : BackgroundService
 {
     public const int MaxItemsPerCommit = 5000;
-    private readonly Channel<Request> _requests = Channel.CreateBounded<Request>(new BoundedChannelOptions(20_000) { SingleReader = true });
+    // Unbounded and single-reader: writers never take a lock shared with the committing loop. What waits here is bounded
+    // where it comes from: unacknowledged deliveries by the queues' prefetch, HTTP requests by their size and Kestrel's limits.
+    private readonly Channel<Request> _requests = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
 
     private sealed record Request(IReadOnlyList<UsageItem> Items, string Channel, TaskCompletionSource<UsageOutcomes> Done);
 

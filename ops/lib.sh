@@ -39,6 +39,9 @@ TL_PG_DB=tokenledger
 TL_PG_USER=tokenledger
 TL_PG_PASSWORD=tokenledger
 
+# Checkpoints are spaced by time (15 min) rather than by WAL volume: ingest writes random-key B-trees (event ids), and
+# every checkpoint makes the next change of each page log a full page image (docs/operations.md, "PostgreSQL").
+TL_PG_WAL_SETTINGS="-c max_wal_size=4GB -c checkpoint_timeout=15min"
 TL_RABBIT_PORT=${TOKENLEDGER_RABBITMQ_PORT:-55672}
 TL_RABBIT_MGMT_PORT=${TOKENLEDGER_RABBITMQ_MGMT_PORT:-55673}
 TL_RABBIT_DIST_PORT=${TOKENLEDGER_RABBITMQ_DIST_PORT:-55674}
@@ -424,7 +427,7 @@ tl_pg_start() {
   TL_STARTED_PG=1
   # setsid: a Ctrl-C meant for the script that starts it must not reach it.
   if ! tl_as_pg_user /dev/null setsid -w "$TL_PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" \
-    -w -t "$TL_START_TIMEOUT" -o "-p $TL_PG_PORT -k '$sock' -c listen_addresses=127.0.0.1" start; then
+    -w -t "$TL_START_TIMEOUT" -o "-p $TL_PG_PORT -k '$sock' -c listen_addresses=127.0.0.1 $TL_PG_WAL_SETTINGS" start; then
     tl_show_log "$dir/postgres.log"
     tl_die "PostgreSQL did not start"
   fi

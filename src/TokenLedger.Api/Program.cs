@@ -27,7 +27,8 @@ if (commandArgs.Length == 0)
     await app.RunAsync();
     return 0;
 }
-return await app.RunJasperFxCommands(commandArgs);
+// `projections rebuild` can run for minutes: it shows each projection's progress (counts and rate) while it runs.
+return RebuildProgress.Applies(commandArgs) ? await RebuildProgress.RunAsync(app, commandArgs) : await app.RunJasperFxCommands(commandArgs);
 
 /// <summary>Exposed for the integration tests' host.</summary>
 public partial class Program;

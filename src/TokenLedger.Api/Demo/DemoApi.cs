@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -31,20 +30,6 @@ public sealed class DemoApi(HttpClient http, ILogger logger)
     {
         using var response = await http.PostAsync(path, form, ct);
         return await ReadAsync(response, "POST", path, ct);
-    }
-
-    /// <summary>Closing a period waits for funding to catch up with the history just published (409 until then).</summary>
-    public async Task<JsonNode?> PostUntilDecidedAsync(string path, object body, TimeSpan patience, CancellationToken ct)
-    {
-        var waiting = Stopwatch.StartNew();
-        while (true)
-        {
-            using var request = Request(HttpMethod.Post, path, body, null);
-            using var response = await http.SendAsync(request, ct);
-            if (response.StatusCode != HttpStatusCode.Conflict || waiting.Elapsed > patience)
-                return await ReadAsync(response, "POST", path, ct);
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
-        }
     }
 
     private async Task<JsonNode?> SendAsync(HttpMethod method, string path, object body, string? idempotencyKey, CancellationToken ct)

@@ -1,6 +1,7 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using TokenLedger.Invoicing;
+using TokenLedger.Receivables.Dunning;
 
 namespace TokenLedger.Api.Demo;
 
@@ -13,12 +14,13 @@ public sealed class DemoReadiness
 /// <summary>
 /// <c>ops/run --demo</c>: seeds a small but complete market through the public API once the service listens: price books
 /// (retail and wholesale), the house and a two-hop distributor chain, tenants with wallets, credits, packages and credit
-/// limits, a Coding Plan tenant, two past months of usage closed into invoices (most of them paid), an upstream prepayment
+/// limits, a Coding Plan tenant, two past months of usage closed into invoices on their real dates (see
+/// <see cref="DemoClosing"/>), most of them paid on time and one tenant's overdue into dunning, an upstream prepayment
 /// and an upstream statement with discrepancies. Runs once per database: a tenant of the market already there means seeded.
 /// </summary>
 public sealed class DemoMarket(
     IOptions<TokenLedgerOptions> settings, DemoTransport transport, IHostApplicationLifetime lifetime, IClock clock, DemoReadiness readiness,
-    ILogger<DemoMarket> logger) : BackgroundService
+    DemoClosing closing, DunningRunner dunning, ILogger<DemoMarket> logger) : BackgroundService
 {
     private static readonly DateTimeZone Shanghai = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
 
@@ -64,13 +66,15 @@ public sealed class DemoMarket(
         await DemoSeeding.AccountsAsync(api, effectiveFrom, ct);
         var upstreamDays = await DemoSeeding.HistoryAsync(api, months, ct);
         await api.PostAsync($"/api/tenants/{DemoCatalog.PlanTenant}/subscription", new { planId = DemoCatalog.CodingPlan }, "demo-subscribe-coder-li", ct);
-        var invoices = new List<JsonNode>();
+        var invoices = new List<Invoice>();
         foreach (var month in months)
             foreach (var tenant in DemoCatalog.Tenants.Where(t => t.RequestsPerDay > 0))
-                if (await api.PostUntilDecidedAsync($"/api/tenants/{tenant.Id}/invoices", new { period = $"{month:yyyy-MM}" }, TimeSpan.FromMinutes(2), ct) is { } invoice)
+                if (await closing.CloseAsync(tenant, month, TimeSpan.FromMinutes(2), ct) is { } invoice)
                     invoices.Add(invoice);
         await DemoSeeding.PaymentsAsync(api, invoices, months[1], clock.GetCurrentInstant(), ct);
         await DemoSeeding.StatementAsync(api, months[1], upstreamDays, ct);
+        // The scheduled dunning run may have passed before the invoices existed: take today's steps now, as its next round would.
+        await dunning.RunOnceAsync(clock.GetCurrentInstant(), ct);
         logger.LogInformation("Demo market seeded: {Tenants} tenants, {Invoices} invoices; sign in to the console with the operator key", DemoCatalog.Tenants.Length, invoices.Count);
     }
 

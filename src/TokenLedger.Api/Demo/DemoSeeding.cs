@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using NodaTime;
+using TokenLedger.Invoicing;
 using TokenLedger.Contracts.Usage;
 
 namespace TokenLedger.Api.Demo;
@@ -13,8 +14,6 @@ public sealed record DemoUpstreamDay(LocalDate Day, long Input, long Cached, lon
 /// <summary>The steps of the demo market, each through the public API (README's shapes).</summary>
 public static class DemoSeeding
 {
-    private static readonly DateTimeZone Shanghai = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
-
     public static async Task CatalogAsync(DemoApi api, string effectiveFrom, CancellationToken ct)
     {
         await api.PutAsync("/api/price-books/retail-cn", DemoCatalog.Book("CNY", effectiveFrom, DemoCatalog.ChineseModels, 1m), ct);
@@ -72,20 +71,22 @@ public static class DemoSeeding
         return [.. upstream.Values];
     }
 
-    /// <summary>Most invoices are paid in full; the last month of <c>lingxi</c> stays open, and <c>nanjing-data</c> pays nothing.</summary>
-    public static async Task PaymentsAsync(DemoApi api, IEnumerable<JsonNode> invoices, YearMonth lastMonth, Instant now, CancellationToken ct)
+    /// <summary>
+    /// Most invoices are paid in full a week after their issue date (or now, if that is still ahead), before they fall due;
+    /// the last month of <c>lingxi</c> stays open (not yet due), and <c>nanjing-data</c> pays nothing, so its older invoice is past due.
+    /// </summary>
+    public static async Task PaymentsAsync(DemoApi api, IEnumerable<Invoice> invoices, YearMonth lastMonth, Instant now, CancellationToken ct)
     {
         foreach (var invoice in invoices)
         {
-            var tenantId = (string)invoice["tenantId"]!;
-            var number = (string)invoice["invoiceId"]!;
-            var due = (decimal)invoice["amountDue"]!;
-            var tenant = DemoCatalog.Tenants.Single(t => t.Id == tenantId);
-            if (due <= 0 || !tenant.PaysInvoices || (tenantId == "lingxi" && (string)invoice["period"]! == $"{lastMonth:yyyy-MM}")) continue;
-            await api.PostAsync($"/api/tenants/{tenantId}/payments", new
+            var tenant = DemoCatalog.Tenants.Single(t => t.Id == invoice.TenantId);
+            if (invoice.AmountDue <= 0 || !tenant.PaysInvoices || (tenant.Id == "lingxi" && invoice.Period == $"{lastMonth:yyyy-MM}")) continue;
+            var zone = DateTimeZoneProviders.Tzdb[tenant.Zone];
+            var onTime = invoice.IssueDate.PlusDays(7).At(new LocalTime(10, 0)).InZoneLeniently(zone).ToInstant();
+            await api.PostAsync($"/api/tenants/{tenant.Id}/payments", new
             {
-                amount = due.ToString(CultureInfo.InvariantCulture), currency = (string)invoice["currency"]!, method = "bank-transfer", receivedAt = now.InZone(Shanghai).ToDateTimeOffset(),
-                reference = $"DEMO-PAY-{number}", invoiceNumber = number,
+                amount = invoice.AmountDue.ToString(CultureInfo.InvariantCulture), currency = invoice.Currency, method = "bank-transfer",
+                receivedAt = (onTime < now ? onTime : now).InZone(zone).ToDateTimeOffset(), reference = $"DEMO-PAY-{invoice.Number}", invoiceNumber = invoice.Number,
             }, null, ct);
         }
     }

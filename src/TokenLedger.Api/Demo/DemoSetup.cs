@@ -10,6 +10,7 @@ public static class DemoSetup
         if (!args.Contains("--demo") && !builder.Configuration.GetValue<bool>("TOKENLEDGER_DEMO")) return false;
         builder.Services.AddSingleton(sp => DemoTransport.OverTcp(sp.GetRequiredService<IServer>()));
         builder.Services.AddSingleton<DemoReadiness>();
+        builder.Services.AddSingleton<DemoClosing>();
         builder.Services.AddHostedService<DemoMarket>();
         builder.Services.AddHostedService<DemoTraffic>();
         return true;

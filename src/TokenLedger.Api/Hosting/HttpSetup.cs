@@ -69,7 +69,8 @@ public static class HttpSetup
         services.AddSingleton<ReceivablesLedger>();
         services.AddSingleton<TokenLedger.Receivables.GettingReceivables.ReceivablesFactsReader>();
         services.AddOptions<TokenLedger.Receivables.Dunning.DunningOptions>().BindConfiguration(TokenLedger.Receivables.Dunning.DunningOptions.Section);
-        services.AddHostedService<TokenLedger.Receivables.Dunning.DunningRunner>();
+        services.AddSingleton<TokenLedger.Receivables.Dunning.DunningRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<TokenLedger.Receivables.Dunning.DunningRunner>());
         services.AddOptions<TokenLedger.Usage.PruningDeadLetters.DeadLetterRetentionOptions>()
             .BindConfiguration(TokenLedger.Usage.PruningDeadLetters.DeadLetterRetentionOptions.Section)
             .Validate(o => o.RetentionDays >= 1, "TokenLedger:DeadLetters:RetentionDays must be 1 or more").ValidateOnStart();

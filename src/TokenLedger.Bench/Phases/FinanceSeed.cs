@@ -32,7 +32,7 @@ public sealed class FinanceSeed(BenchOptions options)
         var invoices = 0;
         var payments = 0;
         var batches = Enumerable.Range(0, (options.FinanceTenants + TenantsPerSession - 1) / TenantsPerSession).ToList();
-        await Infrastructure.Live.ProgressAsync(async progress =>
+        await Live.ProgressAsync(async progress =>
         {
             var bar = progress.AddTask($"seeding {options.FinanceTenants:N0} tenants x {options.FinanceMonths} invoices", maxValue: options.FinanceTenants);
             await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct }, async (batch, token) =>

@@ -69,7 +69,7 @@ public sealed class PassThrough(Broker broker, BenchOptions options)
         }
     }
 
-    private async Task<bool> WaitAllAckedAsync(Func<long> acked, long total, Spectre.Console.ProgressTask task, CancellationToken ct)
+    private async Task<bool> WaitAllAckedAsync(Func<long> acked, long total, LiveTask task, CancellationToken ct)
     {
         var last = -1L;
         var lastChange = Stopwatch.StartNew();

@@ -72,7 +72,8 @@ public sealed class HarnessContext : IAsyncDisposable
 
     public void Log(string message)
     {
-        lock (_gate) Console.WriteLine($"[faults {Now,7:F1}s] {message}");
+        // Through Live, so that on a terminal the line is written above a live progress display instead of through it.
+        lock (_gate) TokenLedger.Terminal.Live.Line($"[faults {Now,7:F1}s] {message}");
     }
 
     /// <summary>Starts one service instance as a child process; it is killed when the harness ends if still running.</summary>

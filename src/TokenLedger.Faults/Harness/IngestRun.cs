@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using TokenLedger.Contracts.Usage;
 using TokenLedger.Faults.Workload;
+using TokenLedger.Terminal;
 
 namespace TokenLedger.Faults.Harness;
 
 /// <summary>
-/// Publishes a scenario's messages in the background and watches the ledger fill up: progress lines every few
-/// seconds, waiting for a share of the events to be recorded (to strike mid-ingest), and waiting for the end.
+/// Publishes a scenario's messages in the background and watches the ledger fill up: progress (bars on a terminal,
+/// lines every few seconds otherwise), waiting for a share of the events to be recorded (to strike mid-ingest), and waiting for the end.
 /// </summary>
 public sealed class IngestRun : IAsyncDisposable
 {
@@ -124,23 +125,30 @@ public sealed class IngestRun : IAsyncDisposable
         }
     }
 
-    private async Task ReportAsync(CancellationToken ct)
+    /// <summary>
+    /// Messages confirmed and events recorded as they go, with counts and rates: live bars on a terminal, a plain line
+    /// every few seconds otherwise (TokenLedger.Terminal's <see cref="Live"/>).
+    /// </summary>
+    private Task ReportAsync(CancellationToken ct) => Live.ProgressAsync(async progress =>
     {
+        var published = progress.AddTask($"  [{_name}] messages published and confirmed", Messages.Count);
+        var recorded = progress.AddTask($"  [{_name}] events recorded", Math.Max(1, _workload.UniqueExpected));
         try
         {
             while (!ct.IsCancellationRequested)
             {
-                await Task.Delay(3000, ct);
+                await Task.Delay(Live.Interactive ? 500 : 1000, ct);
                 _queue = await _broker.StatsAsync(UsageContract.QueueName, ct) ?? _queue;
                 await RefreshAsync(ct);
-                _context.Log($"  [{_name}] published {Publisher.MessagesConfirmed}/{Messages.Count} messages ({Publisher.EventsConfirmed} events), " +
-                             $"recorded {Recorded}/{_workload.UniqueExpected}, queue {(_queue is null ? "?" : _queue.ToString())}");
+                published.Value = Publisher.MessagesConfirmed;
+                recorded.Value = Recorded;
+                recorded.Description = $"  [{_name}] events recorded (queue {(_queue is null ? "?" : _queue.ToString())})";
             }
         }
         catch (OperationCanceledException)
         {
         }
-    }
+    }, _context.Log);
 
     public async ValueTask DisposeAsync()
     {

@@ -12,7 +12,7 @@ namespace TokenLedger.IntegrationTests.Hosting;
 /// <summary>
 /// Issue 25, item 1: <c>ops/run --demo</c> seeds a whole market through the public API, so that every console view shows
 /// real figures: rated usage at retail and wholesale, a two-hop chain, balances, a Coding Plan tenant refused at its cap,
-/// two months of invoices (most paid), prepayment drawn down and an upstream statement with exactly the two discrepancies
+/// two months of invoices issued on their real dates (most paid, one tenant overdue into dunning), prepayment drawn down and an upstream statement with exactly the two discrepancies
 /// the demo put into it.
 /// </summary>
 public sealed class the_demo_market(ITestOutputHelper output)
@@ -38,11 +38,25 @@ public sealed class the_demo_market(ITestOutputHelper output)
             var invoices = (await Json(api, $"/api/tenants/{tenant.Id}/invoices"))!.AsArray();
             var expected = tenant.RequestsPerDay > 0 ? 2 : 0;
             invoices.Count.ShouldBe(expected, $"{tenant.Id}'s invoices for the two past months");
-            foreach (var invoice in invoices) ((decimal)invoice!["total"]!).ShouldBeGreaterThan(0m, $"{tenant.Id}: {invoice}");
+            foreach (var invoice in invoices)
+            {
+                ((decimal)invoice!["total"]!).ShouldBeGreaterThan(0m, $"{tenant.Id}: {invoice}");
+                var monthAfter = YearMonth(invoice["period"]).PlusMonths(1);
+                ((string)invoice["issueDate"]!).ShouldBe($"{monthAfter:yyyy-MM}-01", $"{tenant.Id}'s {invoice["period"]} is closed when it ended, as the automatic close would have");
+            }
         }
 
         var receivables = (await Json(api, "/api/finance/receivables?pageSize=50"))!["tenants"]!.AsArray();
         string.Join(",", receivables.Select(t => (string)t!["tenantId"]!).Order()).ShouldBe("lingxi,nanjing-data", "everyone else paid");
+        var nanjing = receivables.Single(t => (string)t!["tenantId"]! == "nanjing-data")!;
+        var nanjingInvoices = (await Json(api, "/api/tenants/nanjing-data/invoices"))!.AsArray().OrderBy(i => (string)i!["period"]!).ToList();
+        PastDue(nanjing).ShouldBe((decimal)nanjingInvoices[0]!["amountDue"]!, "nanjing-data's older invoice is past due; its last month's is not due yet");
+        PastDue(receivables.Single(t => (string)t!["tenantId"]! == "lingxi")!).ShouldBe(0m, "lingxi's open invoice is not due yet");
+
+        var dunning = (await Json(api, "/api/finance/dunning"))!["tenants"]!.AsArray();
+        dunning.Select(t => (string)t!["tenantId"]!).ShouldBe(["nanjing-data"], "only the tenant that pays nothing is in dunning");
+        dunning[0]!["steps"]!.AsArray().Select(s => (string)s!).ShouldContain($"nanjing-data:{nanjingInvoices[0]!["invoiceId"]}:reminder",
+            "its older invoice is at least two weeks past due, beyond the 7-day reminder");
 
         var margins = (await Json(api, $"/api/distributors/devshop/margins?period={reports[0]!["period"]}&groupBy=model"))!;
         ((decimal)margins["margin"]!).ShouldBeGreaterThan(0m, "devshop resells at retail above cloudmart's cost plus 5.5 %");
@@ -54,6 +68,14 @@ public sealed class the_demo_market(ITestOutputHelper output)
             TimeSpan.FromSeconds(90), "the Coding Plan tenant to reach its 5-hour cap");
         ((int)capped!["totals"]!["signalsRaised"]!).ShouldBeGreaterThan(0);
         output.WriteLine($"cap reached {started.Elapsed.TotalSeconds:N0} s after start");
+    }
+
+    private static decimal PastDue(JsonNode tenant) => (decimal)tenant["open"]! - (decimal)tenant["aging"]!["current"]!;
+
+    private static NodaTime.YearMonth YearMonth(JsonNode? period)
+    {
+        var parts = ((string)period!).Split('-');
+        return new NodaTime.YearMonth(int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static async Task<JsonNode?> Json(HttpClient api, string path)

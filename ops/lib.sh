@@ -800,10 +800,12 @@ tl_mariadb_start() {
   tl_step "starting MariaDB on 127.0.0.1:$TL_MARIADB_PORT"
   rm -f "$dir/mariadbd.pid"
   # setsid: a Ctrl-C meant for the script that starts it must not reach it. utf8mb4 as new-api requires.
-  (cd / && setsid "$TL_MARIADB_BIN" --no-defaults "${user[@]}" --datadir="$dir/data" --port="$TL_MARIADB_PORT" \
+  # setsid -f forks it off at once, so nothing here waits for it; it inherits no descriptor of ours (the lock on fd 9,
+  # the stdout ops/mariadb keeps on fd 3 for the URL), or a reader of that stdout would never see its end.
+  (exec 3>&- 9>&- && cd / && setsid -f "$TL_MARIADB_BIN" --no-defaults "${user[@]}" --datadir="$dir/data" --port="$TL_MARIADB_PORT" \
     --bind-address=127.0.0.1 --socket="$sock" --pid-file="$dir/mariadbd.pid" --log-error="$dir/mariadb.log" \
     --skip-name-resolve --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
-    --innodb-buffer-pool-size=64M --max-connections=100 </dev/null >/dev/null 2>&1 9>&- &)
+    --innodb-buffer-pool-size=64M --max-connections=100 </dev/null >/dev/null 2>&1)
   local t0=$SECONDS
   until mariadb-admin --no-defaults --protocol=socket --socket="$sock" -uroot ping >/dev/null 2>&1; do
     if ((SECONDS - t0 > TL_START_TIMEOUT)); then

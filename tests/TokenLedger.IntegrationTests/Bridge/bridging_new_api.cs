@@ -20,15 +20,28 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
     [Fact]
     public async Task killed_in_the_middle_and_started_again_it_records_every_consumption_row_exactly_once()
     {
-        var (acme, globex, users) = Users("kill");
-        var dave = users[^1];
         await using var newApi = await NewApiDatabase.CreateAsync(fixture.Servers.Postgres);
+        await KilledInTheMiddleAsync(newApi, "kill", newApi.Url);
+    }
+
+    /// <summary>The same on MySQL (MariaDB, the table new-api's GORM model creates there); the restart is given new-api's own SQL_DSN.</summary>
+    [Fact]
+    public async Task on_mysql_killed_in_the_middle_and_started_again_it_records_every_consumption_row_exactly_once()
+    {
+        await using var newApi = await NewApiMySqlDatabase.CreateAsync();
+        await KilledInTheMiddleAsync(newApi, "mkill", newApi.GoDsn);
+    }
+
+    private async Task KilledInTheMiddleAsync(INewApiDatabase newApi, string prefix, string restartDb)
+    {
+        var (acme, globex, users) = Users(prefix);
+        var dave = users[^1];
         var first = DateTimeOffset.UtcNow.AddHours(-3).ToUnixTimeSeconds();
         var rows = NewApiTraffic.Make(20_000, first, users);
         var lastId = await newApi.InsertAsync(rows.Select(r => r.Log).ToList());
         var map = WriteMapping(acme, globex, users, unmapped: null);
         var state = Path.Combine(_folder, "state.json");
-        string[] args = ["--db", newApi.Url, "--amqp", fixture.Servers.RabbitMq, "--source", "it-kill", "--state", state, "--map", map,
+        string[] args = ["--db", newApi.Url, "--amqp", fixture.Servers.RabbitMq, "--source", $"it-{prefix}", "--state", state, "--map", map,
             "--fetch", "400", "--batch", "200"];
 
         long watermarkAtKill;
@@ -45,7 +58,9 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
         persisted.ShouldBeGreaterThanOrEqualTo(watermarkAtKill);
 
         // The restart reads and publishes in the default, larger steps: the ids, not the batching, make the re-sends harmless.
-        using (var again = BridgeProcess.Start(output, args[..^4]))
+        string[] restart = [.. args[..^4]];
+        restart[1] = restartDb;
+        using (var again = BridgeProcess.Start(output, restart))
         {
             var (exitCode, summary) = await again.ExitAsync(TimeSpan.FromMinutes(5));
             exitCode.ShouldBe(0);
@@ -69,7 +84,7 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
 
         // Reading the whole table again (a lost state file, started from id 0) re-sends every event with the same ids:
         // once the queue has drained, no total has moved.
-        using (var replay = BridgeProcess.Start(output, "--db", newApi.Url, "--amqp", fixture.Servers.RabbitMq, "--source", "it-kill",
+        using (var replay = BridgeProcess.Start(output, "--db", newApi.Url, "--amqp", fixture.Servers.RabbitMq, "--source", $"it-{prefix}",
                    "--state", Path.Combine(_folder, "lost-state.json"), "--map", map, "--quiet"))
         {
             var (exitCode, summary) = await replay.ExitAsync(TimeSpan.FromMinutes(5));

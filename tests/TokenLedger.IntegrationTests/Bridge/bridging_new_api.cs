@@ -269,6 +269,58 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
         (await run.ExitAsync(TimeSpan.FromSeconds(30))).ExitCode.ShouldBe(0);
     }
 
+    /// <summary>The same on MySQL: InnoDB hands out the AUTO_INCREMENT id at the insert, and the row is visible only at its commit.</summary>
+    [Fact]
+    public async Task on_mysql_a_row_whose_insert_commits_after_later_rows_is_not_passed_over()
+    {
+        var (acme, globex, users) = Users("mgap");
+        await using var newApi = await NewApiMySqlDatabase.CreateAsync();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var rows = NewApiTraffic.Make(60, now - 20, users, seed: 3);
+        var map = WriteMapping(acme, globex, users, unmapped: null);
+        var state = Path.Combine(_folder, "state.json");
+
+        await using var slow = new MySqlConnector.MySqlConnection(newApi.ConnectionString);
+        await slow.OpenAsync();
+        await using var transaction = await slow.BeginTransactionAsync();
+        var late = rows[0].Log;
+        await using (var insert = new MySqlConnector.MySqlCommand(
+                         "INSERT INTO `logs` (`user_id`, `created_at`, `type`, `username`, `token_name`, `token_id`, `group`, `model_name`, `prompt_tokens`, `completion_tokens`, `other`) VALUES (@u, @c, @t, @n, @k, @ki, @g, @m, @p, @o, @x)",
+                         slow, transaction))
+        {
+            insert.Parameters.AddWithValue("u", (long)late.UserId);
+            insert.Parameters.AddWithValue("c", late.CreatedAt);
+            insert.Parameters.AddWithValue("t", (long)late.Type);
+            insert.Parameters.AddWithValue("n", late.Username);
+            insert.Parameters.AddWithValue("k", late.TokenName);
+            insert.Parameters.AddWithValue("ki", (long)late.TokenId);
+            insert.Parameters.AddWithValue("g", late.Group);
+            insert.Parameters.AddWithValue("m", late.ModelName);
+            insert.Parameters.AddWithValue("p", late.PromptTokens);
+            insert.Parameters.AddWithValue("o", late.CompletionTokens);
+            insert.Parameters.AddWithValue("x", (object?)late.Other ?? DBNull.Value);
+            await insert.ExecuteNonQueryAsync();
+            insert.LastInsertedId.ShouldBe(1);
+        }
+        var lastId = await newApi.InsertAsync(rows.Skip(1).Select(r => r.Log).ToList());
+        lastId.ShouldBe(rows.Count);
+
+        using var run = BridgeProcess.Start(output, "--db", newApi.Url, "--amqp", fixture.Servers.RabbitMq, "--source", "it-mgap",
+            "--state", state, "--map", map, "--follow", "--interval", "1", "--gap-wait", "120");
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Watermark(state).ShouldBe(0, "rows after an uncommitted id must wait for it");
+
+        await transaction.CommitAsync();
+        await Eventually.Until(() => Task.FromResult(Watermark(state)), w => w == lastId, what: "the watermark to pass the late row");
+        var from = DateTimeOffset.FromUnixTimeSeconds(now - 60);
+        var to = DateTimeOffset.UtcNow.AddMinutes(1);
+        string? TenantOf(NewApiUser u) => u.Name is "alice" or "bob" ? acme : u.Group == "vip" ? globex : u.Name;
+        var expected = NewApiTraffic.Totals(rows, TenantOf, TenantOf(rows[0].User)!);
+        (await UsageSamples.EventuallyEqualAsync(fixture.Operator, TenantOf(rows[0].User)!, from, to, expected)).Models.ShouldBe(expected);
+        await run.TerminateAsync();
+        (await run.ExitAsync(TimeSpan.FromSeconds(30))).ExitCode.ShouldBe(0);
+    }
+
     [Fact]
     public async Task the_bridges_pure_rules_pass_their_node_tests()
     {

@@ -27,7 +27,8 @@ public sealed record ReplayDelivery
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/webhooks/{webhookId}/deliveries/{deliveryId}/replay", Handle).RequireAuthorization(WebhookAccess.Policy).WithTags("Webhooks")
             .Accepts<ReplayDelivery>("application/json").Produces<DeliveryView>(StatusCodes.Status202Accepted)
-            .WithSummary("Replay a delivery now (same webhook-id and body); it gets a fresh retry schedule");
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Replay a delivery now (same webhook-id and body); it gets a fresh retry schedule. 409 while a replay of it is under way");
 
     public static async Task<IResult> Handle(string webhookId, string deliveryId, ClaimsPrincipal user, IDocumentSession session, IMartenOutbox outbox, IClock clock, CancellationToken ct)
     {

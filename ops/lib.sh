@@ -18,6 +18,10 @@
 #                                   the box with PostgreSQL and the service (see
 #                                   docs/operations.md, "The host")
 #   TOKENLEDGER_PG_BIN              [/usr/lib/postgresql/15/bin]
+#   TOKENLEDGER_MARIADB             use this MariaDB/MySQL (mysql:// URL) for the new-api
+#                                   bridge tests; do not install/start ours
+#   TOKENLEDGER_MARIADB_PORT        [55306] our MariaDB, started only on demand
+#                                   (ops/mariadb up, by the bridge tests)
 #   TOKENLEDGER_STATE_DIR           [<repo>/.tokenledger]
 #   TOKENLEDGER_START_TIMEOUT       seconds to wait for a server to boot [120]
 #
@@ -52,9 +56,17 @@ TL_RABBIT_DIR=$TL_STATE/rabbitmq
 TL_RABBIT_NODE=tokenledger@localhost
 TL_RABBIT_PID_FILE=$TL_RABBIT_DIR/rabbitmq.pid
 
+TL_MARIADB_PORT=${TOKENLEDGER_MARIADB_PORT:-55306}
+TL_MARIADB_DIR=$TL_STATE/mariadb
+TL_MARIADB_USER=tokenledger
+TL_MARIADB_PASSWORD=tokenledger
+
 # 1 once this process has started that server (so it may stop it on exit).
 TL_STARTED_PG=0
 TL_STARTED_RABBIT=0
+# ops/test: 1 when our MariaDB was not running before the tests, which may start it
+# (ops/mariadb up); then it is stopped with the other servers.
+TL_WATCH_MARIADB=0
 # 1 makes tl_exit_handler stop the servers this process started (ops/run, ops/test).
 TL_STOP_ON_EXIT=0
 
@@ -674,6 +686,175 @@ tl_rabbit_up() {
 tl_rabbit_uri() { printf 'amqp://guest:guest@127.0.0.1:%s/' "$TL_RABBIT_PORT"; }
 tl_rabbit_mgmt_uri() { printf 'http://guest:guest@127.0.0.1:%s/' "$TL_RABBIT_MGMT_PORT"; }
 
+# ------------------------------------------------------------------ MariaDB ---
+#
+# Only the new-api bridge tests need it (new-api on MySQL): it is installed and
+# started on demand by ops/mariadb up, never by ops/services-up. It runs as the
+# OS user mysql when we are root (as the current user otherwise), with its data,
+# socket, pid file and log under .tokenledger/mariadb, on 127.0.0.1 only.
+
+TL_MARIADB_BIN=/usr/sbin/mariadbd
+
+tl_mariadb_installed() {
+  [[ -x $TL_MARIADB_BIN ]] && command -v mariadb-install-db >/dev/null 2>&1 &&
+    command -v mariadb-admin >/dev/null 2>&1 && command -v mariadb >/dev/null 2>&1
+}
+
+# tl_as_mariadb_user OUT CMD...: as tl_as_pg_user, for the mysql OS user.
+tl_as_mariadb_user() {
+  local out=$1
+  shift
+  local -a as=()
+  if tl_is_root; then as=(runuser -u mysql --); fi
+  if [[ $out == - ]]; then
+    (cd / && "${as[@]}" "$@" 9>&-)
+  else
+    (cd / && "${as[@]}" "$@" >"$out" 2>&1 9>&-)
+  fi
+}
+
+tl_mariadb_real_dir() { readlink -f "$TL_MARIADB_DIR"; }
+
+# Socket path: inside our dir, unless too long for a socket path, then under /tmp.
+tl_mariadb_socket() {
+  local sock
+  sock="$(tl_mariadb_real_dir)/run/mariadb.sock"
+  if ((${#sock} > 90)); then
+    sock="/tmp/tokenledger-mariadb-$EUID-$(printf '%s' "$TL_ROOT" | cksum | cut -d' ' -f1)/mariadb.sock"
+  fi
+  printf '%s' "$sock"
+}
+
+# .tokenledger/mariadb, owned by mysql when root; a symlink to /var/tmp when
+# that user cannot reach .tokenledger (as for PostgreSQL).
+_tl_mariadb_prepare_dirs() {
+  mkdir -p "$TL_STATE"
+  if ! tl_is_root; then
+    mkdir -p "$TL_MARIADB_DIR"
+    return 0
+  fi
+  id mysql >/dev/null 2>&1 || tl_die "the mysql OS user is missing (it comes with mariadb-server)"
+  if [[ ! -e $TL_MARIADB_DIR ]]; then
+    mkdir -p "$TL_MARIADB_DIR"
+    chown mysql: "$TL_MARIADB_DIR"
+    if ! tl_as_mariadb_user /dev/null test -w "$TL_MARIADB_DIR"; then
+      local ext
+      ext="/var/tmp/tokenledger-mariadb-$(printf '%s' "$TL_ROOT" | cksum | cut -d' ' -f1)"
+      rmdir "$TL_MARIADB_DIR"
+      mkdir -p "$ext"
+      chmod 700 "$ext"
+      ln -s "$ext" "$TL_MARIADB_DIR"
+      tl_info "the mysql OS user cannot reach $TL_STATE; MariaDB data lives in $ext"
+    fi
+  fi
+  chown mysql: "$(tl_mariadb_real_dir)"
+}
+
+tl_mariadb_initialised() { [[ -d $(tl_mariadb_real_dir)/data/mysql ]]; }
+
+_tl_mariadb_init() {
+  local dir
+  dir=$(tl_mariadb_real_dir)
+  tl_mariadb_initialised && return 0
+  if [[ -e $dir/data ]]; then rm -rf "$dir/data"; fi
+  tl_step "initialising MariaDB data directory ${dir#"$TL_ROOT"/}/data"
+  local -a user=()
+  if tl_is_root; then user=(--user=mysql); fi
+  if ! tl_as_mariadb_user "$dir/install-db.log" mariadb-install-db --no-defaults --datadir="$dir/data" "${user[@]}" \
+    --auth-root-authentication-method=normal --skip-test-db; then
+    tl_show_log "$dir/install-db.log"
+    tl_die "mariadb-install-db failed"
+  fi
+  tl_step_done "done"
+}
+
+_tl_mariadb_pid() {
+  local pid
+  pid=$(cat "$(tl_mariadb_real_dir)/mariadbd.pid" 2>/dev/null) || return 1
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && printf '%s' "$pid"
+}
+
+tl_mariadb_running() { [[ -e $TL_MARIADB_DIR ]] && _tl_mariadb_pid >/dev/null; }
+
+# Runs SQL as root over our socket (root has no password and the socket is ours).
+_tl_mariadb_sql() {
+  mariadb --no-defaults --protocol=socket --socket="$(tl_mariadb_socket)" -uroot -N -B -e "$1"
+}
+
+_tl_mariadb_ensure_user() {
+  _tl_mariadb_sql "CREATE USER IF NOT EXISTS '$TL_MARIADB_USER'@'127.0.0.1' IDENTIFIED BY '$TL_MARIADB_PASSWORD';
+    GRANT ALL PRIVILEGES ON *.* TO '$TL_MARIADB_USER'@'127.0.0.1' WITH GRANT OPTION;" >/dev/null
+}
+
+tl_mariadb_check() {
+  mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P "$TL_MARIADB_PORT" -u"$TL_MARIADB_USER" -p"$TL_MARIADB_PASSWORD" \
+    --connect-timeout=5 -N -B -e 'SELECT 1' >/dev/null 2>&1
+}
+
+tl_mariadb_start() {
+  local dir sock
+  dir=$(tl_mariadb_real_dir)
+  sock=$(tl_mariadb_socket)
+  tl_require_port_free "$TL_MARIADB_PORT" MariaDB TOKENLEDGER_MARIADB_PORT
+  mkdir -p "$(dirname "$sock")"
+  if tl_is_root; then chown mysql: "$(dirname "$sock")"; fi
+  local -a user=()
+  if tl_is_root; then user=(--user=mysql); fi
+  tl_step "starting MariaDB on 127.0.0.1:$TL_MARIADB_PORT"
+  rm -f "$dir/mariadbd.pid"
+  # setsid: a Ctrl-C meant for the script that starts it must not reach it. utf8mb4 as new-api requires.
+  # setsid -f forks it off at once, so nothing here waits for it; it inherits no descriptor of ours (the lock on fd 9,
+  # the stdout ops/mariadb keeps on fd 3 for the URL), or a reader of that stdout would never see its end.
+  (exec 3>&- 9>&- && cd / && setsid -f "$TL_MARIADB_BIN" --no-defaults "${user[@]}" --datadir="$dir/data" --port="$TL_MARIADB_PORT" \
+    --bind-address=127.0.0.1 --socket="$sock" --pid-file="$dir/mariadbd.pid" --log-error="$dir/mariadb.log" \
+    --skip-name-resolve --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
+    --innodb-buffer-pool-size=64M --max-connections=100 </dev/null >/dev/null 2>&1)
+  local t0=$SECONDS
+  until mariadb-admin --no-defaults --protocol=socket --socket="$sock" -uroot ping >/dev/null 2>&1; do
+    if ((SECONDS - t0 > TL_START_TIMEOUT)); then
+      tl_show_log "$dir/mariadb.log"
+      tl_die "MariaDB did not start within ${TL_START_TIMEOUT}s"
+    fi
+    sleep 0.3
+  done
+  _tl_mariadb_ensure_user || tl_die "could not create the MariaDB user $TL_MARIADB_USER"
+  tl_mariadb_check || tl_die "MariaDB started but SELECT 1 as $TL_MARIADB_USER over TCP failed"
+  tl_step_done ready
+}
+
+tl_mariadb_stop() {
+  tl_mariadb_running || return 0
+  local pid
+  pid=$(_tl_mariadb_pid)
+  tl_step "stopping MariaDB on 127.0.0.1:$TL_MARIADB_PORT"
+  mariadb-admin --no-defaults --protocol=socket --socket="$(tl_mariadb_socket)" -uroot shutdown >/dev/null 2>&1 ||
+    kill -TERM "$pid" 2>/dev/null || true
+  if ! _tl_wait_gone "$pid" 60; then
+    kill -KILL "$pid" 2>/dev/null || true
+    _tl_wait_gone "$pid" 10 || true
+  fi
+  tl_step_done stopped
+}
+
+# Installs if needed, initialises if needed, starts if not running.
+tl_mariadb_up() {
+  if ! tl_mariadb_installed; then
+    tl_apt_install mariadb-server mariadb-client
+    tl_mariadb_installed || tl_die "MariaDB binaries still missing after installing mariadb-server"
+  fi
+  _tl_mariadb_prepare_dirs
+  _tl_mariadb_init
+  if tl_mariadb_running; then
+    tl_mariadb_check || tl_die "this checkout's MariaDB runs but SELECT 1 on 127.0.0.1:$TL_MARIADB_PORT failed; run ops/mariadb down"
+    return 0
+  fi
+  tl_mariadb_start
+}
+
+tl_mariadb_url() {
+  printf 'mysql://%s:%s@127.0.0.1:%s/' "$TL_MARIADB_USER" "$TL_MARIADB_PASSWORD" "$TL_MARIADB_PORT"
+}
+
 # ------------------------------------------------------------ both servers ---
 
 # Writes .tokenledger/env from the exported TOKENLEDGER_* variables.
@@ -714,12 +895,13 @@ tl_services_up() {
   tl_unlock
 }
 
-# Stops both of our servers, whoever started them.
+# Stops our servers (MariaDB too, if the bridge tests started it), whoever started them.
 tl_services_down() {
   local rc=0
   tl_lock
   tl_rabbit_stop || rc=1
   tl_pg_stop fast || rc=1
+  tl_mariadb_stop || rc=1
   tl_unlock
   return "$rc"
 }
@@ -734,6 +916,10 @@ tl_stop_started() {
   if [[ $TL_STARTED_PG == 1 ]]; then
     TL_STARTED_PG=0
     tl_pg_stop fast || true
+  fi
+  if [[ $TL_WATCH_MARIADB == 1 ]]; then
+    TL_WATCH_MARIADB=0
+    tl_mariadb_stop || true
   fi
 }
 

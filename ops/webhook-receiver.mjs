@@ -5,7 +5,9 @@
 // JSON line per request to --log (or stdout): {id, type, verified, secrets:[indexes that verified], data}.
 // Contract: docs/webhooks.md.
 //
-//   cd ops && npm ci && node webhook-receiver.mjs --port 9000 --secret whsec_… [--secret whsec_…] [--log received.jsonl]
+// --delay-ms N holds every answer back N ms after logging the request (a slow receiver, for tests of attempts in flight).
+//
+//   cd ops && npm ci && node webhook-receiver.mjs --port 9000 --secret whsec_… [--secret whsec_…] [--log received.jsonl] [--delay-ms N]
 
 import { createServer } from 'node:http';
 import { appendFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     secret: { type: 'string', multiple: true, default: [] },
     log: { type: 'string' },
+    'delay-ms': { type: 'string', default: '0' },
   },
 });
 if (values.secret.length === 0) {
@@ -25,6 +28,11 @@ if (values.secret.length === 0) {
   process.exit(2);
 }
 const verifiers = values.secret.map((s) => new Webhook(s));
+const delayMs = Number(values['delay-ms']);
+if (!Number.isInteger(delayMs) || delayMs < 0) {
+  console.error('--delay-ms must be a whole number of milliseconds');
+  process.exit(2);
+}
 
 function record(entry) {
   const line = JSON.stringify(entry) + '\n';
@@ -57,7 +65,7 @@ const server = createServer((request, response) => {
       type: payload?.type ?? null,
       data: payload?.data ?? null,
     });
-    response.writeHead(verified ? 204 : 400).end();
+    setTimeout(() => response.writeHead(verified ? 204 : 400).end(), delayMs);
   });
 });
 server.listen(Number(values.port), values.host, () => console.error(`webhook receiver listening on http://${values.host}:${values.port}/`));

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The new-api / one-api bridge: reads consumption rows (logs.type = 2) from a new-api or one-api PostgreSQL database
-// in id order from a persisted watermark, and publishes them to TokenLedger as contract-v1 usage events with the
+// The new-api / one-api bridge: reads consumption rows (logs.type = 2) from a new-api or one-api database (PostgreSQL,
+// or MySQL / MariaDB) in id order from a persisted watermark, and publishes them to TokenLedger as contract-v1 usage events with the
 // deterministic eventId newapi:<source>:<log id>. The watermark advances only after the broker confirmed every
 // message holding the rows up to it, so a crash at any point re-publishes at most the rows after it, and the ledger
 // drops those as duplicates of their eventId. Run it with ops/bridge-new-api; docs/bridge-new-api.md has the rest.
@@ -10,6 +10,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, wr
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DatabaseUrlError, connect, parseDatabaseUrl, redactUrl } from './databases.mjs';
 import {
   CLAUDE_ROWS, LOG_TYPE_CONSUME, MappingError, TENANT_FROM, UNMAPPED_POLICIES, eventOf, parseMapping, takeable,
 } from './mapping.mjs';
@@ -28,8 +29,10 @@ state file only after the confirms, so a restart after a crash re-sends at most 
 was not yet confirmed, and the ledger drops those re-sends as duplicates.
 
 Options:
-  --db URL              new-api's PostgreSQL, e.g. postgres://user:pw@host:5432/new-api
-                        (default: $NEWAPI_POSTGRES)
+  --db URL              new-api's database: PostgreSQL, postgres://user:pw@host:5432/new-api,
+                        or MySQL / MariaDB, mysql://user:pw@host:3306/new-api or new-api's
+                        own SQL_DSN as it is, user:pw@tcp(host:3306)/new-api
+                        (default: $NEWAPI_DB, then $NEWAPI_POSTGRES)
   --amqp URL            TokenLedger's RabbitMQ (default: $TOKENLEDGER_RABBITMQ or
                         amqp://guest:guest@127.0.0.1:55672/)
   --source NAME         names this new-api instance in every eventId and in the state
@@ -69,7 +72,7 @@ function parseOptions(argv) {
     strict: true,
     allowPositionals: false,
     options: {
-      db: { type: 'string', default: process.env.NEWAPI_POSTGRES },
+      db: { type: 'string', default: process.env.NEWAPI_DB || process.env.NEWAPI_POSTGRES },
       amqp: { type: 'string', default: DEFAULT_AMQP },
       source: { type: 'string', default: 'newapi' },
       table: { type: 'string', default: 'logs' },
@@ -97,8 +100,14 @@ function parseOptions(argv) {
     if (n < min || n > max) throw new UsageError(`--${name} must be in ${min}..${max}, got ${n}`);
     return n;
   };
-  if (!values.db) throw new UsageError('--db (or NEWAPI_POSTGRES) is required');
-  if (!/^postgres(ql)?:\/\//.test(values.db)) throw new UsageError('--db must be a postgres:// URL (MySQL is not supported yet)');
+  if (!values.db) throw new UsageError('--db (or NEWAPI_DB) is required');
+  let db;
+  try {
+    db = parseDatabaseUrl(values.db);
+  } catch (err) {
+    if (err instanceof DatabaseUrlError) throw new UsageError(err.message);
+    throw err;
+  }
   if (!/^[A-Za-z0-9._-]{1,40}$/.test(values.source)) throw new UsageError('--source must be 1..40 of [A-Za-z0-9._-]');
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(values.table)) throw new UsageError('--table must be a plain SQL identifier');
   if (!(values['tenant-from'] in TENANT_FROM)) throw new UsageError(`--tenant-from must be one of ${Object.keys(TENANT_FROM).join(', ')}`);
@@ -125,7 +134,7 @@ function parseOptions(argv) {
   if (values.distributor !== undefined && !/^\S.{0,199}$/su.test(values.distributor)) throw new UsageError('--distributor must be 1..200 characters');
   const stateDir = process.env.TOKENLEDGER_STATE_DIR || join(ROOT, '.tokenledger');
   return {
-    db: values.db,
+    db,
     amqp: values.amqp,
     source: values.source,
     table: values.table,
@@ -222,15 +231,7 @@ function progress(opts, totals) {
   };
 }
 
-function redact(url) {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}
+const redact = redactUrl;
 
 const sleep = (ms, signal) => new Promise((done) => {
   const timer = setTimeout(done, ms);
@@ -242,30 +243,23 @@ const OPTIONAL = ['user_id', 'username', 'token_name', 'token_id', 'group', 'oth
 const REQUIRED = ['id', 'type', 'created_at', 'model_name', 'prompt_tokens', 'completion_tokens'];
 
 async function selectStatement(db, table) {
-  const { rows } = await db.query(
-    'select column_name from information_schema.columns where table_schema = current_schema() and table_name = $1', [table]);
-  const have = new Set(rows.map((r) => r.column_name));
+  const have = new Set(await db.columns(table));
   if (have.size === 0) throw new Error(`table "${table}" not found in the current schema of the database`);
   const missing = REQUIRED.filter((c) => !have.has(c));
   if (missing.length > 0) throw new Error(`table "${table}" lacks ${missing.join(', ')}: is this a new-api or one-api database?`);
-  const columns = [...REQUIRED, ...OPTIONAL].map((c) => (have.has(c) ? `"${c}"` : `null as "${c}"`));
-  const absent = OPTIONAL.filter((c) => !have.has(c));
   return {
-    text: `select ${columns.join(', ')} from "${table}" where id > $1 order by id limit $2`,
-    absent,
+    columns: [...REQUIRED, ...OPTIONAL].map((c) => [c, have.has(c)]),
+    absent: OPTIONAL.filter((c) => !have.has(c)),
   };
 }
 
 // --- one connected session: read, publish, confirm, advance -------------------------------------
 async function session(opts, state, totals, ui, signal) {
-  const { default: pg } = await import('pg');
   const { default: amqp } = await import('amqplib');
-  // int8 (bigint) ids and times come back as text by default; they fit a JS number (checked below).
-  pg.types.setTypeParser(20, (v) => Number(v));
-  const db = new pg.Client({ connectionString: opts.db, application_name: `tokenledger-bridge-${opts.source}` });
+  let db;
   let conn;
   try {
-    await db.connect();
+    db = await connect(opts.db, `tokenledger-bridge-${opts.source}`);
     const select = await selectStatement(db, opts.table);
     if (select.absent.length > 0) ui.note(`note: ${opts.table} has no ${select.absent.join(', ')} column (one-api?): read as empty`);
     if (opts.tenantFrom !== 'username' && select.absent.includes(opts.tenantFrom)) {
@@ -287,17 +281,14 @@ async function session(opts, state, totals, ui, signal) {
     }
     let returned = 0;
     ch.on('return', () => { returned++; });
-    ui.note(`reading ${opts.table} after id ${state.watermark} from ${redact(opts.db)}; publishing to ${redact(opts.amqp)}`);
+    ui.note(`reading ${opts.table} after id ${state.watermark} from ${db.kind} ${opts.db.label}; publishing to ${redact(opts.amqp)}`);
     ui.idle();
 
     const gaps = new Map();
     for (;;) {
       if (signal.aborted) return 'stopped';
-      const [{ rows }, { rows: [clock] }] = [
-        await db.query(select.text, [state.watermark, opts.fetch]),
-        await db.query('select extract(epoch from now())::bigint as now'),
-      ];
-      const take = takeable(rows, state.watermark, gaps, Date.now(), Number(clock.now), opts.gapWaitMs);
+      const rows = await db.rows(opts.table, select.columns, state.watermark, opts.fetch);
+      const take = takeable(rows, state.watermark, gaps, Date.now(), await db.nowSeconds(), opts.gapWaitMs);
       if (take === 0) {
         if (rows.length > 0) { await sleep(Math.min(1000, opts.gapWaitMs || 1000), signal); continue; }
         if (!opts.follow) return 'done';
@@ -366,7 +357,7 @@ async function session(opts, state, totals, ui, signal) {
     }
   } finally {
     if (conn) await conn.close().catch(() => {});
-    await db.end().catch(() => {});
+    if (db) await db.end().catch(() => {});
   }
 }
 

@@ -12,7 +12,7 @@ public sealed record NewApiLog(
 /// A new-api database of its own on the test PostgreSQL server, with the <c>logs</c> table that GORM's AutoMigrate
 /// creates on PostgreSQL for new-api's <c>model.Log</c> struct.
 /// </summary>
-public sealed class NewApiDatabase : IAsyncDisposable
+public sealed class NewApiDatabase : INewApiDatabase
 {
     /// <summary>
     /// The version followed: QuantumNous/new-api, <c>model/log.go</c> at commit 00423442d4ccdcc68fc962809e2623b1ee13b63e

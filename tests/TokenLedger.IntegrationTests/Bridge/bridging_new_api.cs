@@ -20,15 +20,28 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
     [Fact]
     public async Task killed_in_the_middle_and_started_again_it_records_every_consumption_row_exactly_once()
     {
-        var (acme, globex, users) = Users("kill");
-        var dave = users[^1];
         await using var newApi = await NewApiDatabase.CreateAsync(fixture.Servers.Postgres);
+        await KilledInTheMiddleAsync(newApi, "kill", newApi.Url);
+    }
+
+    /// <summary>The same on MySQL (MariaDB, the table new-api's GORM model creates there); the restart is given new-api's own SQL_DSN.</summary>
+    [Fact]
+    public async Task on_mysql_killed_in_the_middle_and_started_again_it_records_every_consumption_row_exactly_once()
+    {
+        await using var newApi = await NewApiMySqlDatabase.CreateAsync();
+        await KilledInTheMiddleAsync(newApi, "mkill", newApi.GoDsn);
+    }
+
+    private async Task KilledInTheMiddleAsync(INewApiDatabase newApi, string prefix, string restartDb)
+    {
+        var (acme, globex, users) = Users(prefix);
+        var dave = users[^1];
         var first = DateTimeOffset.UtcNow.AddHours(-3).ToUnixTimeSeconds();
         var rows = NewApiTraffic.Make(20_000, first, users);
         var lastId = await newApi.InsertAsync(rows.Select(r => r.Log).ToList());
         var map = WriteMapping(acme, globex, users, unmapped: null);
         var state = Path.Combine(_folder, "state.json");
-        string[] args = ["--db", newApi.Url, "--amqp", fixture.Servers.RabbitMq, "--source", "it-kill", "--state", state, "--map", map,
+        string[] args = ["--db", newApi.Url, "--amqp", fixture.Servers.RabbitMq, "--source", $"it-{prefix}", "--state", state, "--map", map,
             "--fetch", "400", "--batch", "200"];
 
         long watermarkAtKill;
@@ -45,7 +58,9 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
         persisted.ShouldBeGreaterThanOrEqualTo(watermarkAtKill);
 
         // The restart reads and publishes in the default, larger steps: the ids, not the batching, make the re-sends harmless.
-        using (var again = BridgeProcess.Start(output, args[..^4]))
+        string[] restart = [.. args[..^4]];
+        restart[1] = restartDb;
+        using (var again = BridgeProcess.Start(output, restart))
         {
             var (exitCode, summary) = await again.ExitAsync(TimeSpan.FromMinutes(5));
             exitCode.ShouldBe(0);
@@ -69,7 +84,7 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
 
         // Reading the whole table again (a lost state file, started from id 0) re-sends every event with the same ids:
         // once the queue has drained, no total has moved.
-        using (var replay = BridgeProcess.Start(output, "--db", newApi.Url, "--amqp", fixture.Servers.RabbitMq, "--source", "it-kill",
+        using (var replay = BridgeProcess.Start(output, "--db", newApi.Url, "--amqp", fixture.Servers.RabbitMq, "--source", $"it-{prefix}",
                    "--state", Path.Combine(_folder, "lost-state.json"), "--map", map, "--quiet"))
         {
             var (exitCode, summary) = await replay.ExitAsync(TimeSpan.FromMinutes(5));
@@ -239,6 +254,58 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
         var lastId = await newApi.InsertAsync(rows.Skip(1).Select(r => r.Log).ToList());
 
         using var run = BridgeProcess.Start(output, "--db", newApi.Url, "--amqp", fixture.Servers.RabbitMq, "--source", "it-gap",
+            "--state", state, "--map", map, "--follow", "--interval", "1", "--gap-wait", "120");
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Watermark(state).ShouldBe(0, "rows after an uncommitted id must wait for it");
+
+        await transaction.CommitAsync();
+        await Eventually.Until(() => Task.FromResult(Watermark(state)), w => w == lastId, what: "the watermark to pass the late row");
+        var from = DateTimeOffset.FromUnixTimeSeconds(now - 60);
+        var to = DateTimeOffset.UtcNow.AddMinutes(1);
+        string? TenantOf(NewApiUser u) => u.Name is "alice" or "bob" ? acme : u.Group == "vip" ? globex : u.Name;
+        var expected = NewApiTraffic.Totals(rows, TenantOf, TenantOf(rows[0].User)!);
+        (await UsageSamples.EventuallyEqualAsync(fixture.Operator, TenantOf(rows[0].User)!, from, to, expected)).Models.ShouldBe(expected);
+        await run.TerminateAsync();
+        (await run.ExitAsync(TimeSpan.FromSeconds(30))).ExitCode.ShouldBe(0);
+    }
+
+    /// <summary>The same on MySQL: InnoDB hands out the AUTO_INCREMENT id at the insert, and the row is visible only at its commit.</summary>
+    [Fact]
+    public async Task on_mysql_a_row_whose_insert_commits_after_later_rows_is_not_passed_over()
+    {
+        var (acme, globex, users) = Users("mgap");
+        await using var newApi = await NewApiMySqlDatabase.CreateAsync();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var rows = NewApiTraffic.Make(60, now - 20, users, seed: 3);
+        var map = WriteMapping(acme, globex, users, unmapped: null);
+        var state = Path.Combine(_folder, "state.json");
+
+        await using var slow = new MySqlConnector.MySqlConnection(newApi.ConnectionString);
+        await slow.OpenAsync();
+        await using var transaction = await slow.BeginTransactionAsync();
+        var late = rows[0].Log;
+        await using (var insert = new MySqlConnector.MySqlCommand(
+                         "INSERT INTO `logs` (`user_id`, `created_at`, `type`, `username`, `token_name`, `token_id`, `group`, `model_name`, `prompt_tokens`, `completion_tokens`, `other`) VALUES (@u, @c, @t, @n, @k, @ki, @g, @m, @p, @o, @x)",
+                         slow, transaction))
+        {
+            insert.Parameters.AddWithValue("u", (long)late.UserId);
+            insert.Parameters.AddWithValue("c", late.CreatedAt);
+            insert.Parameters.AddWithValue("t", (long)late.Type);
+            insert.Parameters.AddWithValue("n", late.Username);
+            insert.Parameters.AddWithValue("k", late.TokenName);
+            insert.Parameters.AddWithValue("ki", (long)late.TokenId);
+            insert.Parameters.AddWithValue("g", late.Group);
+            insert.Parameters.AddWithValue("m", late.ModelName);
+            insert.Parameters.AddWithValue("p", late.PromptTokens);
+            insert.Parameters.AddWithValue("o", late.CompletionTokens);
+            insert.Parameters.AddWithValue("x", (object?)late.Other ?? DBNull.Value);
+            await insert.ExecuteNonQueryAsync();
+            insert.LastInsertedId.ShouldBe(1);
+        }
+        var lastId = await newApi.InsertAsync(rows.Skip(1).Select(r => r.Log).ToList());
+        lastId.ShouldBe(rows.Count);
+
+        using var run = BridgeProcess.Start(output, "--db", newApi.Url, "--amqp", fixture.Servers.RabbitMq, "--source", "it-mgap",
             "--state", state, "--map", map, "--follow", "--interval", "1", "--gap-wait", "120");
         await Task.Delay(TimeSpan.FromSeconds(4));
         Watermark(state).ShouldBe(0, "rows after an uncommitted id must wait for it");

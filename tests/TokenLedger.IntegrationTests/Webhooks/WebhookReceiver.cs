@@ -16,22 +16,27 @@ public sealed record ReceivedWebhook(string? Id, bool Verified, IReadOnlyList<in
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly string[] _secrets;
+    private readonly TimeSpan _delay;
     private Process? _node;
 
-    private WebhookReceiver(int port, string log, string[] secrets)
+    private WebhookReceiver(int port, string log, string[] secrets, TimeSpan delay)
     {
         Port = port;
         Log = log;
         _secrets = secrets;
+        _delay = delay;
     }
 
     public int Port { get; }
     public string Log { get; }
     public string Url => $"http://127.0.0.1:{Port}/hooks";
 
-    public static async Task<WebhookReceiver> StartAsync(int port, params string[] secrets)
+    public static Task<WebhookReceiver> StartAsync(int port, params string[] secrets) => StartAsync(port, TimeSpan.Zero, secrets);
+
+    /// <summary>A receiver that logs each request at once but answers it only after <paramref name="delay"/> (an attempt stays in flight).</summary>
+    public static async Task<WebhookReceiver> StartAsync(int port, TimeSpan delay, params string[] secrets)
     {
-        var receiver = new WebhookReceiver(port, Path.Combine(Path.GetTempPath(), $"webhooks-{Guid.NewGuid():N}.jsonl"), secrets);
+        var receiver = new WebhookReceiver(port, Path.Combine(Path.GetTempPath(), $"webhooks-{Guid.NewGuid():N}.jsonl"), secrets, delay);
         await receiver.StartAsync();
         return receiver;
     }
@@ -52,6 +57,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var start = new ProcessStartInfo("node") { WorkingDirectory = Path.Combine(Repository.Root, "ops"), RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var arg in new[] { "webhook-receiver.mjs", "--port", Port.ToString(), "--log", Log }) start.ArgumentList.Add(arg);
         foreach (var secret in _secrets) { start.ArgumentList.Add("--secret"); start.ArgumentList.Add(secret); }
+        start.ArgumentList.Add("--delay-ms");
+        start.ArgumentList.Add(((long)_delay.TotalMilliseconds).ToString());
         _node = Process.Start(start)!;
         _node.ErrorDataReceived += (_, _) => { };
         _node.BeginErrorReadLine();

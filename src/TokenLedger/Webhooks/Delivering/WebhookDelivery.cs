@@ -37,6 +37,9 @@ public sealed record WebhookDelivery(
 
     public bool IsFinal => Status is DeliveryStatus.Delivered or DeliveryStatus.Failed or DeliveryStatus.Skipped or DeliveryStatus.Cancelled;
 
+    /// <summary>A replay was asked for and its first attempt has not been made yet: another replay would send it twice.</summary>
+    public bool IsReplayUnderWay => Round > 0 && AttemptsThisRound == 0 && Status == DeliveryStatus.Pending;
+
     public WebhookDelivery Attempted(WebhookAttempt attempt) => this with
     {
         AttemptsThisRound = AttemptsThisRound + 1,

@@ -13,7 +13,7 @@ namespace TokenLedger.Api.Demo;
 /// clock that reads that instant; nothing else in the host sees that clock, and the public API offers no way to back-date
 /// an issue date. The events are written now (Marten's timestamps say so); their issue dates are the simulated history's.
 /// </summary>
-public sealed class DemoClosing(IDocumentStore store, IOptions<InvoicingOptions> options, IClock clock, ILogger<DemoClosing> logger)
+public sealed class DemoClosing(IDocumentStore store, Npgsql.NpgsqlDataSource db, IOptions<InvoicingOptions> options, IClock clock, ILogger<DemoClosing> logger)
 {
     /// <summary>The month's invoice, once its funding has caught up with the history just published; null if it cannot be issued.</summary>
     public async Task<Invoice?> CloseAsync(DemoTenant tenant, YearMonth month, TimeSpan patience, CancellationToken ct)
@@ -22,7 +22,7 @@ public sealed class DemoClosing(IDocumentStore store, IOptions<InvoicingOptions>
         var closedAt = period.In(DateTimeZoneProviders.Tzdb[tenant.Zone]).End + Duration.FromTimeSpan(options.Value.AutoCloseDelay);
         var now = clock.GetCurrentInstant();
         var asOf = new FixedClock(closedAt < now ? closedAt : now);
-        var closer = new PeriodCloser(store, options, asOf);
+        var closer = new PeriodCloser(store, db, options, asOf);
         var giveUpAt = now + Duration.FromTimeSpan(patience);
         while (true)
         {

@@ -21,6 +21,7 @@ public sealed record HoldLoadResult(
     int TargetRate, int Seconds, int Connections, int Tenants, int TightTenants, double AchievedRate, IReadOnlyList<double> LatenciesMs,
     long Granted, long Refused, long Errors, string? FirstError, long UsagePublished, int BackgroundRate, double BackgroundAchieved, HoldCheck Check)
 {
+    public long Sent => Granted + Refused + Errors;
     public double? Percentile(double p) => Percentiles.Of(LatenciesMs, LatenciesMs.Count, p);
 }
 
@@ -58,6 +59,7 @@ public sealed class HoldsUnderLoad(Broker broker, BenchOptions options)
         var total = (long)options.HoldRate * options.HoldSeconds;
         var settleTicks = (long)(options.HoldSettleMs / 1000.0 * Stopwatch.Frequency);
         long next = -1;
+        var duration = TimeSpan.FromSeconds(options.HoldSeconds);
 
         var (achieved, backgroundRate, usagePublished) = await Live.ProgressAsync(async progress =>
         {
@@ -74,6 +76,8 @@ public sealed class HoldsUnderLoad(Broker broker, BenchOptions options)
             {
                 while (true)
                 {
+                    // Bounded in time: a hold not yet sent when the duration is over is not sent (a slow service reaches a lower rate).
+                    if (clock.Elapsed >= duration) return;
                     var i = Interlocked.Increment(ref next);
                     if (i >= total) return;
                     var wait = TimeSpan.FromSeconds(i / (double)options.HoldRate) - clock.Elapsed;
@@ -113,7 +117,7 @@ public sealed class HoldsUnderLoad(Broker broker, BenchOptions options)
             }
 
             await Task.WhenAll(Enumerable.Range(0, options.HoldConnections).Select(_ => Task.Run(CallerAsync, ct)));
-            var rate = total / clock.Elapsed.TotalSeconds;
+            var rate = (granted + refused + errors) / clock.Elapsed.TotalSeconds;
             Volatile.Write(ref callersDone, true);
             var published = await usageTask;
             await stop.CancelAsync();

@@ -106,7 +106,7 @@ public static class Sections
     {
         var table = Titled("3c. Holds: POST /api/tenants/{id}/holds under ingest load, each hold's usage published about 2 s later");
         table.AddColumn("").AddColumn(new TableColumn("").RightAligned());
-        table.AddRow("holds", $"{h.TargetRate:N0}/s asked for {h.Seconds} s over {h.Connections} connections, {h.AchievedRate:N0}/s reached");
+        table.AddRow("holds", $"{h.TargetRate:N0}/s asked for {h.Seconds} s over {h.Connections} connections, {h.Sent:N0} sent ({h.AchievedRate:N0}/s)");
         table.AddRow("tenants (prepaid, credit limit 0; with a small wallet)", $"{h.Tenants:N0} ({h.TightTenants:N0})");
         table.AddRow("background ingest (arrays)", $"{h.BackgroundRate:N0} events/s asked, {h.BackgroundAchieved:N0} published");
         table.AddRow("granted / refused (402) / errors", $"{h.Granted:N0} / {h.Refused:N0} / {h.Errors:N0}");

@@ -30,6 +30,14 @@ public sealed class BenchOptions
     public int SignalRate { get; private set; } = 5_000;
     public int SignalIntervalMs { get; private set; } = 200;
 
+    public bool SkipHolds { get; private set; }
+    public int HoldRate { get; private set; } = 1_000;
+    public int HoldSeconds { get; private set; } = 30;
+    public int HoldConnections { get; private set; } = 16;
+    public int HoldTenants { get; private set; } = 50;
+    public int HoldSettleMs { get; private set; } = 2_000;
+    public int HoldBackgroundRate { get; private set; } = 5_000;
+
     public bool SkipClose { get; private set; }
     public bool SkipFinance { get; private set; }
     public bool FinanceOnly { get; private set; }
@@ -59,7 +67,7 @@ public sealed class BenchOptions
     public string? ServiceLog { get; private set; }
 
     public const string Help = """
-        TokenLedger benchmark: end-to-end ingest rate, broker and COPY limits, publish-to-query latency, service RSS.
+        TokenLedger benchmark: end-to-end ingest rate, broker and COPY limits, publish-to-query latency, holds, service RSS.
         Run it with ops/bench, which starts the servers and the service and passes the connection options.
 
         Workload (end-to-end ingest, run twice: single-event messages, then arrays):
@@ -88,6 +96,14 @@ public sealed class BenchOptions
           --signal-rate R       background load in events/s, priced tenants, arrays of --batch-size (default 5000)
           --signal-interval-ms M time between probes (default 200)
           --skip-signals        skip the signal phase
+        Holds (POST /api/tenants/{id}/holds, each hold's usage published --hold-settle-ms later, under ingest load):
+          --hold-rate R         holds/s asked (default 1000)
+          --hold-seconds S      duration of the holds (default 30)
+          --hold-connections C  HTTP connections placing holds (default 16)
+          --hold-tenants T      prepaid tenants the holds are spread over; one in ten has a small wallet (default 50)
+          --hold-settle-ms M    time from a granted hold to its usage's publish (default 2000)
+          --hold-background-rate R  background ingest in events/s, arrays of --batch-size (default 5000)
+          --skip-holds          skip the holds phase
         Period close (invoices and PDFs):
           --close-tenants N     tenants with usage in the month before last, each closed and its PDF fetched (default 1000)
           --close-events N      usage events per tenant (default 20)
@@ -157,6 +173,13 @@ public sealed class BenchOptions
                 case "--signal-rate": o.SignalRate = Int(1, 1_000_000); break;
                 case "--signal-interval-ms": o.SignalIntervalMs = Int(1, 60_000); break;
                 case "--skip-signals": o.SkipSignals = true; break;
+                case "--hold-rate": o.HoldRate = Int(1, 100_000); break;
+                case "--hold-seconds": o.HoldSeconds = Int(1, 86_400); break;
+                case "--hold-connections": o.HoldConnections = Int(1, 1024); break;
+                case "--hold-tenants": o.HoldTenants = Int(1, 100_000); break;
+                case "--hold-settle-ms": o.HoldSettleMs = Int(0, 600_000); break;
+                case "--hold-background-rate": o.HoldBackgroundRate = Int(0, 1_000_000); break;
+                case "--skip-holds": o.SkipHolds = true; break;
                 case "--close-tenants": o.CloseTenants = Int(1, 1_000_000); break;
                 case "--close-events": o.CloseEventsPerTenant = Int(1, 1000); break;
                 case "--skip-close": o.SkipClose = true; break;
@@ -167,7 +190,7 @@ public sealed class BenchOptions
                 case "--paint-only": o.PaintOnly = true; break;
                 case "--finance-only":
                     o.FinanceOnly = true;
-                    o.SkipLimits = o.SkipLatency = o.SkipSignals = o.SkipClose = o.SkipSteady = o.SkipHttp = true;
+                    o.SkipLimits = o.SkipLatency = o.SkipSignals = o.SkipHolds = o.SkipClose = o.SkipSteady = o.SkipHttp = true;
                     break;
                 case "--steady-seconds": o.SteadySeconds = Int(10, 86_400); break;
                 case "--steady-rate": o.SteadyRate = Int(1, 1_000_000); break;
@@ -193,6 +216,7 @@ public sealed class BenchOptions
         if (o.Postgres.Length == 0) throw new BenchUsageException("no PostgreSQL: give --postgres or set TOKENLEDGER_POSTGRES");
         if (o.RabbitMq.Length == 0) throw new BenchUsageException("no RabbitMQ: give --rabbitmq or set TOKENLEDGER_RABBITMQ");
         if (!o.SkipSignals && o.AdminKey.Length == 0) throw new BenchUsageException("the signal phase needs --admin-key (or --skip-signals)");
+        if (!o.SkipHolds && o.AdminKey.Length == 0) throw new BenchUsageException("the holds phase needs --admin-key (or --skip-holds)");
         if (!o.SkipHttp && o.AdminKey.Length == 0) throw new BenchUsageException("the HTTP ingest phase needs --admin-key (or --skip-http)");
         if (!o.SkipLatency && o.AdminKey.Length == 0) throw new BenchUsageException("the latency phase needs --admin-key (or --skip-latency)");
         return o;

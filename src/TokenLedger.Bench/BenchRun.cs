@@ -83,6 +83,12 @@ public static class BenchRun
             report.Signals = await new SignalLatency(broker, options).RunAsync(runTag, ct);
         }
 
+        if (!options.SkipHolds)
+        {
+            Live.Heading("3c. Holds under load: HTTP latency, then every hold settled or released");
+            report.Holds = await new HoldsUnderLoad(broker, options).RunAsync(runTag, ct);
+        }
+
         if (!options.SkipClose)
         {
             Live.Heading("5. Period close: invoices and PDFs");

@@ -17,6 +17,7 @@ public sealed class BenchReport
     public CopyResult? Copy { get; set; }
     public LatencyResult? Latency { get; set; }
     public SignalLatencyResult? Signals { get; set; }
+    public HoldLoadResult? Holds { get; set; }
     public PeriodCloseResult? Close { get; set; }
     public FinanceViewsResult? Finance { get; set; }
     public SteadyResult? Steady { get; set; }
@@ -39,6 +40,11 @@ public sealed class BenchReport
             if (HttpCompat is not null)
                 foreach (var run in new[] { HttpCompat.Native, HttpCompat.OpenMeter }.Where(x => x.Failed > 0))
                     problems.Add($"[{run.Route}] {run.Failed:N0} of {run.Requests:N0} requests failed; first: {run.FirstFailure}");
+            if (Holds is not null)
+            {
+                problems.AddRange(Holds.Check.Differences.Select(d => $"[holds] {d}"));
+                if (Holds.Errors > 0) problems.Add($"[holds] {Holds.Errors:N0} hold requests failed; first: {Holds.FirstError}");
+            }
             if (Steady is not null) problems.AddRange(Steady.Check.Differences.Select(d => $"[steady run] {d}"));
             return problems;
         }

@@ -40,6 +40,7 @@ public static class Report
         if (r.HttpCompat is not null) yield return Sections.HttpCompat(r.HttpCompat);
         if (r.Latency is not null) yield return Sections.Latency(r.Latency);
         if (r.Signals is not null) yield return Sections.Signals(r.Signals);
+        if (r.Holds is not null) yield return Sections.Holds(r.Holds);
         if (r.Close is not null) yield return Sections.Close(r.Close);
         if (r.Finance is not null) yield return Sections.Finance(r.Finance);
         yield return Sections.MemorySummary(r);

@@ -102,6 +102,27 @@ public static class Sections
         return table;
     }
 
+    public static IRenderable Holds(HoldLoadResult h)
+    {
+        var table = Titled("3c. Holds: POST /api/tenants/{id}/holds under ingest load, each hold's usage published about 2 s later");
+        table.AddColumn("").AddColumn(new TableColumn("").RightAligned());
+        table.AddRow("holds", $"{h.TargetRate:N0}/s asked for {h.Seconds} s over {h.Connections} connections, {h.Sent:N0} sent ({h.AchievedRate:N0}/s)");
+        table.AddRow("tenants (prepaid, credit limit 0; with a small wallet)", $"{h.Tenants:N0} ({h.TightTenants:N0})");
+        table.AddRow("background ingest (arrays)", $"{h.BackgroundRate:N0} events/s asked, {h.BackgroundAchieved:N0} published");
+        table.AddRow("granted / refused (402) / errors", $"{h.Granted:N0} / {h.Refused:N0} / {h.Errors:N0}");
+        if (h.FirstError is not null) table.AddRow("first error", Markup.Escape(h.FirstError.Length > 120 ? h.FirstError[..120] : h.FirstError));
+        table.AddRow("hold HTTP latency p50", Ms(h.Percentile(50), Missing));
+        table.AddRow("hold HTTP latency p95", Ms(h.Percentile(95), Missing));
+        table.AddRow("hold HTTP latency p99 (target < 20 ms)", Ms(h.Percentile(99), Missing));
+        table.AddRow("usage events published for granted holds", $"{h.UsagePublished:N0}");
+        var c = h.Check;
+        table.AddRow("holds placed / settled / released (ledger)", $"{c.Placed:N0} / {c.Settled:N0} / {c.Released:N0}");
+        table.AddRow("holds still open", $"{c.Open:N0} (checked {c.WaitedSeconds:0} s after the last hold)");
+        table.AddRow("CHECK: every hold ended once; no wallet below 0, nothing on postpaid, charges = usage",
+            c.Ok ? $"ok ({c.TenantsChecked:N0} tenants)" : Markup.Escape($"WRONG ({c.Differences.Count}): {c.Differences[0]}"));
+        return table;
+    }
+
     public static IRenderable Close(PeriodCloseResult c)
     {
         var table = Titled($"5. Period close {c.Period}: POST /api/tenants/{{id}}/invoices, then GET /api/invoices/{{n}}/pdf (8 at a time)");

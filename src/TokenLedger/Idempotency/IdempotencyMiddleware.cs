@@ -50,24 +50,33 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyRecor
         var scope = Scope(context.Request);
         var operation = $"{context.Request.Method} {context.Request.Path}";
         var fingerprint = RequestFingerprint.Of(operation, body, json);
-        var ct = context.RequestAborted;
-        switch (await records.ClaimAsync(scope, key, operation, fingerprint, clock.GetCurrentInstant(), ct))
+        if (rule.ClaimedByCommand)
         {
-            case KeyClaim.InProgress:
-                await Problems.Conflict($"a request with {Header} '{key}' is still being processed; retry in a moment").ExecuteAsync(context);
-                return;
-            case KeyClaim.Completed done when done.Operation != operation:
-                await Problems.Unprocessable($"{Header} '{key}' was already used for {done.Operation}; use a new key for another operation").ExecuteAsync(context);
-                return;
-            case KeyClaim.Completed done when done.Fingerprint != fingerprint:
-                await Problems.Unprocessable($"{Header} '{key}' was already used with a different body; use a new key for a different request").ExecuteAsync(context);
-                return;
-            case KeyClaim.Completed done:
-                await ReplayAsync(context, done.Answer);
-                return;
+            // The command claims, completes or gives up the key in its own transaction (KeysInTransaction).
+            context.Items[KeyedRequest.ItemName] = new KeyedRequest(scope, key, operation, fingerprint);
+            await next(context);
+            return;
+        }
+        var claim = await records.ClaimAsync(scope, key, operation, fingerprint, clock.GetCurrentInstant(), context.RequestAborted);
+        if (Answer(claim, key, operation, fingerprint) is { } answer)
+        {
+            await answer.ExecuteAsync(context);
+            return;
         }
         await RunAndKeepAsync(context, scope, key);
     }
+
+    /// <summary>What a claim that is not ours answers: 409 while the first request runs, 422 for another use of the key, else the first answer replayed; null when the claim is ours.</summary>
+    public static IResult? Answer(KeyClaim claim, string key, string operation, string fingerprint) => claim switch
+    {
+        KeyClaim.InProgress => Problems.Conflict($"a request with {Header} '{key}' is still being processed; retry in a moment"),
+        KeyClaim.Completed done when done.Operation != operation =>
+            Problems.Unprocessable($"{Header} '{key}' was already used for {done.Operation}; use a new key for another operation"),
+        KeyClaim.Completed done when done.Fingerprint != fingerprint =>
+            Problems.Unprocessable($"{Header} '{key}' was already used with a different body; use a new key for a different request"),
+        KeyClaim.Completed done => new StoredAnswerResult(done.Answer, Replayed: true),
+        _ => null,
+    };
 
     private async Task RunAndKeepAsync(HttpContext context, string scope, string key)
     {
@@ -93,15 +102,6 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyRecor
             await records.ReleaseAsync(scope, key, CancellationToken.None);
         captured.Position = 0;
         await captured.CopyToAsync(original, context.RequestAborted);
-    }
-
-    private static async Task ReplayAsync(HttpContext context, StoredAnswer answer)
-    {
-        context.Response.StatusCode = answer.Status;
-        if (answer.ContentType is not null) context.Response.ContentType = answer.ContentType;
-        if (answer.Location is not null) context.Response.Headers.Location = answer.Location;
-        context.Response.Headers[ReplayedHeader] = "true";
-        await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
     }
 
     private static (string? Key, IResult? Problem) ResolveKey(HttpRequest request, IdempotentAttribute rule, JsonObject? body)

@@ -14,4 +14,10 @@ public sealed class IdempotentAttribute : Attribute
 
     /// <summary>The camelCase body property that serves as the key when no other is given.</summary>
     public string? NaturalKey { get; init; }
+
+    /// <summary>
+    /// The command claims the key in its own transaction (<see cref="KeysInTransaction"/>), so the claim, the command
+    /// and the kept answer are one commit; the middleware only resolves the key and binds it to the operation and body.
+    /// </summary>
+    public bool ClaimedByCommand { get; init; }
 }

@@ -1,7 +1,10 @@
 using System.Security.Claims;
+using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Routing;
 using NodaTime;
 using TokenLedger.Access;
@@ -19,9 +22,10 @@ namespace TokenLedger.Balances.Holds;
 /// <summary>
 /// A gateway reserves funds or plan quota for one request before it calls the model. Priced from the tenant's retail
 /// book now at the maximum tokens (all input uncached), unless <see cref="Amount"/> names the amount. The requestId is
-/// the idempotency key and the key the usage event settles the hold by.
+/// the idempotency key and the key the usage event settles the hold by. The key's claim, the hold and the kept answer
+/// are one transaction with one commit (<see cref="HoldDesk"/>), so a hold is quick enough for a gateway's request path.
 /// </summary>
-[Idempotent(KeyRequired = true)]
+[Idempotent(KeyRequired = true, ClaimedByCommand = true)]
 public sealed record PlaceHold(
     string? RequestId, string? Model, long? MaxInputTokens, long? MaxOutputTokens, string? PlanId, string? DistributorId, int? TtlSeconds,
     decimal? Amount)
@@ -55,19 +59,20 @@ public sealed record PlaceHold(
             .Produces<HoldResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status402PaymentRequired)
             .WithSummary("Reserve funds or plan quota for one request before calling the model; 402 with a reason when it may not run");
 
-    public static async Task<IResult> Handle(string tenantId, PlaceHold body, ClaimsPrincipal user, HoldDesk desk, RatingCatalogSource catalogs,
-        IMartenOutbox outbox, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Handle(string tenantId, PlaceHold body, ClaimsPrincipal user, HttpContext http, HoldDesk desk, RatingCatalogSource catalogs,
+        IMartenOutbox outbox, IOptions<JsonOptions> json, IClock clock, CancellationToken ct)
     {
         var validation = new Validator().Validate(body);
         if (!validation.IsValid) return Problems.Validation(validation);
         if (GatewayScope.Of(user)?.Refusal(tenantId, body.DistributorId) is { } outside) return Problems.BadRequest(outside.Field, outside.Message);
+        var key = http.KeyedRequest();
         var now = clock.GetCurrentInstant();
-        var result = await desk.DecideAsync(tenantId, async turn =>
+        var result = await desk.DecideAsync(tenantId, key, claim => IdempotencyMiddleware.Answer(claim, key.Key, key.Operation, key.Fingerprint)!, async turn =>
         {
             var amount = body.Amount;
             if (amount is null)
             {
-                var catalog = await catalogs.CurrentAsync(turn.Session, ct);
+                var catalog = await catalogs.CurrentAsync(turn.Session, turn.CatalogRevision, ct);
                 var retail = catalog.Rate(new UsageRecord($"hold:{body.RequestId}", tenantId, body.Model!, now, body.MaxInputTokens!.Value, 0, 0,
                     body.MaxOutputTokens!.Value, PlanId: body.PlanId, DistributorId: body.DistributorId, RequestId: body.RequestId)).Retail;
                 if (!retail.IsRated) return Problems.Unprocessable($"the hold cannot be priced: {retail.UnratedReason}; name an amount instead");
@@ -81,7 +86,10 @@ public sealed record PlaceHold(
                 case HoldGranted granted:
                     if (!granted.Replayed) turn.Append(granted.Hold);
                     var h = granted.Hold;
-                    return Results.Created($"/api/tenants/{tenantId}/holds/{h.HoldId}", new HoldResponse(h.HoldId, h.RequestId, h.Amount, h.Currency, h.Source, h.ExpiresAt));
+                    var answer = new StoredAnswer(StatusCodes.Status201Created, "application/json; charset=utf-8", $"/api/tenants/{tenantId}/holds/{h.HoldId}",
+                        JsonSerializer.SerializeToUtf8Bytes(new HoldResponse(h.HoldId, h.RequestId, h.Amount, h.Currency, h.Source, h.ExpiresAt), json.Value.SerializerOptions));
+                    turn.Keep(answer, now);
+                    return new StoredAnswerResult(answer, Replayed: false);
                 case HoldRefused refused:
                     // The refusal's webhook (hold.refused) commits with the decision's transaction, through the outbox.
                     outbox.Enroll(turn.Session);

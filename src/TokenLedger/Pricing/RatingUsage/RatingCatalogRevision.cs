@@ -26,11 +26,12 @@ public static class RatingCatalogRevision
         $"insert into {session.DocumentStore.Options.DatabaseSchemaName}.{TableName} (id, revision) values (1, 1) " +
         $"on conflict (id) do update set revision = {TableName}.revision + 1");
 
+    /// <summary>The current revision (0 before the first change), for a caller that reads it in a batch of its own.</summary>
+    public static string ReadSql(string schema) => $"select coalesce((select revision from {schema}.{TableName} where id = 1), 0)";
+
     public static async Task<long> ReadAsync(IDocumentSession session, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
-            $"select coalesce((select revision from {session.DocumentStore.Options.DatabaseSchemaName}.{TableName} where id = 1), 0)",
-            session.Connection);
+        await using var command = new NpgsqlCommand(ReadSql(session.DocumentStore.Options.DatabaseSchemaName), session.Connection);
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 }

@@ -10,9 +10,12 @@ public sealed class RatingCatalogSource
 {
     private volatile RatingCatalog _current = RatingCatalog.Empty;
 
-    public async Task<RatingCatalog> CurrentAsync(IDocumentSession session, CancellationToken ct)
+    public async Task<RatingCatalog> CurrentAsync(IDocumentSession session, CancellationToken ct) =>
+        await CurrentAsync(session, await RatingCatalogRevision.ReadAsync(session, ct), ct);
+
+    /// <summary>The catalog at <paramref name="revision"/>, which the caller read in the session's transaction.</summary>
+    public async Task<RatingCatalog> CurrentAsync(IDocumentSession session, long revision, CancellationToken ct)
     {
-        var revision = await RatingCatalogRevision.ReadAsync(session, ct);
         var current = _current;
         if (current.Revision == revision) return current;
 

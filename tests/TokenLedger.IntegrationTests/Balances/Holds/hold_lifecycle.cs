@@ -113,6 +113,33 @@ public sealed class hold_lifecycle(LedgerFixture fixture)
         again.Headers.GetValues("Idempotent-Replayed").ShouldBe(["true"]);
         (await again.Content.ReadAsStringAsync()).ShouldBe(await first.Content.ReadAsStringAsync());
         (await Op.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/holds")).GetProperty("held").GetDecimal().ShouldBe(6m);
+
+        var otherBody = await HoldAsync(Op, tenant, "chat-replay", maxInput: 7);
+        otherBody.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        (await otherBody.Content.ReadAsStringAsync()).ShouldContain("different body");
+        using var topUp = new HttpRequestMessage(HttpMethod.Post, $"/api/tenants/{tenant}/top-ups")
+        {
+            Content = JsonContent.Create(new { amount = "1", currency = "CNY", reference = $"bank-{tenant}-2" }),
+            Headers = { { "Idempotency-Key", "chat-top-up" } },
+        };
+        (await Op.SendAsync(topUp)).EnsureSuccessStatusCode();
+        var otherOperation = await Op.PostAsJsonAsync($"/api/tenants/{tenant}/holds", new { requestId = "chat-top-up", model = Model, maxInputTokens = 1, maxOutputTokens = 0 });
+        otherOperation.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, "the key was kept for the top-up");
+        (await Op.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/holds")).GetProperty("held").GetDecimal().ShouldBe(6m);
+    }
+
+    [Fact]
+    public async Task a_refused_hold_keeps_no_key_and_the_same_request_id_is_granted_after_a_top_up()
+    {
+        var tenant = await TenantAsync(Op, await UnitBookAsync(Op), wallet: 5);
+        (await HoldAsync(Op, tenant, "chat-later", maxInput: 8)).StatusCode.ShouldBe(HttpStatusCode.PaymentRequired);
+        (await Op.PostAsJsonAsync($"/api/tenants/{tenant}/top-ups", new { amount = "5", currency = "CNY", reference = $"more-{tenant}" })).EnsureSuccessStatusCode();
+        await Eventually.Until(() => BalanceAsync(Op, tenant), b => b.GetProperty("wallet").GetDecimal() == 10m, TimeSpan.FromSeconds(30), "the top-up funded");
+
+        var granted = await HoldAsync(Op, tenant, "chat-later", maxInput: 8);
+
+        granted.StatusCode.ShouldBe(HttpStatusCode.Created);
+        granted.Headers.Contains("Idempotent-Replayed").ShouldBeFalse();
     }
 
     [Fact]

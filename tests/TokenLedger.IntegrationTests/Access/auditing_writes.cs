@@ -38,11 +38,11 @@ public sealed class auditing_writes(LedgerFixture fixture)
         var book = LedgerFixture.NewTenantId("audbook");
         var plan = LedgerFixture.NewTenantId("audplan");
         (await acting.PutAsJsonAsync($"/api/tenants/{tenant}", new { name = "Audited Ltd" })).EnsureSuccessStatusCode();
-        (await acting.PutAsJsonAsync($"/api/price-books/{book}", JsonDocument.Parse("""
-            {"currency":"CNY","effectiveFrom":"2026-06-01T00:00:00+08:00",
+        (await acting.PutAsJsonAsync($"/api/price-books/{book}", JsonDocument.Parse($$"""
+            {"currency":"CNY","effectiveFrom":"{{fixture.MonthsAgo(3).StartIso}}",
              "prices":[{"model":"audit-model","inputPerMillion":"1","cachedInputPerMillion":"0.1","outputPerMillion":"2"}]}
             """).RootElement)).EnsureSuccessStatusCode();
-        (await acting.PostAsJsonAsync($"/api/tenants/{tenant}/credits", new { amount = 5, currency = "CNY", expiresAt = "2099-01-01T00:00:00Z", reason = "audit" })).EnsureSuccessStatusCode();
+        (await acting.PostAsJsonAsync($"/api/tenants/{tenant}/credits", new { amount = 5, currency = "CNY", expiresAt = Epoch.FarAhead, reason = "audit" })).EnsureSuccessStatusCode();
         (await acting.PutAsJsonAsync($"/api/plans/{plan}", new
         {
             name = "Audited plan", currency = "CNY", monthlyFee = 0, models = new[] { "audit-model" },
@@ -67,7 +67,7 @@ public sealed class auditing_writes(LedgerFixture fixture)
     {
         var (financeKey, financeId) = await IssueAsync(new { role = "finance" });
         var tenant = await fixture.RegisterTenantAsync(LedgerFixture.NewTenantId("aud"));
-        var closed = await fixture.App.Client(financeKey).PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = "2026-06" });
+        var closed = await fixture.App.Client(financeKey).PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = fixture.MonthsAgo(3).Period });
         closed.StatusCode.ShouldBe(HttpStatusCode.Created, await closed.Content.ReadAsStringAsync());
 
         var page = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/audit?actor={financeId}&tenant={tenant}");
@@ -97,8 +97,8 @@ public sealed class auditing_writes(LedgerFixture fixture)
         (await (await fixture.TenantClientAsync(tenant)).GetAsync("/api/audit")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await (await fixture.RoleClientAsync("finance")).GetAsync("/api/audit")).StatusCode.ShouldBe(HttpStatusCode.OK);
         await ShouldNameAsync(await fixture.Operator.GetAsync("/api/audit?since=yesterday"), "since");
-        await ShouldNameAsync(await fixture.Operator.GetAsync("/api/audit?since=2026-06-02T00:00:00Z&until=2026-06-01T00:00:00Z"), "since");
-        await ShouldNameAsync(await fixture.Operator.GetAsync("/api/audit?since=2026-01-01T00:00:00Z&until=2026-06-01T00:00:00Z"), "since");
+        await ShouldNameAsync(await fixture.Operator.GetAsync($"/api/audit?since={fixture.MonthsAgo(3).Period}-02T00:00:00Z&until={fixture.MonthsAgo(3).Period}-01T00:00:00Z"), "since");
+        await ShouldNameAsync(await fixture.Operator.GetAsync($"/api/audit?since={fixture.MonthsAgo(8).Period}-01T00:00:00Z&until={fixture.MonthsAgo(3).Period}-01T00:00:00Z"), "since");
         await ShouldNameAsync(await fixture.Operator.GetAsync("/api/audit?tenant=bad%20id"), "tenant");
         await ShouldNameAsync(await fixture.Operator.GetAsync("/api/audit?limit=0"), "limit");
     }

@@ -38,7 +38,7 @@ public sealed class least_privilege(LedgerFixture fixture)
         var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "lpkg");
         var finance = await fixture.RoleClientAsync("finance");
         object Package(decimal price) => new { name = "1M", sizeTokens = 1_000_000, pricePaid = price, currency = "CNY",
-            validFrom = "2026-01-01T00:00:00+08:00", validTo = InAMonth };
+            validFrom = fixture.MonthsAgo(8).StartIso, validTo = InAMonth };
 
         await RefusedNamingAsync(await finance.PostAsJsonAsync($"/api/tenants/{tenant}/packages", Package(0)), "pricePaid");
         (await finance.PostAsJsonAsync($"/api/tenants/{tenant}/packages", Package(99))).IsSuccessStatusCode.ShouldBeTrue();
@@ -66,7 +66,7 @@ public sealed class least_privilege(LedgerFixture fixture)
         var distributor = await DistributorAsync(fixture);
         var own = await fixture.ClientWithNewKeyAsync("/api/keys", new { role = "distributor", distributorId = distributor });
         var finance = await fixture.RoleClientAsync("finance");
-        object Deposit(string id) => new { provider = "", amount = 10, currency = "CNY", paidAt = "2026-06-01T00:00:00Z", requestId = id };
+        object Deposit(string id) => new { provider = "", amount = 10, currency = "CNY", paidAt = fixture.MonthsAgo(3).UtcAt(1), requestId = id };
 
         (await own.PostAsJsonAsync($"/api/distributors/{distributor}/deposits", Deposit("own-1"))).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await finance.PostAsJsonAsync($"/api/distributors/{distributor}/deposits", Deposit("fin-1"))).IsSuccessStatusCode.ShouldBeTrue();

@@ -84,11 +84,11 @@ public sealed class managing_keys(LedgerFixture fixture)
     [Fact]
     public async Task an_expiry_in_the_past_or_beyond_366_days_is_a_400_naming_expires_at()
     {
-        await ShouldNameAsync(await fixture.Operator.PostAsJsonAsync("/api/keys", new { role = "gateway", expiresAt = "2020-01-01T00:00:00Z" }), "ExpiresAt");
+        await ShouldNameAsync(await fixture.Operator.PostAsJsonAsync("/api/keys", new { role = "gateway", expiresAt = Epoch.LongBefore }), "ExpiresAt");
         var far = DateTimeOffset.UtcNow.AddDays(400).ToString("yyyy-MM-ddTHH:mm:ssZ");
         await ShouldNameAsync(await fixture.Operator.PostAsJsonAsync("/api/keys", new { role = "gateway", expiresAt = far }), "ExpiresAt");
         var tenant = await fixture.RegisterTenantAsync(LedgerFixture.NewTenantId("exp"));
-        await ShouldNameAsync(await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/keys", new { expiresAt = "2020-01-01T00:00:00Z" }), "ExpiresAt");
+        await ShouldNameAsync(await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/keys", new { expiresAt = Epoch.LongBefore }), "ExpiresAt");
     }
 
     [Fact]

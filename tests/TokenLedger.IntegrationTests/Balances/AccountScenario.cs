@@ -17,7 +17,7 @@ public static class AccountScenario
         var id = LedgerFixture.NewTenantId("unit");
         (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", new
         {
-            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            currency = "CNY", effectiveFrom = Epoch.LongAgo,
             prices = new[] { new { model = Model, inputPerMillion = "1000000", cachedInputPerMillion = "1000000", cacheWritePerMillion = "1000000", outputPerMillion = "1000000" } },
         })).EnsureSuccessStatusCode();
         return id;

@@ -30,9 +30,9 @@ public sealed class balances_match_a_recomputation(LedgerFixture fixture)
             if (setup.Wallet > 0 && setup.Kind != 2)
                 (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/top-ups", new { amount = setup.Wallet, currency = "CNY" })).EnsureSuccessStatusCode();
             if (setup.Credit > 0)
-                (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/credits", new { amount = setup.Credit, currency = "CNY", expiresAt = "2099-01-01T00:00:00Z", reason = "promo" })).EnsureSuccessStatusCode();
+                (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/credits", new { amount = setup.Credit, currency = "CNY", expiresAt = Epoch.FarAhead, reason = "promo" })).EnsureSuccessStatusCode();
             if (setup.Package > 0)
-                (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/packages", new { name = "pack", sizeTokens = setup.Package, pricePaid = 1, currency = "CNY", validFrom = "2026-01-01T00:00:00Z", validTo = "2099-01-01T00:00:00Z" })).EnsureSuccessStatusCode();
+                (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/packages", new { name = "pack", sizeTokens = setup.Package, pricePaid = 1, currency = "CNY", validFrom = fixture.MonthsAgo(8).UtcAt(1), validTo = Epoch.FarAhead })).EnsureSuccessStatusCode();
             if (setup.Limit is { } limit)
                 (await fixture.Operator.PutAsJsonAsync($"/api/tenants/{tenant}/credit-terms", new { creditLimit = limit })).EnsureSuccessStatusCode();
         });

@@ -15,7 +15,7 @@ public sealed class funding_usage(LedgerFixture fixture)
     {
         var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture));
         (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/top-ups", new { amount = 100, currency = "CNY", reference = "bank-1" })).EnsureSuccessStatusCode();
-        (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/credits", new { amount = 30, currency = "CNY", expiresAt = "2099-01-01T00:00:00Z", priority = 1, reason = "welcome" })).EnsureSuccessStatusCode();
+        (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/credits", new { amount = 30, currency = "CNY", expiresAt = Epoch.FarAhead, priority = 1, reason = "welcome" })).EnsureSuccessStatusCode();
 
         await PostUsageAsync(fixture, [UsageOf(tenant, 50)]);
         var afterFirst = await FundedAsync(fixture, tenant, 1);
@@ -42,7 +42,7 @@ public sealed class funding_usage(LedgerFixture fixture)
         (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/packages", new
         {
             name = "Output pack", sizeTokens = 100, weights = new { output = 4 }, pricePaid = 9.9, currency = "CNY",
-            validFrom = "2026-01-01T00:00:00Z", validTo = "2099-01-01T00:00:00Z",
+            validFrom = fixture.MonthsAgo(8).UtcAt(1), validTo = Epoch.FarAhead,
         })).EnsureSuccessStatusCode();
 
         // 40 output tokens need 160 package tokens; the package has 100, so it pays 100/160 of the output's 40.
@@ -75,7 +75,7 @@ public sealed class funding_usage(LedgerFixture fixture)
         var unit = new { inputPerMillion = "1000000", cachedInputPerMillion = "1000000", cacheWritePerMillion = "1000000", outputPerMillion = "1000000" };
         (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", new
         {
-            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            currency = "CNY", effectiveFrom = Epoch.LongAgo,
             prices = new[] { Model, "late-model" }.Select(model => new { model, unit.inputPerMillion, unit.cachedInputPerMillion, unit.cacheWritePerMillion, unit.outputPerMillion }),
         })).EnsureSuccessStatusCode();
         (await FundedAsync(fixture, tenant, 2)).Dec("postpaid.unbilled").ShouldBe(12m);
@@ -90,8 +90,8 @@ public sealed class funding_usage(LedgerFixture fixture)
     [InlineData("top-ups", """{"amount":0,"currency":"CNY"}""", "amount must be greater than 0")]
     [InlineData("top-ups", """{"amount":-5,"currency":"CNY"}""", "amount must be greater than 0")]
     [InlineData("top-ups", """{"amount":5,"currency":"USD"}""", "billed in CNY, not USD")]
-    [InlineData("packages", """{"name":"p","sizeTokens":10,"pricePaid":1,"currency":"CNY","validFrom":"2026-07-01T00:00:00Z","validTo":"2026-07-01T00:00:00Z"}""", "the interval is empty")]
-    [InlineData("credits", """{"amount":5,"currency":"CNY","expiresAt":"2020-01-01T00:00:00Z","reason":"x"}""", "expiresAt must be in the future")]
+    [InlineData("packages", $$"""{"name":"p","sizeTokens":10,"pricePaid":1,"currency":"CNY","validFrom":"{{Epoch.FarAhead}}","validTo":"{{Epoch.FarAhead}}"}""", "the interval is empty")]
+    [InlineData("credits", $$"""{"amount":5,"currency":"CNY","expiresAt":"{{Epoch.LongBefore}}","reason":"x"}""", "expiresAt must be in the future")]
     public async Task bad_account_commands_are_400s_with_the_reason(string path, string json, string reason)
     {
         var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture));

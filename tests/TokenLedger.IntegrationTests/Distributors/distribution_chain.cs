@@ -17,7 +17,7 @@ public sealed class distribution_chain(PinnedClockLedgerFixture fixture)
         var id = LedgerFixture.NewTenantId("chainbook");
         (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", new
         {
-            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            currency = "CNY", effectiveFrom = Epoch.LongAgo,
             prices = new[] { new { model = "glm-4.6", inputPerMillion, cachedInputPerMillion = "0", cacheWritePerMillion = "0", outputPerMillion = "0" } },
         })).EnsureSuccessStatusCode();
         return id;
@@ -32,10 +32,10 @@ public sealed class distribution_chain(PinnedClockLedgerFixture fixture)
 
     private Task<HttpResponseMessage> UpstreamAsync(string distributor, string? parent, decimal? commission) =>
         fixture.Operator.PutAsJsonAsync($"/api/distributors/{distributor}/upstream",
-            new { parentDistributorId = parent, commissionPercent = commission, effectiveFrom = "2026-01-01T00:00:00Z" });
+            new { parentDistributorId = parent, commissionPercent = commission, effectiveFrom = Epoch.MonthsAgo(8).UtcAt(1) });
 
     private async Task<JsonElement> MarginsAsync(string distributor, string groupBy = "model") =>
-        await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/margins?period=2026-06&groupBy={groupBy}");
+        await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/margins?period={Epoch.MonthsAgo(3).Period}&groupBy={groupBy}");
 
     [Fact]
     public async Task every_hop_of_a_three_distributor_chain_sells_at_the_next_hops_cost_on_random_usage()
@@ -51,7 +51,7 @@ public sealed class distribution_chain(PinnedClockLedgerFixture fixture)
 
         var random = new Random(7);
         var events = Enumerable.Range(0, 300).Select(i => new UsageEventV1($"chain-{sub}-{i}",
-            new DateTimeOffset(2026, 6, 1 + random.Next(29), random.Next(24), 0, 0, TimeSpan.FromHours(8)),
+            Epoch.MonthsAgo(3).At(1 + random.Next(29) % Epoch.MonthsAgo(3).Days, random.Next(24)),
             i % 3 == 0 ? cheap : dear, "glm-4.6", random.NextInt64(1, 3_000_000), 0, 0, DistributorId: sub)).ToList();
         (await fixture.Operator.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(events), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
 
@@ -70,18 +70,18 @@ public sealed class distribution_chain(PinnedClockLedgerFixture fixture)
         var byTenant = (await MarginsAsync(sub, "tenant")).GetProperty("groups").EnumerateArray().ToDictionary(g => g.GetProperty("group").GetString()!);
         (byTenant[cheap].GetProperty("negativeMargin").GetBoolean(), byTenant[dear].GetProperty("negativeMargin").GetBoolean()).ShouldBe((true, false));
 
-        var csv = await fixture.Operator.GetStringAsync($"/api/distributors/{sub}/margins?period=2026-06&groupBy=tenant&format=csv");
+        var csv = await fixture.Operator.GetStringAsync($"/api/distributors/{sub}/margins?period={Epoch.MonthsAgo(3).Period}&groupBy=tenant&format=csv");
         csv.ShouldStartWith("tenant,events,tokens,revenue,cost,margin,margin_percent,negative_margin,unrated_events,revenue_currency,cost_currency\n");
         csv.ShouldContain($"\n{cheap},");
         csv.TrimEnd().Split('\n')[^1].ShouldStartWith("total,300,");
 
         var midKey = await fixture.ClientWithNewKeyAsync("/api/keys", new { role = "distributor", distributorId = mid });
-        (await midKey.GetAsync($"/api/distributors/{mid}/margins?period=2026-06")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await midKey.GetAsync($"/api/distributors/{top}/margins?period=2026-06")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await midKey.GetAsync($"/api/distributors/{mid}/margins?period={Epoch.MonthsAgo(3).Period}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await midKey.GetAsync($"/api/distributors/{top}/margins?period={Epoch.MonthsAgo(3).Period}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         // A distributor sees its own chain: the sub-distributors it sells to, not those it buys from.
-        (await midKey.GetAsync($"/api/distributors/{sub}/margins?period=2026-06")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await midKey.GetAsync($"/api/distributors/{sub}/margins?period={Epoch.MonthsAgo(3).Period}")).StatusCode.ShouldBe(HttpStatusCode.OK);
         var subKey = await fixture.ClientWithNewKeyAsync("/api/keys", new { role = "distributor", distributorId = sub });
-        (await subKey.GetAsync($"/api/distributors/{mid}/margins?period=2026-06")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await subKey.GetAsync($"/api/distributors/{mid}/margins?period={Epoch.MonthsAgo(3).Period}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]

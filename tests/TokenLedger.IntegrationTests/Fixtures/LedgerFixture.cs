@@ -29,6 +29,12 @@ public class LedgerFixture : IAsyncLifetime
 
     public HttpClient Operator => App.Client();
 
+    /// <summary>The service's "now": its pinned clock's, else the system clock's.</summary>
+    public Instant Now => (Clock ?? SystemClock.Instance).GetCurrentInstant();
+
+    /// <summary>The month <paramref name="n"/> months before the service's current month (in Shanghai).</summary>
+    public Epoch.Month MonthsAgo(int n) => Epoch.MonthOf(Now).Plus(-n);
+
     public static string NewTenantId(string prefix = "t") => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 40)];
 
     public async Task<string> RegisterTenantAsync(string tenantId, string? timeZone = null)
@@ -67,14 +73,15 @@ public sealed class LedgerCollection : ICollectionFixture<LedgerFixture>
 
 /// <summary>
 /// Shared by the "pinned clock" collection: a service of its own whose clock is a <see cref="FakeClock"/> pinned at
-/// <see cref="Now"/> (15 September 2026, 08:00 in Shanghai), for tests that date their data in 2026: they hold whatever
-/// today's date is. The automatic close is off, so only the tests close periods.
+/// <see cref="Epoch.Start"/>, the test epoch (<see cref="Epoch"/>: 15 September 2026, 08:00 in Shanghai unless
+/// TOKENLEDGER_TEST_EPOCH says otherwise). Its tests date their data relative to it (<see cref="Epoch.MonthsAgo"/>), so
+/// they hold whatever today's date is and whatever year the epoch is in. The automatic close is off, so only the tests
+/// close periods.
 /// </summary>
 public sealed class PinnedClockLedgerFixture : LedgerFixture
 {
-    public static readonly Instant Now = Instant.FromUtc(2026, 9, 15, 0, 0);
-
-    public FakeClock FakeClock { get; } = new(Now);
+    /// <summary>The service's clock: tests move it forward (<see cref="FakeClock.Advance"/>), never back.</summary>
+    public FakeClock FakeClock { get; } = new(Epoch.Start);
 
     protected override IClock Clock => FakeClock;
 

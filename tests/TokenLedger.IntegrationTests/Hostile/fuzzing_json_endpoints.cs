@@ -49,30 +49,30 @@ public sealed class fuzzing_json_endpoints(LedgerFixture fixture)
         if (!ok) failures.Add($"{method} {path} {status}: {(json.Length > 200 ? json[..200] + "…" : json)} → {(text.Length > 300 ? text[..300] : text)}");
     }
 
-    private static JsonObject UsageItem(string tenant) => new()
+    private JsonObject UsageItem(string tenant) => new()
     {
-        ["eventId"] = $"fuzz-{Guid.NewGuid():N}", ["occurredAt"] = "2026-06-01T00:00:00Z", ["tenantId"] = tenant, ["model"] = Model,
+        ["eventId"] = $"fuzz-{Guid.NewGuid():N}", ["occurredAt"] = fixture.MonthsAgo(3).UtcAt(1), ["tenantId"] = tenant, ["model"] = Model,
         ["inputTokens"] = 10, ["cachedInputTokens"] = 0, ["outputTokens"] = 5,
     };
 
-    private static IEnumerable<(HttpMethod, string, JsonObject)> Endpoints(string tenant, string book, string distributor, string plan)
+    private IEnumerable<(HttpMethod, string, JsonObject)> Endpoints(string tenant, string book, string distributor, string plan)
     {
         var post = HttpMethod.Post;
         var put = HttpMethod.Put;
         yield return (put, $"/api/tenants/{tenant}", new() { ["name"] = "T", ["timeZone"] = "Asia/Shanghai", ["currency"] = "CNY", ["retailPriceBookId"] = book });
         yield return (put, $"/api/price-books/{book}-fuzz", new()
         {
-            ["currency"] = "CNY", ["effectiveFrom"] = "2026-01-01T00:00:00+08:00",
+            ["currency"] = "CNY", ["effectiveFrom"] = Epoch.LongAgo,
             ["prices"] = new JsonArray(new JsonObject { ["model"] = "m", ["inputPerMillion"] = "1", ["cachedInputPerMillion"] = "0.1", ["outputPerMillion"] = "4" }),
         });
         yield return (put, $"/api/distributors/{distributor}", new() { ["name"] = "D", ["wholesalePriceBookId"] = book });
-        yield return (post, "/api/invoices/TL-2026-999999/credit-notes", new()
+        yield return (post, "/api/invoices/TL-0000-999999/credit-notes", new()
         {
             ["reason"] = "disputed", ["lines"] = new JsonArray(new JsonObject { ["line"] = 1, ["amount"] = "1.00", ["description"] = "d" }),
         });
-        yield return (put, $"/api/distributors/{distributor}/upstream", new() { ["parentDistributorId"] = null, ["commissionPercent"] = 5.5, ["effectiveFrom"] = "2026-01-01T00:00:00Z" });
+        yield return (put, $"/api/distributors/{distributor}/upstream", new() { ["parentDistributorId"] = null, ["commissionPercent"] = 5.5, ["effectiveFrom"] = fixture.MonthsAgo(8).UtcAt(1) });
         yield return (put, $"/api/distributors/{distributor}/break-even/m", new() { ["inputPerMillion"] = 1, ["cachedInputPerMillion"] = 0.1, ["cacheWritePerMillion"] = 1, ["outputPerMillion"] = 4 });
-        yield return (post, $"/api/distributors/{distributor}/deposits", new() { ["provider"] = "deepseek", ["amount"] = 100, ["currency"] = "CNY", ["paidAt"] = "2026-06-01T00:00:00Z", ["reference"] = "W-1" });
+        yield return (post, $"/api/distributors/{distributor}/deposits", new() { ["provider"] = "deepseek", ["amount"] = 100, ["currency"] = "CNY", ["paidAt"] = fixture.MonthsAgo(3).UtcAt(1), ["reference"] = "W-1" });
         yield return (put, $"/api/distributors/{distributor}/prepayment/threshold", new() { ["provider"] = "deepseek", ["threshold"] = 10, ["currency"] = "CNY" });
         yield return (put, $"/api/plans/{plan}", new()
         {
@@ -80,26 +80,26 @@ public sealed class fuzzing_json_endpoints(LedgerFixture fixture)
             ["caps"] = new JsonArray(new JsonObject { ["window"] = "month", ["unit"] = "tokens", ["limit"] = 1000 }), ["overagePolicy"] = "block",
         });
         yield return (post, $"/api/tenants/{tenant}/top-ups", new() { ["amount"] = 5, ["currency"] = "CNY", ["reference"] = "R-1" });
-        yield return (post, $"/api/tenants/{tenant}/credits", new() { ["amount"] = 5, ["currency"] = "CNY", ["expiresAt"] = "2099-01-01T00:00:00Z", ["priority"] = 1, ["reason"] = "x" });
+        yield return (post, $"/api/tenants/{tenant}/credits", new() { ["amount"] = 5, ["currency"] = "CNY", ["expiresAt"] = Epoch.FarAhead, ["priority"] = 1, ["reason"] = "x" });
         yield return (post, $"/api/tenants/{tenant}/refunds", new() { ["amount"] = 1, ["currency"] = "CNY", ["reason"] = "x" });
         yield return (post, $"/api/tenants/{tenant}/adjustments", new() { ["amount"] = -1, ["currency"] = "CNY", ["reason"] = "x" });
         yield return (post, $"/api/tenants/{tenant}/packages", new()
         {
             ["name"] = "pack", ["sizeTokens"] = 1000, ["weights"] = new JsonObject { ["output"] = 4 }, ["pricePaid"] = 1, ["currency"] = "CNY",
-            ["validFrom"] = "2026-06-01T00:00:00Z", ["validTo"] = "2026-09-01T00:00:00Z",
+            ["validFrom"] = fixture.MonthsAgo(3).UtcAt(1), ["validTo"] = fixture.MonthsAgo(0).UtcAt(1),
         });
         yield return (put, $"/api/tenants/{tenant}/credit-terms", new() { ["creditLimit"] = 100, ["drawdownOrder"] = new JsonArray("packages", "credits", "wallet") });
         yield return (put, $"/api/tenants/{tenant}/invoice-terms", new() { ["taxRatePercent"] = 6, ["netDays"] = 30 });
-        yield return (post, $"/api/tenants/{tenant}/payments", new() { ["amount"] = 1, ["currency"] = "CNY", ["receivedAt"] = "2026-06-01T00:00:00Z", ["method"] = "bank", ["reference"] = "P-1" });
+        yield return (post, $"/api/tenants/{tenant}/payments", new() { ["amount"] = 1, ["currency"] = "CNY", ["receivedAt"] = fixture.MonthsAgo(3).UtcAt(1), ["method"] = "bank", ["reference"] = "P-1" });
         yield return (post, $"/api/tenants/{tenant}/write-offs", new() { ["invoiceNumber"] = "TL-1", ["amount"] = 1, ["reason"] = "x" });
         yield return (post, $"/api/tenants/{tenant}/subscription", new() { ["planId"] = plan });
-        yield return (post, $"/api/tenants/{tenant}/invoices", new() { ["period"] = "2026-05" });
+        yield return (post, $"/api/tenants/{tenant}/invoices", new() { ["period"] = fixture.MonthsAgo(4).Period });
         yield return (post, "/api/keys", new() { ["role"] = "gateway", ["distributorId"] = null });
         yield return (post, "/api/webhooks", new()
         {
             ["url"] = "https://hooks.example.com/in", ["eventTypes"] = new JsonArray("cap.*", "invoice.issued"), ["tenantId"] = tenant, ["description"] = "d",
         });
-        yield return (post, "/api/rerating", new() { ["tenantId"] = tenant, ["from"] = "2026-05-01T00:00:00Z", ["to"] = "2026-06-01T00:00:00Z", ["reason"] = "x" });
-        yield return (post, "/api/usage/native", new() { ["format"] = "openai", ["eventId"] = "n-1", ["tenantId"] = tenant, ["model"] = "m", ["occurredAt"] = "2026-06-01T00:00:00Z", ["usage"] = new JsonObject { ["prompt_tokens"] = 1, ["completion_tokens"] = 1 } });
+        yield return (post, "/api/rerating", new() { ["tenantId"] = tenant, ["from"] = fixture.MonthsAgo(4).UtcAt(1), ["to"] = fixture.MonthsAgo(3).UtcAt(1), ["reason"] = "x" });
+        yield return (post, "/api/usage/native", new() { ["format"] = "openai", ["eventId"] = "n-1", ["tenantId"] = tenant, ["model"] = "m", ["occurredAt"] = fixture.MonthsAgo(3).UtcAt(1), ["usage"] = new JsonObject { ["prompt_tokens"] = 1, ["completion_tokens"] = 1 } });
     }
 }

@@ -14,9 +14,9 @@ namespace TokenLedger.IntegrationTests.Hosting;
 [Collection(LedgerCollection.Name)]
 public sealed class reading_instants(LedgerFixture fixture)
 {
-    private const string Past = "2026-01-01T00:00:00Z", PastWithOffset = "2026-01-01T08:00:00+08:00";
-    private const string Future = "2099-01-01T00:00:00Z", FutureWithOffset = "2099-01-01T08:00:00+08:00";
-    private const string NoOffset = "2026-01-01T00:00:00";
+    private const string Past = Epoch.LongBefore, PastWithOffset = Epoch.LongBeforeWithOffset;
+    private const string Future = Epoch.FarAhead, FutureWithOffset = Epoch.FarAheadWithOffset;
+    private const string NoOffset = Epoch.LongBeforeWithoutOffset;
 
     /// <summary>One instant of one endpoint: {at} in the path or body is the instant, {n} a fresh id.</summary>
     public sealed record Case(string Field, HttpMethod Method, string Path, string? Body, string Z, string Offset);
@@ -29,23 +29,23 @@ public sealed class reading_instants(LedgerFixture fixture)
         new("expiresAt", HttpMethod.Post, $"/api/tenants/{tenant}/credits",
             """{"amount":1,"currency":"CNY","expiresAt":"{at}","priority":1,"reason":"goodwill","requestId":"cr-{n}"}""", Future, FutureWithOffset),
         new("validFrom", HttpMethod.Post, $"/api/tenants/{tenant}/packages",
-            """{"name":"p","sizeTokens":10,"pricePaid":1,"currency":"CNY","validFrom":"{at}","validTo":"2099-01-01T00:00:00Z","requestId":"pk-{n}"}""", Past, PastWithOffset),
+            $$"""{"name":"p","sizeTokens":10,"pricePaid":1,"currency":"CNY","validFrom":"{at}","validTo":"{{Epoch.FarAhead}}","requestId":"pk-{n}"}""", Past, PastWithOffset),
         new("validTo", HttpMethod.Post, $"/api/tenants/{tenant}/packages",
-            """{"name":"p","sizeTokens":10,"pricePaid":1,"currency":"CNY","validFrom":"2026-01-01T00:00:00Z","validTo":"{at}","requestId":"pk-{n}"}""", Future, FutureWithOffset),
+            $$"""{"name":"p","sizeTokens":10,"pricePaid":1,"currency":"CNY","validFrom":"{{Epoch.LongBefore}}","validTo":"{at}","requestId":"pk-{n}"}""", Future, FutureWithOffset),
         new("receivedAt", HttpMethod.Post, $"/api/tenants/{tenant}/payments",
             """{"amount":1,"currency":"CNY","receivedAt":"{at}","method":"bank-transfer","reference":"pay-{n}"}""", Past, PastWithOffset),
         new("effectiveFrom", HttpMethod.Put, "/api/price-books/book-{n}",
             """{"currency":"CNY","effectiveFrom":"{at}","prices":[{"model":"m","inputPerMillion":"1","cachedInputPerMillion":"1","outputPerMillion":"1"}]}""", Past, PastWithOffset),
         new("from", HttpMethod.Post, "/api/rerating",
-            $$"""{"tenantId":"{{tenant}}","from":"{at}","to":"2026-02-01T00:00:00Z","reason":"check"}""", Past, PastWithOffset),
+            $$"""{"tenantId":"{{tenant}}","from":"{at}","to":"{{Epoch.LongBeforeNextMonth}}","reason":"check"}""", Past, PastWithOffset),
         new("to", HttpMethod.Post, "/api/rerating",
-            $$"""{"tenantId":"{{tenant}}","from":"2025-12-01T00:00:00Z","to":"{at}","reason":"check"}""", Past, PastWithOffset),
+            $$"""{"tenantId":"{{tenant}}","from":"{{Epoch.LongBeforePreviousMonth}}","to":"{at}","reason":"check"}""", Past, PastWithOffset),
         new("effectiveFrom", HttpMethod.Post, "/api/price-books/lite-{n}/import/litellm?effectiveFrom={at}",
             """{"m":{"litellm_provider":"openai","mode":"chat","input_cost_per_token":1e-06,"output_cost_per_token":2e-06}}""", Past, PastWithOffset),
-        new("from", HttpMethod.Get, $"/api/tenants/{tenant}/usage?from={{at}}&to=2026-02-01T00:00:00Z", null, Past, PastWithOffset),
-        new("to", HttpMethod.Get, $"/api/tenants/{tenant}/usage?from=2025-12-01T00:00:00Z&to={{at}}", null, Past, PastWithOffset),
+        new("from", HttpMethod.Get, $"/api/tenants/{tenant}/usage?from={{at}}&to={Epoch.LongBeforeNextMonth}", null, Past, PastWithOffset),
+        new("to", HttpMethod.Get, $"/api/tenants/{tenant}/usage?from={Epoch.LongBeforePreviousMonth}&to={{at}}", null, Past, PastWithOffset),
         new("since", HttpMethod.Get, "/api/operator/dead-letters?since={at}", null, Past, PastWithOffset),
-        new("until", HttpMethod.Get, "/api/operator/dead-letters?since=2025-12-01T00:00:00Z&until={at}", null, Past, PastWithOffset),
+        new("until", HttpMethod.Get, $"/api/operator/dead-letters?since={Epoch.LongBeforePreviousMonth}&until={{at}}", null, Past, PastWithOffset),
         new("asOf", HttpMethod.Get, $"/api/distributors/{distributor}/exposure?asOf={{at}}", null, Past, PastWithOffset),
         new("asOf", HttpMethod.Get, "/api/finance/receivables?asOf={at}", null, Past, PastWithOffset),
         new("asOf", HttpMethod.Get, "/api/finance/risk?asOf={at}", null, Past, PastWithOffset),
@@ -65,7 +65,7 @@ public sealed class reading_instants(LedgerFixture fixture)
                 if ((int)status is < 200 or > 299) failures.Add($"{c.Method} {c.Path} {c.Field}={at}: {(int)status} {text}");
             }
             var (badStatus, badText) = await SendAsync(c, NoOffset);
-            if (badStatus != HttpStatusCode.BadRequest || !badText.Contains($"{c.Field} must be an RFC 3339 instant with Z or an offset, such as 2026-06-01T00:00:00Z or 2026-06-01T08:00:00+08:00"))
+            if (badStatus != HttpStatusCode.BadRequest || !badText.Contains($"{c.Field} must be {TokenLedger.Infrastructure.Rfc3339.Forms}"))
                 failures.Add($"{c.Method} {c.Path} {c.Field}={NoOffset}: {(int)badStatus} {badText}");
         }
         failures.ShouldBeEmpty();

@@ -11,20 +11,24 @@ using static TokenLedger.IntegrationTests.Balances.AccountScenario;
 
 namespace TokenLedger.IntegrationTests.Invoicing;
 
-/// <summary>On the pinned-clock service at 15 September 2026 (<see cref="PinnedClockLedgerFixture"/>).</summary>
+/// <summary>
+/// On the pinned-clock service at the test epoch (<see cref="PinnedClockLedgerFixture"/>). "June" is the month three
+/// months before the epoch's (June at the default epoch of 15 September 2026), "July" and "August" the two after it.
+/// </summary>
 [Collection(PinnedClockCollection.Name)]
 public sealed class closing_periods(PinnedClockLedgerFixture fixture)
 {
-    private static readonly DateTimeOffset MidJune = DateTimeOffset.Parse("2026-06-10T12:00:00+08:00");
-    private static readonly DateTimeOffset LastMomentOfJune = DateTimeOffset.Parse("2026-06-30T23:59:59.999+08:00");
-    private static readonly DateTimeOffset FirstMomentOfJuly = DateTimeOffset.Parse("2026-07-01T00:00:00+08:00");
+    private static readonly Epoch.Month May = Epoch.MonthsAgo(4), June = Epoch.MonthsAgo(3), July = Epoch.MonthsAgo(2), August = Epoch.MonthsAgo(1);
+    private static readonly DateTimeOffset MidJune = June.At(10, 12);
+    private static readonly DateTimeOffset LastMomentOfJune = June.LastMoment;
+    private static readonly DateTimeOffset FirstMomentOfJuly = July.Start;
 
     /// <summary>June in Shanghai: 10 input + 3 output, then 5 input at the last millisecond; 100 input in July. 4 CNY of credits and 5 CNY in the wallet pay first.</summary>
     private async Task<(string Tenant, UsageEventV1[] June)> JuneUsageAsync(string? name = null)
     {
         var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "inv");
         if (name is not null) (await fixture.Operator.PutAsJsonAsync($"/api/tenants/{tenant}", new { name })).EnsureSuccessStatusCode();
-        (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/credits", new { amount = 4, currency = "CNY", expiresAt = "2099-01-01T00:00:00Z", reason = "welcome" })).EnsureSuccessStatusCode();
+        (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/credits", new { amount = 4, currency = "CNY", expiresAt = Epoch.FarAhead, reason = "welcome" })).EnsureSuccessStatusCode();
         (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/top-ups", new { amount = 5, currency = "CNY" })).EnsureSuccessStatusCode();
         UsageEventV1[] june = [UsageOf(tenant, 10, MidJune, output: 3), UsageOf(tenant, 5, LastMomentOfJune)];
         await PostUsageAsync(fixture, june);
@@ -34,8 +38,8 @@ public sealed class closing_periods(PinnedClockLedgerFixture fixture)
         return (tenant, june);
     }
 
-    private Task<HttpResponseMessage> CloseAsync(string tenant, string period = "2026-06") =>
-        fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period });
+    private Task<HttpResponseMessage> CloseAsync(string tenant, string? period = null) =>
+        fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = period ?? June.Period });
 
     private async Task<JsonElement> IssuedAsync(string tenant)
     {
@@ -69,11 +73,11 @@ public sealed class closing_periods(PinnedClockLedgerFixture fixture)
         invoice.GetProperty("lines")[0].Dec("unitPricePerMillion").ShouldBe(1_000_000m);
         invoice.GetProperty("number").GetString()!.ShouldMatch(@"^TL-\d{4}-\d{6}$");
         var issueDate = DateOnly.Parse(invoice.GetProperty("issueDate").GetString()!);
-        issueDate.ShouldBe(new DateOnly(2026, 9, 15)); // the pinned clock's date in the tenant's zone
+        issueDate.ShouldBe(Epoch.Today.ToDateOnly()); // the pinned clock's date in the tenant's zone
         DateOnly.Parse(invoice.GetProperty("dueDate").GetString()!).ShouldBe(issueDate.AddDays(15));
-        invoice.GetProperty("number").GetString()!.ShouldStartWith("TL-2026-");
-        invoice.GetProperty("periodStart").GetString().ShouldBe("2026-05-31T16:00:00Z");
-        invoice.GetProperty("periodEnd").GetString().ShouldBe("2026-06-30T16:00:00Z");
+        invoice.GetProperty("number").GetString()!.ShouldStartWith($"TL-{Epoch.Today.Year}-");
+        invoice.GetProperty("periodStart").GetString().ShouldBe(June.StartUtc);
+        invoice.GetProperty("periodEnd").GetString().ShouldBe(July.StartUtc);
     }
 
     [Fact]
@@ -95,13 +99,13 @@ public sealed class closing_periods(PinnedClockLedgerFixture fixture)
     public async Task a_period_that_has_not_ended_in_the_tenants_zone_cannot_be_closed()
     {
         var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "inv");
-        var current = "2026-09"; // the pinned clock's month
+        var current = Epoch.ThisMonth.Period; // the pinned clock's month
 
         var response = await CloseAsync(tenant, current);
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await response.Content.ReadAsStringAsync()).ShouldContain("has not ended yet");
-        (await CloseAsync(tenant, "2026-6")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await CloseAsync(tenant, $"{June.Year}-7")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -144,7 +148,7 @@ public sealed class closing_periods(PinnedClockLedgerFixture fixture)
         (await client.GetAsync($"/api/invoices/{theirNumber}/pdf")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await client.GetAsync($"/api/invoices/{theirNumber}/lines/1/events")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await client.GetAsync($"/api/tenants/{theirs}/invoices")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        (await client.PostAsJsonAsync($"/api/tenants/{mine}/invoices", new { period = "2026-05" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await client.PostAsJsonAsync($"/api/tenants/{mine}/invoices", new { period = May.Period })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
     [Fact]
@@ -200,8 +204,8 @@ public sealed class closing_periods(PinnedClockLedgerFixture fixture)
         var again = await CloseAsync(tenant);
         var stored = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/invoices/{number}");
         var drill = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/invoices/{number}/lines/1/events");
-        var july = await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = "2026-07" });
-        var august = await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = "2026-08" });
+        var july = await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = July.Period });
+        var august = await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = August.Period });
 
         again.StatusCode.ShouldBe(HttpStatusCode.OK);
         stored.GetRawText().ShouldBe(issued.GetRawText());
@@ -209,7 +213,7 @@ public sealed class closing_periods(PinnedClockLedgerFixture fixture)
         drill.GetProperty("totalEvents").GetInt64().ShouldBe(2);
         var julyInvoice = await july.Content.ReadFromJsonAsync<JsonElement>();
         var late = julyInvoice.GetProperty("lines").EnumerateArray()
-            .Where(l => l.GetProperty("description").GetString()!.Contains("late usage from 2026-06")).ToList();
+            .Where(l => l.GetProperty("description").GetString()!.Contains($"late usage from {June.Period}")).ToList();
         late.ShouldHaveSingleItem().GetProperty("amount").GetDecimal().ShouldBe(20m);
         var julyNumber = julyInvoice.GetProperty("number").GetString();
         (await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/invoices/{julyNumber}/lines/{late[0].GetProperty("number").GetInt32()}/events"))
@@ -222,7 +226,7 @@ public sealed class closing_periods(PinnedClockLedgerFixture fixture)
     {
         static object Book(string price) => new
         {
-            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            currency = "CNY", effectiveFrom = Epoch.LongAgo,
             prices = new[] { new { model = Model, inputPerMillion = price, cachedInputPerMillion = price, cacheWritePerMillion = price, outputPerMillion = price } },
         };
         var book = LedgerFixture.NewTenantId("fix");
@@ -234,11 +238,11 @@ public sealed class closing_periods(PinnedClockLedgerFixture fixture)
         var juneNumber = june.GetProperty("number").GetString();
 
         (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", Book("500000"))).EnsureSuccessStatusCode();
-        var rerate = new { tenantId = tenant, from = "2026-06-01T00:00:00+08:00", to = "2026-07-01T00:00:00+08:00", reason = "list price halved" };
+        var rerate = new { tenantId = tenant, from = June.StartIso, to = July.StartIso, reason = "list price halved" };
         var first = await (await fixture.Operator.PostAsJsonAsync("/api/rerating", rerate)).Content.ReadFromJsonAsync<JsonElement>();
         var again = await (await fixture.Operator.PostAsJsonAsync("/api/rerating", rerate)).Content.ReadFromJsonAsync<JsonElement>();
-        var july = await (await CloseAsync(tenant, "2026-07")).Content.ReadFromJsonAsync<JsonElement>();
-        var august = await (await CloseAsync(tenant, "2026-08")).Content.ReadFromJsonAsync<JsonElement>();
+        var july = await (await CloseAsync(tenant, July.Period)).Content.ReadFromJsonAsync<JsonElement>();
+        var august = await (await CloseAsync(tenant, August.Period)).Content.ReadFromJsonAsync<JsonElement>();
 
         (await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/invoices/{juneNumber}")).GetRawText().ShouldBe(june.GetRawText());
         var noteNumber = first.GetProperty("creditNotes").EnumerateArray().ShouldHaveSingleItem().GetString();
@@ -258,7 +262,7 @@ public sealed class closing_periods(PinnedClockLedgerFixture fixture)
     {
         static object Book(string price) => new
         {
-            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            currency = "CNY", effectiveFrom = Epoch.LongAgo,
             prices = new[] { new { model = Model, inputPerMillion = price, cachedInputPerMillion = price, cacheWritePerMillion = price, outputPerMillion = price } },
         };
         var book = LedgerFixture.NewTenantId("fix");
@@ -269,7 +273,7 @@ public sealed class closing_periods(PinnedClockLedgerFixture fixture)
         (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", Book("500000"))).EnsureSuccessStatusCode();
 
         var rerated = await (await fixture.Operator.PostAsJsonAsync("/api/rerating",
-            new { tenantId = tenant, from = "2026-06-01T00:00:00+08:00", to = "2026-07-01T00:00:00+08:00", reason = "list price halved" })).Content.ReadFromJsonAsync<JsonElement>();
+            new { tenantId = tenant, from = June.StartIso, to = July.StartIso, reason = "list price halved" })).Content.ReadFromJsonAsync<JsonElement>();
         var june = await IssuedAsync(tenant);
 
         rerated.GetProperty("creditNotes").GetArrayLength().ShouldBe(0);
@@ -284,15 +288,16 @@ public sealed class closing_periods(PinnedClockLedgerFixture fixture)
         var (tenant, _) = await JuneUsageAsync();
         (await fixture.Operator.PutAsJsonAsync($"/api/tenants/{tenant}/invoice-terms", new { cadence = "quarterly" })).EnsureSuccessStatusCode();
 
-        var month = await CloseAsync(tenant, "2026-06");
-        var quarter = await CloseAsync(tenant, "2026-Q2");
+        var month = await CloseAsync(tenant, June.Period);
+        var quarter = await CloseAsync(tenant, June.Quarter);
 
         month.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await month.Content.ReadAsStringAsync()).ShouldContain("is billed quarterly");
         quarter.StatusCode.ShouldBe(HttpStatusCode.Created);
         var invoice = await quarter.Content.ReadFromJsonAsync<JsonElement>();
-        invoice.GetProperty("period").GetString().ShouldBe("2026-Q2");
-        // April to June in Shanghai: the June usage (10 + 3 + 5 tokens), not the July event.
-        invoice.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("kind").GetString() == "usage").Sum(l => l.GetProperty("amount").GetDecimal()).ShouldBe(18m);
+        invoice.GetProperty("period").GetString().ShouldBe(June.Quarter);
+        // June's quarter in Shanghai: the June usage (10 + 3 + 5 tokens), and the July event (100) when July is in it too.
+        invoice.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("kind").GetString() == "usage").Sum(l => l.GetProperty("amount").GetDecimal())
+            .ShouldBe(July.InSameQuarterAs(June) ? 118m : 18m);
     }
 }

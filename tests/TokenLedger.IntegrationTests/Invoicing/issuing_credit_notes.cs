@@ -14,7 +14,7 @@ namespace TokenLedger.IntegrationTests.Invoicing;
 [Collection(PinnedClockCollection.Name)]
 public sealed class issuing_credit_notes(PinnedClockLedgerFixture fixture)
 {
-    private static readonly DateTimeOffset MidJune = DateTimeOffset.Parse("2026-06-10T12:00:00+08:00");
+    private static readonly DateTimeOffset MidJune = Epoch.MonthsAgo(3).At(10, 12);
 
     /// <summary>A June invoice at 6 %: line 1 input 10.00 (tax 0.60), line 2 output 3.00 (tax 0.18); 13.78 due, nothing prepaid.</summary>
     private async Task<(string Tenant, JsonElement Invoice)> InvoicedAsync(string? book = null)
@@ -22,7 +22,7 @@ public sealed class issuing_credit_notes(PinnedClockLedgerFixture fixture)
         var tenant = await TenantAsync(fixture, book ?? await UnitPriceBookAsync(fixture), "cn");
         await PostUsageAsync(fixture, [UsageOf(tenant, 10, MidJune, output: 3)]);
         await FundedAsync(fixture, tenant, 1);
-        var response = await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = "2026-06" });
+        var response = await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = Epoch.MonthsAgo(3).Period });
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         var invoice = await response.Content.ReadFromJsonAsync<JsonElement>();
         invoice.Dec("amountDue").ShouldBe(13.78m);
@@ -46,7 +46,7 @@ public sealed class issuing_credit_notes(PinnedClockLedgerFixture fixture)
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         var note = await response.Content.ReadFromJsonAsync<JsonElement>();
         var noteNumber = note.GetProperty("number").GetString()!;
-        noteNumber.ShouldMatch(@"^CN-2026-\d{6}$");
+        noteNumber.ShouldMatch($@"^CN-{Epoch.Today.Year}-\d{{6}}$");
         response.Headers.Location!.ToString().ShouldBe($"/api/credit-notes/{noteNumber}");
         note.GetProperty("invoiceNumber").GetString().ShouldBe(number);
         note.Dec("total").ShouldBe(3.18m);
@@ -63,7 +63,7 @@ public sealed class issuing_credit_notes(PinnedClockLedgerFixture fixture)
         receivables.GetProperty("tenants")[0].Dec("open").ShouldBe(10.60m);
         (await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/invoices/{number}")).GetRawText().ShouldBe(invoice.GetRawText());
         // Audited: the event carries the finance key that issued it (mt_events are stamped with the database's time).
-        static string At(TimeSpan offset) => Uri.EscapeDataString(DateTimeOffset.UtcNow.Add(offset).ToString("yyyy-MM-ddTHH:mm:ssZ"));
+        static string At(TimeSpan offset) => Uri.EscapeDataString(DateTimeOffset.UtcNow.Add(offset).ToString("yyyy-MM-ddTHH:mm:ssZ")); // wall clock: the database stamps the audit
         var audit = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/audit?tenant={tenant}&since={At(TimeSpan.FromHours(-1))}&until={At(TimeSpan.FromHours(1))}");
         var issuedBy = audit.GetProperty("entries").EnumerateArray().Where(e => e.GetProperty("action").GetString() == "credit_note_issued").ShouldHaveSingleItem();
         issuedBy.GetProperty("actor").GetString().ShouldBe(note.GetProperty("actedBy").GetString());
@@ -92,7 +92,7 @@ public sealed class issuing_credit_notes(PinnedClockLedgerFixture fixture)
 
         var tooMuch = await CreditAsync(number, new { reason = "disputed", lines = new[] { new { line = 2, amount = 3.01m } } });
         var noReason = await CreditAsync(number, new { lines = new[] { new { line = 2, amount = 1m } } });
-        var unknown = await CreditAsync("TL-1999-000001", new { reason = "disputed", lines = new[] { new { line = 1, amount = 1m } } });
+        var unknown = await CreditAsync("TL-0000-000001", new { reason = "disputed", lines = new[] { new { line = 1, amount = 1m } } });
 
         tooMuch.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await tooMuch.Content.ReadAsStringAsync()).ShouldContain("still has uncredited");
@@ -121,7 +121,7 @@ public sealed class issuing_credit_notes(PinnedClockLedgerFixture fixture)
     {
         static object Book(string price) => new
         {
-            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            currency = "CNY", effectiveFrom = Epoch.LongAgo,
             prices = new[] { new { model = Model, inputPerMillion = price, cachedInputPerMillion = price, cacheWritePerMillion = price, outputPerMillion = price } },
         };
         var book = LedgerFixture.NewTenantId("dn");
@@ -130,10 +130,10 @@ public sealed class issuing_credit_notes(PinnedClockLedgerFixture fixture)
         (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", Book("1100000"))).EnsureSuccessStatusCode();
 
         var rerated = await (await fixture.Operator.PostAsJsonAsync("/api/rerating",
-            new { tenantId = tenant, from = "2026-06-01T00:00:00+08:00", to = "2026-07-01T00:00:00+08:00", reason = "list price corrected upwards" })).Content.ReadFromJsonAsync<JsonElement>();
+            new { tenantId = tenant, from = Epoch.MonthsAgo(3).StartIso, to = Epoch.MonthsAgo(2).StartIso, reason = "list price corrected upwards" })).Content.ReadFromJsonAsync<JsonElement>();
 
         var noteNumber = rerated.GetProperty("creditNotes").EnumerateArray().ShouldHaveSingleItem().GetString()!;
-        noteNumber.ShouldStartWith("DN-2026-");
+        noteNumber.ShouldStartWith($"DN-{Epoch.Today.Year}-");
         var note = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/credit-notes/{noteNumber}");
         note.GetProperty("kind").GetString().ShouldBe("debit");
         note.Dec("subtotal").ShouldBe(1.30m);
@@ -141,7 +141,7 @@ public sealed class issuing_credit_notes(PinnedClockLedgerFixture fixture)
         var standing = await ReceivablesScenario.StandingAsync(fixture, tenant);
         standing[noteNumber].Open.ShouldBe(1.38m);
         standing[invoice.GetProperty("number").GetString()!].Open.ShouldBe(13.78m);
-        var july = await (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = "2026-07" })).Content.ReadFromJsonAsync<JsonElement>();
+        var july = await (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = Epoch.MonthsAgo(2).Period })).Content.ReadFromJsonAsync<JsonElement>();
         july.GetProperty("lines").GetArrayLength().ShouldBe(0);
     }
 }

@@ -19,9 +19,9 @@ public sealed class reusing_rendered_pdfs(PinnedClockLedgerFixture fixture)
     public async Task the_second_request_serves_the_stored_bytes_without_rendering_again()
     {
         var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "pdf");
-        await PostUsageAsync(fixture, [UsageOf(tenant, 10, DateTimeOffset.Parse("2026-06-10T12:00:00+08:00"), output: 3)]);
+        await PostUsageAsync(fixture, [UsageOf(tenant, 10, Epoch.MonthsAgo(3).At(10, 12), output: 3)]);
         await FundedAsync(fixture, tenant, 1);
-        var issued = await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = "2026-06" });
+        var issued = await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = Epoch.MonthsAgo(3).Period });
         issued.StatusCode.ShouldBe(HttpStatusCode.Created, await issued.Content.ReadAsStringAsync());
         var number = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()!;
         using var counts = new PdfCounts(fixture.App);

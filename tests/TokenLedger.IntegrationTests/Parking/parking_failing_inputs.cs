@@ -46,7 +46,7 @@ public sealed class parking_failing_inputs
         var book = LedgerFixture.NewTenantId("unit");
         (await client.PutAsJsonAsync($"/api/price-books/{book}", new
         {
-            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            currency = "CNY", effectiveFrom = Epoch.LongAgo,
             prices = new[] { new { model = Model, inputPerMillion = "1000000", cachedInputPerMillion = "1000000", cacheWritePerMillion = "1000000", outputPerMillion = "1000000" } },
         })).EnsureSuccessStatusCode();
         var good = new[] { LedgerFixture.NewTenantId("good"), LedgerFixture.NewTenantId("good") };

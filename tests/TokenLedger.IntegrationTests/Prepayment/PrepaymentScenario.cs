@@ -13,7 +13,7 @@ public static class PrepaymentScenario
         var book = LedgerFixture.NewTenantId("whole");
         (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", new
         {
-            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            currency = "CNY", effectiveFrom = Epoch.LongAgo,
             prices = new[] { new { model = AccountScenario.Model, inputPerMillion = "500000", cachedInputPerMillion = "500000", cacheWritePerMillion = "500000", outputPerMillion = "500000" } },
         })).EnsureSuccessStatusCode();
         var distributor = LedgerFixture.NewTenantId("dist");

@@ -7,19 +7,24 @@ using static TokenLedger.IntegrationTests.Prepayment.PrepaymentScenario;
 
 namespace TokenLedger.IntegrationTests.Prepayment;
 
-[Collection(LedgerCollection.Name)]
-public sealed class prepayment_exposure(LedgerFixture fixture)
+/// <summary>On the pinned-clock service (<see cref="PinnedClockLedgerFixture"/>): its dates are relative to the test epoch.</summary>
+[Collection(PinnedClockCollection.Name)]
+public sealed class prepayment_exposure(PinnedClockLedgerFixture fixture)
 {
-    private static readonly DateTimeOffset MidJune = DateTimeOffset.Parse("2026-06-10T12:00:00+08:00");
+    /// <summary>"June": four months before the epoch, so its 10th is more than 90 days before it.</summary>
+    private static readonly Epoch.Month June = Epoch.MonthsAgo(4);
+
+    private static readonly DateTimeOffset MidJune = June.At(10, 12);
 
     private async Task<JsonElement> ExposureAsync(string distributor, DateTimeOffset asOf) =>
         await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/exposure?asOf={Uri.EscapeDataString(asOf.ToString("O"))}");
 
-    private static async Task<DateTimeOffset> InstantAsync()
+    /// <summary>An instant between what came before and what comes after: the pinned clock moves a minute on either side.</summary>
+    private DateTimeOffset Instant()
     {
-        await Task.Delay(20);
-        var now = DateTimeOffset.UtcNow;
-        await Task.Delay(20);
+        fixture.FakeClock.Advance(NodaTime.Duration.FromMinutes(1));
+        var now = fixture.Now.ToDateTimeOffset();
+        fixture.FakeClock.Advance(NodaTime.Duration.FromMinutes(1));
         return now;
     }
 
@@ -29,7 +34,7 @@ public sealed class prepayment_exposure(LedgerFixture fixture)
         var distributor = await DistributorAsync(fixture);
         var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "expo");
         (await fixture.Operator.PostAsJsonAsync($"/api/distributors/{distributor}/deposits",
-            new { amount = 1000, currency = "CNY", paidAt = "2026-06-01T00:00:00Z", reference = "WIRE-1" })).EnsureSuccessStatusCode();
+            new { amount = 1000, currency = "CNY", paidAt = June.UtcAt(1), reference = "WIRE-1" })).EnsureSuccessStatusCode();
         await Eventually.Until(() => PrepaymentAsync(fixture, distributor), p => p.GetProperty("providers").GetArrayLength() == 1,
             TimeSpan.FromSeconds(60), "the deposit decided");
 
@@ -37,17 +42,17 @@ public sealed class prepayment_exposure(LedgerFixture fixture)
         await PostUsageAsync(fixture, [UsageOf(tenant, 400, MidJune) with { DistributorId = distributor }]);
         await DrawnAsync(fixture, distributor, 200m);
         await FundedAsync(fixture, tenant, 1);
-        var beforeBilling = await InstantAsync();
+        var beforeBilling = Instant();
 
-        var invoice = await (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = "2026-06" })).Content.ReadFromJsonAsync<JsonElement>();
+        var invoice = await (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = June.Period })).Content.ReadFromJsonAsync<JsonElement>();
         invoice.Dec("total").ShouldBe(424m); // 6% tax by default
-        var billed = await InstantAsync();
+        var billed = Instant();
 
         (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/payments", new
         {
-            amount = 106, currency = "CNY", receivedAt = DateTimeOffset.UtcNow.ToString("O"), method = "bank-transfer", reference = $"PAY-{tenant}",
+            amount = 106, currency = "CNY", receivedAt = fixture.Now.ToDateTimeOffset().ToString("O"), method = "bank-transfer", reference = $"PAY-{tenant}",
         })).EnsureSuccessStatusCode();
-        var paidAQuarter = await InstantAsync();
+        var paidAQuarter = Instant();
 
         var first = await ExposureAsync(distributor, beforeBilling);
         (first.Dec("deposits"), first.Dec("consumed"), first.Dec("notYetBilled"), first.Dec("billedUnpaid"), first.Dec("exposure"))
@@ -58,10 +63,10 @@ public sealed class prepayment_exposure(LedgerFixture fixture)
         (third.Dec("billedUnpaid"), third.Dec("exposure")).ShouldBe((150m, 150m));
         third.GetProperty("byTenant")[0].GetProperty("tenantId").GetString().ShouldBe(tenant);
         third.GetProperty("byTenant")[0].Dec("exposure").ShouldBe(150m);
-        // June 10 is more than 90 days before any instant of this test run (November 2026).
+        // June 10 is more than 90 days before the epoch.
         third.GetProperty("byAge").EnumerateArray().Single(a => a.GetProperty("bucket").GetString() == "91+").Dec("exposure").ShouldBe(150m);
 
-        var beforeDeposit = await ExposureAsync(distributor, DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        var beforeDeposit = await ExposureAsync(distributor, June.Plus(-5).Start);
         (beforeDeposit.Dec("deposits"), beforeDeposit.Dec("exposure")).ShouldBe((0m, 0m));
         (await fixture.Operator.GetAsync($"/api/distributors/{distributor}/exposure?asOf=yesterday")).StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
     }

@@ -18,7 +18,7 @@ public sealed class upstream_prepayment(LedgerFixture fixture)
         var distributor = await DistributorAsync(fixture);
         var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "pre");
         var queue = await fixture.Broker.BindSignalQueueAsync($"distributor.{distributor}.*");
-        var deposit = new { provider = "", amount = 1000, currency = "CNY", paidAt = "2026-06-01T00:00:00Z", reference = "WIRE-1", requestId = "dep-1" };
+        var deposit = new { provider = "", amount = 1000, currency = "CNY", paidAt = fixture.MonthsAgo(3).UtcAt(1), reference = "WIRE-1", requestId = "dep-1" };
         // 200 with the balances once the prepayment subscription has decided the deposit, 202 if it lags (a cold start).
         (await fixture.Operator.PostAsJsonAsync($"/api/distributors/{distributor}/deposits", deposit)).EnsureSuccessStatusCode();
         (await fixture.Operator.PostAsJsonAsync($"/api/distributors/{distributor}/deposits", deposit)).EnsureSuccessStatusCode();
@@ -38,7 +38,7 @@ public sealed class upstream_prepayment(LedgerFixture fixture)
         (general.Dec("deposited"), general.Dec("drawn"), general.Dec("balance"), general.GetProperty("low").GetBoolean()).ShouldBe((1000m, 850m, 150m, true));
 
         (await fixture.Operator.PostAsJsonAsync($"/api/distributors/{distributor}/deposits",
-            new { amount = 500, currency = "CNY", paidAt = "2026-06-02T00:00:00Z", reference = "WIRE-2" })).EnsureSuccessStatusCode();
+            new { amount = 500, currency = "CNY", paidAt = fixture.MonthsAgo(3).UtcAt(2), reference = "WIRE-2" })).EnsureSuccessStatusCode();
 
         var signals = await SignalsAsync(queue, 2);
         signals.Select(s => s.Routing).ShouldBe([$"distributor.{distributor}.prepayment-low", $"distributor.{distributor}.prepayment-recovered"]);
@@ -50,7 +50,7 @@ public sealed class upstream_prepayment(LedgerFixture fixture)
     public async Task bad_deposits_are_refused_with_reasons_and_other_distributors_keys_see_nothing()
     {
         var distributor = await DistributorAsync(fixture);
-        var usd = await fixture.Operator.PostAsJsonAsync($"/api/distributors/{distributor}/deposits", new { amount = 10, currency = "USD", paidAt = "2026-06-01T00:00:00Z" });
+        var usd = await fixture.Operator.PostAsJsonAsync($"/api/distributors/{distributor}/deposits", new { amount = 10, currency = "USD", paidAt = fixture.MonthsAgo(3).UtcAt(1) });
         usd.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await usd.Content.ReadAsStringAsync()).ShouldContain("prepays in CNY, not USD");
         var zero = await fixture.Operator.PostAsJsonAsync($"/api/distributors/{distributor}/deposits", new { amount = 0, currency = "CNY" });
@@ -60,10 +60,10 @@ public sealed class upstream_prepayment(LedgerFixture fixture)
         text.ShouldContain("paidAt is required");
         // A field nothing reads is refused rather than silently dropped.
         var discount = await fixture.Operator.PostAsJsonAsync($"/api/distributors/{distributor}/deposits",
-            new { amount = 10, currency = "CNY", paidAt = "2026-06-01T00:00:00Z", volumeDiscountPercent = 8 });
+            new { amount = 10, currency = "CNY", paidAt = fixture.MonthsAgo(3).UtcAt(1), volumeDiscountPercent = 8 });
         discount.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await discount.Content.ReadAsStringAsync()).ShouldContain("volumeDiscountPercent");
-        (await fixture.Operator.PostAsJsonAsync("/api/distributors/nobody-here/deposits", new { amount = 1, currency = "CNY", paidAt = "2026-06-01T00:00:00Z" }))
+        (await fixture.Operator.PostAsJsonAsync("/api/distributors/nobody-here/deposits", new { amount = 1, currency = "CNY", paidAt = fixture.MonthsAgo(3).UtcAt(1) }))
             .StatusCode.ShouldBe(HttpStatusCode.NotFound);
         var other = await fixture.ClientWithNewKeyAsync("/api/keys", new { role = "distributor", distributorId = "someone-else" });
         (await other.GetAsync($"/api/distributors/{distributor}/prepayment")).StatusCode.ShouldBe(HttpStatusCode.NotFound);

@@ -16,7 +16,7 @@ public sealed class paging_unrated_usage(LedgerFixture fixture)
     public async Task one_tenants_unrated_usage_is_paged_by_reason_and_model_with_totals()
     {
         var tenant = await fixture.RegisterTenantAsync(LedgerFixture.NewTenantId("unr"));
-        var at = DateTimeOffset.Parse("2026-06-03T10:00:00+08:00");
+        var at = fixture.MonthsAgo(3).At(3, 10);
         var events = new[] { ("m-a", 3), ("m-b", 2), ("m-c", 1) }
             .SelectMany(m => Enumerable.Range(0, m.Item2).Select(i => new UsageEventV1($"{tenant}-{m.Item1}-{i}", at.AddMinutes(i), tenant, m.Item1, 10, 0, 1)))
             .ToList();
@@ -42,7 +42,7 @@ public sealed class paging_unrated_usage(LedgerFixture fixture)
     public async Task without_a_tenant_the_groups_are_reasons_with_their_event_counts_most_first()
     {
         var tenant = await fixture.RegisterTenantAsync(LedgerFixture.NewTenantId("unr"));
-        var at = DateTimeOffset.Parse("2026-06-03T10:00:00+08:00");
+        var at = fixture.MonthsAgo(3).At(3, 10);
         var events = Enumerable.Range(0, 4).Select(i => new UsageEventV1($"{tenant}-{i}", at.AddMinutes(i), tenant, "m-a", 10, 0, 1)).ToList();
         (await fixture.Operator.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(events), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
 

@@ -11,7 +11,7 @@ namespace TokenLedger.IntegrationTests.Pricing;
 [Collection(PinnedClockCollection.Name)]
 public sealed class rating_usage(PinnedClockLedgerFixture fixture)
 {
-    private static readonly DateTimeOffset June1 = new(2026, 6, 1, 0, 0, 0, TimeSpan.FromHours(8));
+    private static readonly DateTimeOffset June1 = Epoch.MonthsAgo(3).Start;
 
     private static object Book(string effectiveFrom, string input, string output, string model = "deepseek-v4-pro", object? aliases = null) => new
     {
@@ -42,9 +42,9 @@ public sealed class rating_usage(PinnedClockLedgerFixture fixture)
     public async Task putting_a_price_book_publishes_versions_and_an_identical_put_changes_nothing()
     {
         var id = LedgerFixture.NewTenantId("book");
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", Book("2026-06-01T00:00:00+08:00", "2", "8"))).StatusCode.ShouldBe(HttpStatusCode.Created);
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", Book("2026-06-01T00:00:00+08:00", "2", "8"))).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", Book("2026-06-15T00:00:00+08:00", "1", "4"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", Book(Epoch.MonthsAgo(3).StartIso, "2", "8"))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", Book(Epoch.MonthsAgo(3).StartIso, "2", "8"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", Book(Epoch.MonthsAgo(3).IsoAt(15), "1", "4"))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var book = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/price-books/{id}");
         book.GetProperty("versions").GetArrayLength().ShouldBe(2);
@@ -65,8 +65,8 @@ public sealed class rating_usage(PinnedClockLedgerFixture fixture)
         errors.ShouldContain(e => e.Contains("effectiveFrom", StringComparison.OrdinalIgnoreCase));
         errors.ShouldContain(e => e.Contains("inputPerMillion", StringComparison.OrdinalIgnoreCase));
 
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", Book("2026-06-01T00:00:00+08:00", "2", "8"))).EnsureSuccessStatusCode();
-        var usd = await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", new { currency = "USD", effectiveFrom = "2026-07-01T00:00:00Z", prices = new[] { new { model = "m", inputPerMillion = "1", cachedInputPerMillion = "0", outputPerMillion = "1" } } });
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", Book(Epoch.MonthsAgo(3).StartIso, "2", "8"))).EnsureSuccessStatusCode();
+        var usd = await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", new { currency = "USD", effectiveFrom = Epoch.MonthsAgo(2).UtcAt(1), prices = new[] { new { model = "m", inputPerMillion = "1", cachedInputPerMillion = "0", outputPerMillion = "1" } } });
         usd.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await usd.Content.ReadAsStringAsync()).ShouldContain("cannot change its currency");
     }
@@ -76,9 +76,9 @@ public sealed class rating_usage(PinnedClockLedgerFixture fixture)
     {
         var retail = LedgerFixture.NewTenantId("retail");
         var wholesale = LedgerFixture.NewTenantId("whole");
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book("2026-06-01T00:00:00+08:00", "2", "8", aliases: new Dictionary<string, string> { ["deepseek-chat"] = "deepseek-v4-pro" }))).EnsureSuccessStatusCode();
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book("2026-06-15T00:00:00+08:00", "1", "4", aliases: new Dictionary<string, string> { ["deepseek-chat"] = "deepseek-v4-pro" }))).EnsureSuccessStatusCode();
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{wholesale}", Book("2026-06-01T00:00:00+08:00", "1.5", "6", aliases: new Dictionary<string, string> { ["deepseek-chat"] = "deepseek-v4-pro" }))).EnsureSuccessStatusCode();
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book(Epoch.MonthsAgo(3).StartIso, "2", "8", aliases: new Dictionary<string, string> { ["deepseek-chat"] = "deepseek-v4-pro" }))).EnsureSuccessStatusCode();
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book(Epoch.MonthsAgo(3).IsoAt(15), "1", "4", aliases: new Dictionary<string, string> { ["deepseek-chat"] = "deepseek-v4-pro" }))).EnsureSuccessStatusCode();
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{wholesale}", Book(Epoch.MonthsAgo(3).StartIso, "1.5", "6", aliases: new Dictionary<string, string> { ["deepseek-chat"] = "deepseek-v4-pro" }))).EnsureSuccessStatusCode();
         var (tenant, distributor) = await PricedTenantAsync(retail, wholesale);
 
         await PostAsync(
@@ -106,8 +106,8 @@ public sealed class rating_usage(PinnedClockLedgerFixture fixture)
     {
         var retail = LedgerFixture.NewTenantId("dr");
         var wholesale = LedgerFixture.NewTenantId("dw");
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book("2026-06-01T00:00:00+08:00", "2", "8"))).EnsureSuccessStatusCode();
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{wholesale}", Book("2026-06-01T00:00:00+08:00", "1.5", "6"))).EnsureSuccessStatusCode();
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book(Epoch.MonthsAgo(3).StartIso, "2", "8"))).EnsureSuccessStatusCode();
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{wholesale}", Book(Epoch.MonthsAgo(3).StartIso, "1.5", "6"))).EnsureSuccessStatusCode();
         var (tenant, distributor) = await PricedTenantAsync(retail, wholesale);
         var other = await fixture.RegisterTenantAsync(LedgerFixture.NewTenantId("other"));
         await PostAsync(
@@ -130,8 +130,8 @@ public sealed class rating_usage(PinnedClockLedgerFixture fixture)
     {
         var retail = LedgerFixture.NewTenantId("late");
         var wholesale = LedgerFixture.NewTenantId("latew");
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book("2026-06-01T00:00:00+08:00", "2", "8"))).EnsureSuccessStatusCode();
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{wholesale}", Book("2026-06-01T00:00:00+08:00", "1", "4", model: "kimi-k2"))).EnsureSuccessStatusCode();
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book(Epoch.MonthsAgo(3).StartIso, "2", "8"))).EnsureSuccessStatusCode();
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{wholesale}", Book(Epoch.MonthsAgo(3).StartIso, "1", "4", model: "kimi-k2"))).EnsureSuccessStatusCode();
         var (tenant, distributor) = await PricedTenantAsync(retail, wholesale);
         await PostAsync(new UsageEventV1($"{tenant}-k", June1.AddDays(2), tenant, "kimi-k2", 2_000_000, 0, 0, DistributorId: distributor));
 
@@ -145,7 +145,7 @@ public sealed class rating_usage(PinnedClockLedgerFixture fixture)
         mine.GetProperty("side").GetString().ShouldBe("retail");
         mine.GetProperty("reason").GetString().ShouldBe($"model 'kimi-k2' has no price in price book '{retail}' version 1");
 
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book("2026-06-01T00:00:00+08:00", "3", "9", model: "kimi-k2"))).EnsureSuccessStatusCode();
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book(Epoch.MonthsAgo(3).StartIso, "3", "9", model: "kimi-k2"))).EnsureSuccessStatusCode();
 
         var after = await Eventually.Until(
             async () => (await ReportAsync(fixture.Operator, tenant, June1, June1.AddMonths(1))).GetProperty("models")[0],
@@ -158,15 +158,15 @@ public sealed class rating_usage(PinnedClockLedgerFixture fixture)
     public async Task a_retail_book_in_another_currency_than_the_tenant_is_refused()
     {
         var usd = LedgerFixture.NewTenantId("usd");
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{usd}", new { currency = "USD", effectiveFrom = "2026-06-01T00:00:00Z", prices = new[] { new { model = "m", inputPerMillion = "1", cachedInputPerMillion = "0", outputPerMillion = "1" } } })).EnsureSuccessStatusCode();
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{usd}", new { currency = "USD", effectiveFrom = Epoch.MonthsAgo(3).UtcAt(1), prices = new[] { new { model = "m", inputPerMillion = "1", cachedInputPerMillion = "0", outputPerMillion = "1" } } })).EnsureSuccessStatusCode();
         var response = await fixture.Operator.PutAsJsonAsync($"/api/tenants/{LedgerFixture.NewTenantId("cny")}", new { name = "CNY tenant", retailPriceBookId = usd });
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await response.Content.ReadAsStringAsync()).ShouldContain("is in USD but the tenant is billed in CNY");
     }
 }
 
-[Collection(LedgerCollection.Name)]
-public sealed class importing_litellm_prices(LedgerFixture fixture)
+[Collection(PinnedClockCollection.Name)]
+public sealed class importing_litellm_prices(PinnedClockLedgerFixture fixture)
 {
     [Fact]
     public async Task the_real_litellm_file_becomes_a_usd_price_book_version_with_exact_per_million_prices_and_a_report()
@@ -174,7 +174,7 @@ public sealed class importing_litellm_prices(LedgerFixture fixture)
         var file = Path.Combine(TokenLedger.Testing.Repository.Root, "tests", "data", "litellm-model-prices.json");
         var book = LedgerFixture.NewTenantId("litellm");
 
-        var response = await fixture.Operator.PostAsync($"/api/price-books/{book}/import/litellm?effectiveFrom=2026-07-24T00:00:00Z",
+        var response = await fixture.Operator.PostAsync($"/api/price-books/{book}/import/litellm?effectiveFrom={Epoch.MonthsAgo(2).UtcAt(24)}",
             new StreamContent(File.OpenRead(file)) { Headers = { ContentType = new("application/json") } });
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -204,7 +204,7 @@ public sealed class unreadable_bodies(LedgerFixture fixture)
     public async Task a_price_given_as_a_json_number_is_a_400_problem_that_points_at_the_field()
     {
         var response = await fixture.Operator.PutAsync($"/api/price-books/{LedgerFixture.NewTenantId("num")}", new StringContent(
-            "{\"currency\":\"CNY\",\"effectiveFrom\":\"2026-06-01T00:00:00+08:00\",\"prices\":[{\"model\":\"m\",\"inputPerMillion\":2}]}",
+            "{\"currency\":\"CNY\",\"effectiveFrom\":\"" + Epoch.MonthsAgo(3).StartIso + "\",\"prices\":[{\"model\":\"m\",\"inputPerMillion\":2}]}",
             Encoding.UTF8, "application/json"));
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
@@ -212,10 +212,11 @@ public sealed class unreadable_bodies(LedgerFixture fixture)
     }
 }
 
-[Collection(LedgerCollection.Name)]
-public sealed class re_rating_usage(LedgerFixture fixture)
+/// <summary>On the pinned-clock service: the re-rated month lies before the test epoch.</summary>
+[Collection(PinnedClockCollection.Name)]
+public sealed class re_rating_usage(PinnedClockLedgerFixture fixture)
 {
-    private static readonly DateTimeOffset June1 = new(2026, 6, 1, 0, 0, 0, TimeSpan.FromHours(8));
+    private static readonly DateTimeOffset June1 = Epoch.MonthsAgo(3).Start;
 
     private static object Book(string effectiveFrom, string input) => new
     {
@@ -227,34 +228,34 @@ public sealed class re_rating_usage(LedgerFixture fixture)
     public async Task re_rating_after_a_price_correction_adds_audited_adjustments_and_never_edits_the_original_charge()
     {
         var retail = LedgerFixture.NewTenantId("rr");
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book("2026-06-01T00:00:00+08:00", "10"))).EnsureSuccessStatusCode();
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book(Epoch.MonthsAgo(3).StartIso, "10"))).EnsureSuccessStatusCode();
         var tenant = LedgerFixture.NewTenantId("rrt");
         (await fixture.Operator.PutAsJsonAsync($"/api/tenants/{tenant}", new { name = "Re-rated", retailPriceBookId = retail })).EnsureSuccessStatusCode();
         var events = new[] { 1, 2 }.Select(i => new UsageEventV1($"{tenant}-{i}", June1.AddDays(i), tenant, "glm-4.6", 1_000_000, 0, 0)).ToArray();
         (await fixture.Operator.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(events), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
 
         // The price was wrong: a corrected version, effective from the same instant, is published, then the month re-rated.
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book("2026-06-01T00:00:00+08:00", "7.5"))).EnsureSuccessStatusCode();
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{retail}", Book(Epoch.MonthsAgo(3).StartIso, "7.5"))).EnsureSuccessStatusCode();
         var rerate = await fixture.Operator.PostAsJsonAsync("/api/rerating",
-            new { tenantId = tenant, from = "2026-06-01T00:00:00+08:00", to = "2026-07-01T00:00:00+08:00", reason = "GLM list price corrected to 7.5" });
+            new { tenantId = tenant, from = Epoch.MonthsAgo(3).StartIso, to = Epoch.MonthsAgo(2).StartIso, reason = "GLM list price corrected to 7.5" });
         rerate.StatusCode.ShouldBe(HttpStatusCode.OK);
         var result = await rerate.Content.ReadFromJsonAsync<JsonElement>();
         result.GetProperty("eventsExamined").GetInt32().ShouldBe(2);
         decimal.Parse(result.GetProperty("retailDelta").GetProperty("amount").GetString()!).ShouldBe(-5m);
 
         var report = await fixture.Operator.GetFromJsonAsync<JsonElement>(
-            $"/api/tenants/{tenant}/usage?from={Uri.EscapeDataString("2026-06-01T00:00:00+08:00")}&to={Uri.EscapeDataString("2026-07-01T00:00:00+08:00")}");
+            $"/api/tenants/{tenant}/usage?from={Uri.EscapeDataString(Epoch.MonthsAgo(3).StartIso)}&to={Uri.EscapeDataString(Epoch.MonthsAgo(2).StartIso)}");
         decimal.Parse(report.GetProperty("total").GetProperty("amount").GetString()!).ShouldBe(15m);
 
         var again = await (await fixture.Operator.PostAsJsonAsync("/api/rerating",
-            new { tenantId = tenant, from = "2026-06-01T00:00:00+08:00", to = "2026-07-01T00:00:00+08:00", reason = "second pass" })).Content.ReadFromJsonAsync<JsonElement>();
+            new { tenantId = tenant, from = Epoch.MonthsAgo(3).StartIso, to = Epoch.MonthsAgo(2).StartIso, reason = "second pass" })).Content.ReadFromJsonAsync<JsonElement>();
         again.GetProperty("adjustments").GetInt32().ShouldBe(0);
     }
 
     [Fact]
     public async Task re_rating_needs_a_reason_and_a_valid_interval()
     {
-        var response = await fixture.Operator.PostAsJsonAsync("/api/rerating", new { tenantId = "acme", from = "2026-07-01T00:00:00Z", to = "2026-06-01T00:00:00Z" });
+        var response = await fixture.Operator.PostAsJsonAsync("/api/rerating", new { tenantId = "acme", from = Epoch.MonthsAgo(2).UtcAt(1), to = Epoch.MonthsAgo(3).UtcAt(1) });
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var text = await response.Content.ReadAsStringAsync();
         text.ShouldContain("reason is required");

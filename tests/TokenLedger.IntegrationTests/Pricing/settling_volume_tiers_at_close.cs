@@ -27,7 +27,7 @@ public sealed class settling_volume_tiers_at_close(PinnedClockLedgerFixture fixt
         var id = LedgerFixture.NewTenantId(prefix);
         var response = await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", new
         {
-            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            currency = "CNY", effectiveFrom = Epoch.LongAgo,
             prices = new[] { new { model = Model, inputPerMillion = input, cachedInputPerMillion = "0", outputPerMillion = output } },
             volumeSchedules = new[] { schedule },
         });
@@ -57,10 +57,10 @@ public sealed class settling_volume_tiers_at_close(PinnedClockLedgerFixture fixt
             new($"{tenant}-{Guid.NewGuid():N}", DateTimeOffset.Parse(when), tenant, Model, input, 0, output, DistributorId: distributor);
         UsageEventV1[] usage =
         [
-            At("2026-06-05T10:00:00+08:00", 60 * M, 20 * M), // 80 M: 80 M so far
-            At("2026-06-15T10:00:00+08:00", 40 * M, 40 * M), // 80 M: 160 M so far, crosses 100 M: 60 of its 80 M are above
-            At("2026-06-25T10:00:00+08:00", 0, 50 * M),      // 50 M: 210 M, all above 100 M
-            At("2026-07-01T00:00:00+08:00", 0, 90 * M),      // July in Shanghai: not June's volume
+            At(Epoch.MonthsAgo(3).IsoAt(5, 10), 60 * M, 20 * M), // 80 M: 80 M so far
+            At(Epoch.MonthsAgo(3).IsoAt(15, 10), 40 * M, 40 * M), // 80 M: 160 M so far, crosses 100 M: 60 of its 80 M are above
+            At(Epoch.MonthsAgo(3).IsoAt(25, 10), 0, 50 * M),      // 50 M: 210 M, all above 100 M
+            At(Epoch.MonthsAgo(2).StartIso, 0, 90 * M),      // July in Shanghai: not June's volume
         ];
         await PostUsageAsync(fixture, usage);
         await FundedAsync(fixture, tenant, usage.Length);
@@ -73,7 +73,7 @@ public sealed class settling_volume_tiers_at_close(PinnedClockLedgerFixture fixt
         var discount = crossing + above;
         var taxes = Round(input * 6 / 100) + Round(output * 6 / 100) + Round(-Round(discount) * 6 / 100);
 
-        var closed = await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = "2026-06" });
+        var closed = await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = Epoch.MonthsAgo(3).Period });
         closed.StatusCode.ShouldBe(HttpStatusCode.Created, await closed.Content.ReadAsStringAsync());
         var invoice = await closed.Content.ReadFromJsonAsync<JsonElement>();
 
@@ -90,21 +90,21 @@ public sealed class settling_volume_tiers_at_close(PinnedClockLedgerFixture fixt
         // By hand: wholesale. June's 210 M tokens are above 150 M, so 3 % comes off all of June's cost.
         var cost = (60 + 40) * 1m + (20 + 40 + 50) * 4m;
         var costDiscount = cost * 3 / 100;
-        var margins = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/margins?period=2026-06&groupBy=model");
+        var margins = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/margins?period={Epoch.MonthsAgo(3).Period}&groupBy=model");
         var group = margins.GetProperty("groups").EnumerateArray().Single();
         (group.Dec("revenue"), group.Dec("cost"), group.Dec("margin")).ShouldBe((input + output - discount, cost - costDiscount, input + output - discount - (cost - costDiscount)));
         (group.Dec("volumeDiscount.revenue"), group.Dec("volumeDiscount.cost")).ShouldBe((discount, costDiscount));
         margins.Dec("cost").ShouldBe(cost - costDiscount);
         // July's one event is below 150 M: no discount on its cost.
-        var july = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/margins?period=2026-07&groupBy=model");
+        var july = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/margins?period={Epoch.MonthsAgo(2).Period}&groupBy=model");
         july.Dec("cost").ShouldBe(90 * 4m);
 
         // The upstream statement bills each day net of the 3 %: the ledger expects exactly that.
         string Day(string date, long inputM, long outputM) => FormattableString.Invariant($"{date},{Model},{inputM * M},0,{outputM * M},{(inputM * 1m + outputM * 4m) * 97 / 100}\n");
-        var statement = "date,model,input_tokens,cached_input_tokens,output_tokens,amount\n" + Day("2026-06-05", 60, 20) + Day("2026-06-15", 40, 40) + Day("2026-06-25", 0, 50);
+        var statement = "date,model,input_tokens,cached_input_tokens,output_tokens,amount\n" + Day($"{Epoch.MonthsAgo(3).Period}-05", 60, 20) + Day($"{Epoch.MonthsAgo(3).Period}-15", 40, 40) + Day($"{Epoch.MonthsAgo(3).Period}-25", 0, 50);
         using var form = new MultipartFormDataContent();
         form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(statement)), "file", "june.csv");
-        form.Add(new StringContent("2026-06"), "period");
+        form.Add(new StringContent(Epoch.MonthsAgo(3).Period), "period");
         form.Add(new StringContent("0"), "moneyTolerance");
         var reconciled = await fixture.Operator.PostAsync($"/api/distributors/{distributor}/reconciliations", form);
         reconciled.StatusCode.ShouldBe(HttpStatusCode.Created, await reconciled.Content.ReadAsStringAsync());
@@ -118,7 +118,7 @@ public sealed class settling_volume_tiers_at_close(PinnedClockLedgerFixture fixt
     {
         var response = await fixture.Operator.PutAsJsonAsync($"/api/price-books/{LedgerFixture.NewTenantId("vbad")}", new
         {
-            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            currency = "CNY", effectiveFrom = Epoch.LongAgo,
             prices = new[] { new { model = Model, inputPerMillion = "2", cachedInputPerMillion = "0", outputPerMillion = "8" } },
             volumeSchedules = new[] { new { models = new[] { Model }, mode = "graduated", tiers = new[] { new { aboveTokens = 5 * M, discountPercent = "5" }, new { aboveTokens = 1 * M, discountPercent = "9" } } } },
         });

@@ -23,7 +23,7 @@ public static class ReceivablesScenario
         LedgerFixture fixture, string tenant, string period, decimal amountDue, LocalDate dueDate, Instant? issuedAt = null, string currency = "CNY")
     {
         var store = fixture.App.Host.Services.GetRequiredService<IDocumentStore>();
-        var at = issuedAt ?? SystemClock.Instance.GetCurrentInstant();
+        var at = issuedAt ?? fixture.Now;
         var streamKey = InvoiceStreams.For(tenant, period);
         var issued = new InvoiceIssued(streamKey, $"{tenant}-{period}", "house", tenant, period, at, at,
             new InvoiceParty("Issuer", [], null), new InvoiceParty(tenant, [], null), [], dueDate.PlusDays(-30), dueDate, currency, 0m, [],
@@ -38,11 +38,11 @@ public static class ReceivablesScenario
         LedgerFixture fixture, string tenant, decimal amount, string reference, string? invoiceNumber = null, string currency = "CNY",
         DateTimeOffset? receivedAt = null, HttpClient? client = null) =>
         (client ?? fixture.Operator).PostAsJsonAsync($"/api/tenants/{tenant}/payments",
-            new { amount, currency, receivedAt = receivedAt ?? DateTimeOffset.UtcNow.AddMinutes(-1), method = "bank-transfer", reference, invoiceNumber });
+            new { amount, currency, receivedAt = receivedAt ?? fixture.Now.ToDateTimeOffset().AddMinutes(-1), method = "bank-transfer", reference, invoiceNumber });
 
     public static async Task<IReadOnlyDictionary<string, InvoiceStanding>> StandingAsync(LedgerFixture fixture, string tenant, Instant? asOf = null) =>
         (await fixture.App.Host.Services.GetRequiredService<ReceivablesLedger>()
-            .InvoicesAsOf(asOf ?? SystemClock.Instance.GetCurrentInstant(), tenant)).ToDictionary(s => s.Number);
+            .InvoicesAsOf(asOf ?? fixture.Now, tenant)).ToDictionary(s => s.Number);
 
     public static async Task<IReadOnlyList<string>> EventTypesAsync(LedgerFixture fixture, string tenant)
     {

@@ -6,18 +6,19 @@ using static TokenLedger.IntegrationTests.Receivables.ReceivablesScenario;
 
 namespace TokenLedger.IntegrationTests.Receivables;
 
-[Collection(LedgerCollection.Name)]
-public sealed class assessing_risk(LedgerFixture fixture)
+/// <summary>On the pinned-clock service (<see cref="PinnedClockLedgerFixture"/>): its dates are relative to the test epoch.</summary>
+[Collection(PinnedClockCollection.Name)]
+public sealed class assessing_risk(PinnedClockLedgerFixture fixture)
 {
     [Fact]
     public async Task the_provision_matches_a_hand_computed_example_and_the_score_explains_itself()
     {
         var tenant = await TenantAsync(fixture, "risk", "Asia/Shanghai");
-        var october1 = new LocalDate(2026, 10, 1);
+        var october1 = Epoch.ThisMonth.Date(1);
         var asOf = october1.AtStartOfDayInZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).ToInstant();
-        var issued = Instant.FromUtc(2026, 5, 1, 0, 0);
+        var issued = Instant.FromDateTimeOffset(Epoch.MonthsAgo(5).Start);
         (int Days, decimal Amount)[] open = [(0, 1000m), (30, 500m), (31, 200m), (90, 100m), (91, 80m)];
-        for (var i = 0; i < open.Length; i++) await InvoiceAsync(fixture, tenant, $"2026-R{i}", open[i].Amount, october1.PlusDays(-open[i].Days), issued);
+        for (var i = 0; i < open.Length; i++) await InvoiceAsync(fixture, tenant, $"R{i}", open[i].Amount, october1.PlusDays(-open[i].Days), issued);
 
         var response = await fixture.Operator.GetAsync($"/api/finance/risk?tenant={tenant}&asOf={asOf}");
 

@@ -9,18 +9,19 @@ using static TokenLedger.IntegrationTests.Receivables.ReceivablesScenario;
 
 namespace TokenLedger.IntegrationTests.Receivables;
 
-[Collection(LedgerCollection.Name)]
-public sealed class recording_payments(LedgerFixture fixture)
+/// <summary>On the pinned-clock service (<see cref="PinnedClockLedgerFixture"/>): its dates are relative to the test epoch.</summary>
+[Collection(PinnedClockCollection.Name)]
+public sealed class recording_payments(PinnedClockLedgerFixture fixture)
 {
-    private static readonly LocalDate July1 = new(2026, 7, 1);
+    private static readonly LocalDate July1 = Epoch.MonthsAgo(2).Date(1);
 
     [Fact]
     public async Task a_payment_pays_the_oldest_invoices_first_and_leaves_the_third_partly_open()
     {
         var tenant = await TenantAsync(fixture);
-        var june = await InvoiceAsync(fixture, tenant, "2026-06", 100m, July1);
-        var july = await InvoiceAsync(fixture, tenant, "2026-07", 200m, July1.PlusMonths(1));
-        var august = await InvoiceAsync(fixture, tenant, "2026-08", 300m, July1.PlusMonths(2));
+        var june = await InvoiceAsync(fixture, tenant, Epoch.MonthsAgo(3).Period, 100m, July1);
+        var july = await InvoiceAsync(fixture, tenant, Epoch.MonthsAgo(2).Period, 200m, July1.PlusMonths(1));
+        var august = await InvoiceAsync(fixture, tenant, Epoch.MonthsAgo(1).Period, 300m, July1.PlusMonths(2));
 
         var response = await PayAsync(fixture, tenant, 350m, "BANK-001");
 
@@ -37,8 +38,8 @@ public sealed class recording_payments(LedgerFixture fixture)
     public async Task a_payment_naming_an_invoice_pays_it_before_older_ones()
     {
         var tenant = await TenantAsync(fixture);
-        var june = await InvoiceAsync(fixture, tenant, "2026-06", 100m, July1);
-        var july = await InvoiceAsync(fixture, tenant, "2026-07", 200m, July1.PlusMonths(1));
+        var june = await InvoiceAsync(fixture, tenant, Epoch.MonthsAgo(3).Period, 100m, July1);
+        var july = await InvoiceAsync(fixture, tenant, Epoch.MonthsAgo(2).Period, 200m, July1.PlusMonths(1));
 
         (await PayAsync(fixture, tenant, 250m, "BANK-NAMED", july.Number)).StatusCode.ShouldBe(HttpStatusCode.Created);
 
@@ -51,7 +52,7 @@ public sealed class recording_payments(LedgerFixture fixture)
     public async Task the_same_reference_is_applied_once_even_when_posted_concurrently()
     {
         var tenant = await TenantAsync(fixture);
-        var invoice = await InvoiceAsync(fixture, tenant, "2026-06", 100m, July1);
+        var invoice = await InvoiceAsync(fixture, tenant, Epoch.MonthsAgo(3).Period, 100m, July1);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => PayAsync(fixture, tenant, 60m, "DUP-REF-1")));
         var again = await PayAsync(fixture, tenant, 60m, "DUP-REF-1");
@@ -69,7 +70,7 @@ public sealed class recording_payments(LedgerFixture fixture)
     public async Task an_overpayment_becomes_wallet_credit_shown_in_the_balance()
     {
         var tenant = await TenantAsync(fixture);
-        var invoice = await InvoiceAsync(fixture, tenant, "2026-06", 100m, July1);
+        var invoice = await InvoiceAsync(fixture, tenant, Epoch.MonthsAgo(3).Period, 100m, July1);
 
         var payment = await (await PayAsync(fixture, tenant, 150m, "OVER-1")).JsonAsync();
         await PayAsync(fixture, tenant, 150m, "OVER-1");
@@ -84,7 +85,7 @@ public sealed class recording_payments(LedgerFixture fixture)
     public async Task a_write_off_is_recorded_with_reason_and_approver_and_closes_the_invoice()
     {
         var tenant = await TenantAsync(fixture);
-        var invoice = await InvoiceAsync(fixture, tenant, "2026-06", 100m, July1);
+        var invoice = await InvoiceAsync(fixture, tenant, Epoch.MonthsAgo(3).Period, 100m, July1);
         await PayAsync(fixture, tenant, 30m, "PART-1");
         var issued = await (await fixture.Operator.PostAsJsonAsync("/api/keys", new { role = "finance" })).JsonAsync();
         var finance = fixture.App.Client(issued.GetProperty("key").GetString());
@@ -126,9 +127,9 @@ public sealed class recording_payments(LedgerFixture fixture)
     public async Task an_invoice_issued_by_a_real_close_is_paid_off()
     {
         var tenant = await AccountScenario.TenantAsync(fixture, await AccountScenario.UnitPriceBookAsync(fixture), "arclose");
-        await AccountScenario.PostUsageAsync(fixture, [AccountScenario.UsageOf(tenant, 100, DateTimeOffset.Parse("2026-06-10T12:00:00+08:00"))]);
+        await AccountScenario.PostUsageAsync(fixture, [AccountScenario.UsageOf(tenant, 100, Epoch.MonthsAgo(3).At(10, 12))]);
         await AccountScenario.FundedAsync(fixture, tenant, 1);
-        var invoice = await (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = "2026-06" })).JsonAsync();
+        var invoice = await (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = Epoch.MonthsAgo(3).Period })).JsonAsync();
         var number = invoice.GetProperty("number").GetString()!;
         var due = invoice.GetProperty("amountDue").GetDecimal();
 

@@ -18,7 +18,7 @@ public sealed class exporting_findings_safely(LedgerFixture fixture)
         var book = LedgerFixture.NewTenantId("upstream");
         (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", new
         {
-            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            currency = "CNY", effectiveFrom = Epoch.LongAgo,
             prices = new[] { new { model = "model-a", inputPerMillion = "2", cachedInputPerMillion = "0.2", cacheWritePerMillion = "2", outputPerMillion = "8" } },
         })).EnsureSuccessStatusCode();
         var distributor = LedgerFixture.NewTenantId("csvsafe");
@@ -30,7 +30,7 @@ public sealed class exporting_findings_safely(LedgerFixture fixture)
     {
         using var form = new MultipartFormDataContent();
         form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", "statement.csv");
-        form.Add(new StringContent("2026-06"), "period");
+        form.Add(new StringContent(fixture.MonthsAgo(3).Period), "period");
         if (tokenTolerance is not null) form.Add(new StringContent(tokenTolerance), "tokenTolerance");
         return await fixture.Operator.PostAsync($"/api/distributors/{distributor}/reconciliations", form);
     }
@@ -40,13 +40,13 @@ public sealed class exporting_findings_safely(LedgerFixture fixture)
     {
         var distributor = await DistributorAsync();
         var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "csv");
-        var usage = new UsageEventV1($"{tenant}-1", DateTimeOffset.Parse("2026-06-03T10:00:00+08:00"), tenant, "model-a", 10_000, 0, 0, DistributorId: distributor);
+        var usage = new UsageEventV1($"{tenant}-1", fixture.MonthsAgo(3).At(3, 10), tenant, "model-a", 10_000, 0, 0, DistributorId: distributor);
         (await fixture.Operator.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(new[] { usage }), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
-        const string statement = "date,model,input_tokens,output_tokens,amount\n" +
-                                 "2026-06-01,=1+2,1000,0,1.00\n" +
-                                 "2026-06-01,@SUM(A1),1000,0,1.00\n" +
-                                 "2026-06-01,\"-2+3,cmd\",1000,0,1.00\n" +
-                                 "2026-06-01,+x,1000,0,1.00\n";
+        var statement = "date,model,input_tokens,output_tokens,amount\n" +
+                                 $"{fixture.MonthsAgo(3).Period}-01,=1+2,1000,0,1.00\n" +
+                                 $"{fixture.MonthsAgo(3).Period}-01,@SUM(A1),1000,0,1.00\n" +
+                                 $"{fixture.MonthsAgo(3).Period}-01,\"-2+3,cmd\",1000,0,1.00\n" +
+                                 $"{fixture.MonthsAgo(3).Period}-01,+x,1000,0,1.00\n";
         var created = await UploadAsync(distributor, statement);
         created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         var reportId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reportId").GetString();
@@ -54,11 +54,11 @@ public sealed class exporting_findings_safely(LedgerFixture fixture)
         var csv = await fixture.Operator.GetStringAsync($"/api/distributors/{distributor}/reconciliations/{reportId}?format=csv");
 
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.ShouldContain(l => l.StartsWith("2026-06-01,'=1+2,missing-in-ledger,"), csv);
-        lines.ShouldContain(l => l.StartsWith("2026-06-01,'@SUM(A1),"), csv);
-        lines.ShouldContain(l => l.StartsWith("2026-06-01,\"'-2+3,cmd\","), csv);
-        lines.ShouldContain(l => l.StartsWith("2026-06-01,'+x,"), csv);
-        var missing = lines.Single(l => l.StartsWith("2026-06-03,model-a,missing-in-statement,"));
+        lines.ShouldContain(l => l.StartsWith($"{fixture.MonthsAgo(3).Period}-01,'=1+2,missing-in-ledger,"), csv);
+        lines.ShouldContain(l => l.StartsWith($"{fixture.MonthsAgo(3).Period}-01,'@SUM(A1),"), csv);
+        lines.ShouldContain(l => l.StartsWith($"{fixture.MonthsAgo(3).Period}-01,\"'-2+3,cmd\","), csv);
+        lines.ShouldContain(l => l.StartsWith($"{fixture.MonthsAgo(3).Period}-01,'+x,"), csv);
+        var missing = lines.Single(l => l.StartsWith($"{fixture.MonthsAgo(3).Period}-03,model-a,missing-in-statement,"));
         missing.Split(',')[15].ShouldStartWith("-0.02", Case.Sensitive, missing);
     }
 
@@ -72,8 +72,8 @@ public sealed class exporting_findings_safely(LedgerFixture fixture)
     {
         var distributor = await DistributorAsync();
         using var form = new MultipartFormDataContent();
-        form.Add(new ByteArrayContent("date,model,input_tokens,amount\n2026-06-01,model-a,1,0.01\n"u8.ToArray()), "file", "statement.csv");
-        form.Add(new StringContent("2026-06"), "period");
+        form.Add(new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes($"date,model,input_tokens,amount\n{fixture.MonthsAgo(3).Period}-01,model-a,1,0.01\n")), "file", "statement.csv");
+        form.Add(new StringContent(fixture.MonthsAgo(3).Period), "period");
         form.Add(new StringContent(value), field);
 
         var response = await fixture.Operator.PostAsync($"/api/distributors/{distributor}/reconciliations", form);

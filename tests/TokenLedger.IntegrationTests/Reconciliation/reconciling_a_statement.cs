@@ -19,7 +19,7 @@ public sealed class reconciling_a_statement(PinnedClockLedgerFixture fixture)
         var book = LedgerFixture.NewTenantId("upstream");
         (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", new
         {
-            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            currency = "CNY", effectiveFrom = Epoch.LongAgo,
             prices = new[]
             {
                 new { model = "model-a", inputPerMillion = "2", cachedInputPerMillion = "0.2", cacheWritePerMillion = "2", outputPerMillion = "8" },
@@ -31,11 +31,11 @@ public sealed class reconciling_a_statement(PinnedClockLedgerFixture fixture)
         return distributor;
     }
 
-    private async Task<HttpResponseMessage> UploadAsync(HttpClient client, string distributor, string csv, string period = "2026-06", string? tokenTolerance = null)
+    private async Task<HttpResponseMessage> UploadAsync(HttpClient client, string distributor, string csv, string? period = null, string? tokenTolerance = null)
     {
         using var form = new MultipartFormDataContent();
-        form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", "deepseek-2026-06.csv");
-        form.Add(new StringContent(period), "period");
+        form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", $"deepseek-{Epoch.MonthsAgo(3).Period}.csv");
+        form.Add(new StringContent(period ?? Epoch.MonthsAgo(3).Period), "period");
         if (tokenTolerance is not null) form.Add(new StringContent(tokenTolerance), "tokenTolerance");
         return await client.PostAsync($"/api/distributors/{distributor}/reconciliations", form);
     }
@@ -46,22 +46,22 @@ public sealed class reconciling_a_statement(PinnedClockLedgerFixture fixture)
         var distributor = await DistributorAsync();
         var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "rc");
         UsageEventV1 At(string day, string model, long input, long output) =>
-            new($"{tenant}-{Guid.NewGuid():N}", DateTimeOffset.Parse($"2026-06-{day}T10:00:00+08:00"), tenant, model, input, 0, output, DistributorId: distributor);
+            new($"{tenant}-{Guid.NewGuid():N}", DateTimeOffset.Parse($"{Epoch.MonthsAgo(3).Period}-{day}T10:00:00+08:00"), tenant, model, input, 0, output, DistributorId: distributor);
         // The last minute of June 3 in Shanghai is still June 3; 00:30 on July 1 is not June.
         var events = new[]
         {
             At("01", "model-a", 1_000_000, 0), At("01", "model-b", 0, 500_000), At("02", "model-a", 123_457, 0),
-            At("03", "model-a", 10_000, 0) with { OccurredAt = DateTimeOffset.Parse("2026-06-03T23:59:00+08:00") },
-            At("01", "model-a", 777, 0) with { OccurredAt = DateTimeOffset.Parse("2026-07-01T00:30:00+08:00") },
+            At("03", "model-a", 10_000, 0) with { OccurredAt = Epoch.MonthsAgo(3).At(3, 23, 59) },
+            At("01", "model-a", 777, 0) with { OccurredAt = Epoch.MonthsAgo(2).At(1, 0, 30) },
         };
         (await fixture.Operator.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(events), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
 
         // Upstream's export: June 3 is missing, model-b is billed 3% above its price (4.00 → 4.12), and June 2 is rounded
         // to cents (0.246914 → 0.25), inside the default tolerance of 0.01.
-        const string statement = "date,model,input_tokens,cached_input_tokens,output_tokens,amount\n" +
-                                 "2026-06-01,model-a,1000000,0,0,2.00\n" +
-                                 "2026-06-01,model-b,0,0,500000,4.12\n" +
-                                 "2026-06-02,model-a,123457,0,0,0.25\n";
+        var statement = "date,model,input_tokens,cached_input_tokens,output_tokens,amount\n" +
+                                 $"{Epoch.MonthsAgo(3).Period}-01,model-a,1000000,0,0,2.00\n" +
+                                 $"{Epoch.MonthsAgo(3).Period}-01,model-b,0,0,500000,4.12\n" +
+                                 $"{Epoch.MonthsAgo(3).Period}-02,model-a,123457,0,0,0.25\n";
         var own = await fixture.ClientWithNewKeyAsync("/api/keys", new { role = "distributor", distributorId = distributor });
         var created = await UploadAsync(own, distributor, statement);
         created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
@@ -72,10 +72,10 @@ public sealed class reconciling_a_statement(PinnedClockLedgerFixture fixture)
             .ToList();
         findings.ShouldBe(
         [
-            ("2026-06-01", "model-a", "matched", false),
-            ("2026-06-01", "model-b", "over-billed", false),
-            ("2026-06-02", "model-a", "matched", true),
-            ("2026-06-03", "model-a", "missing-in-statement", false),
+            ($"{Epoch.MonthsAgo(3).Period}-01", "model-a", "matched", false),
+            ($"{Epoch.MonthsAgo(3).Period}-01", "model-b", "over-billed", false),
+            ($"{Epoch.MonthsAgo(3).Period}-02", "model-a", "matched", true),
+            ($"{Epoch.MonthsAgo(3).Period}-03", "model-a", "missing-in-statement", false),
         ]);
         var overBilled = report.GetProperty("findings")[1];
         (overBilled.Dec("statementAmount"), overBilled.Dec("ledgerAmount"), overBilled.Dec("amountDifference"), overBilled.Dec("differencePercent"))
@@ -90,7 +90,7 @@ public sealed class reconciling_a_statement(PinnedClockLedgerFixture fixture)
         (await UploadAsync(own, distributor, statement)).StatusCode.ShouldBe(HttpStatusCode.OK); // the same upload is the same report
         var csv = await own.GetStringAsync($"/api/distributors/{distributor}/reconciliations/{reportId}?format=csv");
         csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(5);
-        csv.ShouldContain("2026-06-01,model-b,over-billed,false,0,0,0,500000,4.12,0,0,0,500000,4.000000,0,0.120000,3.00,3", Case.Sensitive, csv);
+        csv.ShouldContain($"{Epoch.MonthsAgo(3).Period}-01,model-b,over-billed,false,0,0,0,500000,4.12,0,0,0,500000,4.000000,0,0.120000,3.00,3", Case.Sensitive, csv);
 
         // Usage of June 3 that arrives late is not in the stored run; a re-run sees it.
         (await fixture.Operator.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(new[] { At("03", "model-b", 0, 1_000) }), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
@@ -107,18 +107,18 @@ public sealed class reconciling_a_statement(PinnedClockLedgerFixture fixture)
         var reseller = LedgerFixture.NewTenantId("hop");
         (await fixture.Operator.PutAsJsonAsync($"/api/distributors/{reseller}", new { name = "Sub-distributor" })).EnsureSuccessStatusCode();
         (await fixture.Operator.PutAsJsonAsync($"/api/distributors/{reseller}/upstream",
-            new { parentDistributorId = distributor, commissionPercent = 10, effectiveFrom = "2026-01-01T00:00:00+08:00" })).EnsureSuccessStatusCode();
+            new { parentDistributorId = distributor, commissionPercent = 10, effectiveFrom = Epoch.LongAgo })).EnsureSuccessStatusCode();
         var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "rh");
         UsageEventV1 At(string day, string? via, long input) =>
-            new($"{tenant}-{Guid.NewGuid():N}", DateTimeOffset.Parse($"2026-06-{day}T10:00:00+08:00"), tenant, "model-a", input, 0, 0, DistributorId: via);
+            new($"{tenant}-{Guid.NewGuid():N}", DateTimeOffset.Parse($"{Epoch.MonthsAgo(3).Period}-{day}T10:00:00+08:00"), tenant, "model-a", input, 0, 0, DistributorId: via);
         var events = new[] { At("01", distributor, 1_000_000), At("01", reseller, 500_000), At("02", reseller, 2_000_000) };
         (await fixture.Operator.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(events), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
 
         // The provider bills the top of the chain for every token at its book (2 per million), the sub-distributor's too;
         // the sub-distributor's own cost (its parent's price plus 10 %) is not what the provider bills.
-        const string statement = "date,model,input_tokens,cached_input_tokens,output_tokens,amount\n" +
-                                 "2026-06-01,model-a,1500000,0,0,3.00\n" +
-                                 "2026-06-02,model-a,2000000,0,0,4.00\n";
+        var statement = "date,model,input_tokens,cached_input_tokens,output_tokens,amount\n" +
+                                 $"{Epoch.MonthsAgo(3).Period}-01,model-a,1500000,0,0,3.00\n" +
+                                 $"{Epoch.MonthsAgo(3).Period}-02,model-a,2000000,0,0,4.00\n";
         var created = await UploadAsync(fixture.Operator, distributor, statement);
         created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         var summary = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("summary");
@@ -129,15 +129,15 @@ public sealed class reconciling_a_statement(PinnedClockLedgerFixture fixture)
     public async Task malformed_statements_are_refused_with_line_numbers_and_other_distributors_see_nothing()
     {
         var distributor = await DistributorAsync();
-        var bad = await UploadAsync(fixture.Operator, distributor, "date,model,input_tokens,amount\n2026-06-01,model-a,12,1.00\n2026-13-01,model-a,-5,abc\n");
+        var bad = await UploadAsync(fixture.Operator, distributor, $"date,model,input_tokens,amount\n{Epoch.MonthsAgo(3).Period}-01,model-a,12,1.00\n{Epoch.MonthsAgo(3).Year}-13-01,model-a,-5,abc\n");
         bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var text = await bad.Content.ReadAsStringAsync();
-        text.ShouldContain("line 3: date '2026-13-01' is not a date");
+        text.ShouldContain($"line 3: date '{Epoch.MonthsAgo(3).Year}-13-01' is not a date");
         text.ShouldContain("input_tokens '-5' is not a whole number");
         text.ShouldContain("amount 'abc' is not a number");
-        (await UploadAsync(fixture.Operator, distributor, "day,tokens\n2026-06-01,5\n")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await UploadAsync(fixture.Operator, distributor, "date,model,input_tokens,amount\n2026-06-01,a,1,1\n", period: "June")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await UploadAsync(fixture.Operator, distributor, $"day,tokens\n{Epoch.MonthsAgo(3).Period}-01,5\n")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await UploadAsync(fixture.Operator, distributor, $"date,model,input_tokens,amount\n{Epoch.MonthsAgo(3).Period}-01,a,1,1\n", period: "June")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var other = await fixture.ClientWithNewKeyAsync("/api/keys", new { role = "distributor", distributorId = "someone-else" });
-        (await UploadAsync(other, distributor, "date,model,input_tokens,amount\n2026-06-01,a,1,1\n")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await UploadAsync(other, distributor, $"date,model,input_tokens,amount\n{Epoch.MonthsAgo(3).Period}-01,a,1,1\n")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 }

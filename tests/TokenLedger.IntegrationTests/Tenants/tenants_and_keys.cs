@@ -108,7 +108,7 @@ public sealed class tenant_currency_and_book(LedgerFixture fixture)
     public async Task changing_a_tenants_currency_without_a_book_in_that_currency_is_refused()
     {
         var book = LedgerFixture.NewTenantId("cnybook");
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", new { currency = "CNY", effectiveFrom = "2026-06-01T00:00:00+08:00",
+        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", new { currency = "CNY", effectiveFrom = fixture.MonthsAgo(3).StartIso,
             prices = new[] { new { model = "m", inputPerMillion = "1", cachedInputPerMillion = "0", outputPerMillion = "1" } } })).EnsureSuccessStatusCode();
         var tenant = LedgerFixture.NewTenantId("switch");
         (await fixture.Operator.PutAsJsonAsync($"/api/tenants/{tenant}", new { name = "Switcher", retailPriceBookId = book })).EnsureSuccessStatusCode();

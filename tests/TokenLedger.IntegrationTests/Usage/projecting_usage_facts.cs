@@ -14,7 +14,7 @@ namespace TokenLedger.IntegrationTests.Usage;
 [Collection(PinnedClockCollection.Name)]
 public sealed class projecting_usage_facts(PinnedClockLedgerFixture fixture)
 {
-    private static readonly Instant June2 = Instant.FromUtc(2026, 6, 2, 3, 0);
+    private static readonly Instant June2 = Instant.FromDateTimeOffset(Epoch.MonthsAgo(3).At(2, 11));
 
     private IDocumentStore Store => fixture.App.Host.Services.GetRequiredService<IDocumentStore>();
 

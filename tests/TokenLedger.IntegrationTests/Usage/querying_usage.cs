@@ -13,7 +13,7 @@ public sealed class querying_usage(LedgerFixture fixture)
     public async Task the_interval_is_half_open_from_included_to_excluded()
     {
         var tenant = LedgerFixture.NewTenantId("edge");
-        var from = new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.FromHours(8));
+        var from = fixture.MonthsAgo(3).Start;
         var to = from.AddHours(1);
         UsageEventV1 At(string id, DateTimeOffset at) => new($"{tenant}-{id}", at, tenant, "glm-4.6", 10, 1, 5);
         var atStart = At("start", from);
@@ -25,8 +25,8 @@ public sealed class querying_usage(LedgerFixture fixture)
         var report = await UsageSamples.QueryAsync(fixture.Operator, tenant, from, to);
 
         report.Models.ShouldBe([new ModelTotals("glm-4.6", 2, 20, 2, 0, 10)]);
-        report.From.ShouldBe("2026-06-01T00:00:00+08:00");
-        report.To.ShouldBe("2026-06-01T01:00:00+08:00");
+        report.From.ShouldBe(fixture.MonthsAgo(3).StartIso);
+        report.To.ShouldBe(fixture.MonthsAgo(3).IsoAt(1, 1));
     }
 
     [Fact]
@@ -48,8 +48,8 @@ public sealed class querying_usage(LedgerFixture fixture)
 
     [Theory]
     [InlineData("from=yesterday", "from")]
-    [InlineData("from=2026-06-01T00:00:00", "from")]
-    [InlineData("from=2026-06-02T00:00:00Z&to=2026-06-01T00:00:00Z", "to must be later than from")]
+    [InlineData("from=" + Epoch.LongBeforeWithoutOffset, "from")]
+    [InlineData("from=" + Epoch.LongBeforeNextDay + "&to=" + Epoch.LongBefore, "to must be later than from")]
     public async Task a_malformed_or_empty_interval_is_a_400_problem(string query, string expected)
     {
         var response = await fixture.Operator.GetAsync($"/api/tenants/acme/usage?{query}");

@@ -19,7 +19,7 @@ public sealed class recording_usage_over_http(LedgerFixture fixture)
         var at = DateTimeOffset.UtcNow.AddMinutes(-2);
         var events = UsageSamples.Events(tenant, 2, at);
         var body = $"[{UsageSamples.ToJson(events[0])},{UsageSamples.ToJson(events[1])},{UsageSamples.ToJson(events[0])}," +
-                   $"{{\"eventId\":\"{tenant}-bad\",\"occurredAt\":\"2026-06-01T10:00:00+08:00\",\"tenantId\":\"{tenant}\",\"model\":\"m\",\"inputTokens\":-1,\"cachedInputTokens\":0,\"outputTokens\":\"7\"}}]";
+                   $"{{\"eventId\":\"{tenant}-bad\",\"occurredAt\":\"{fixture.MonthsAgo(3).Period}-01T10:00:00+08:00\",\"tenantId\":\"{tenant}\",\"model\":\"m\",\"inputTokens\":-1,\"cachedInputTokens\":0,\"outputTokens\":\"7\"}}]";
 
         var response = await fixture.Operator.PostAsync("/api/usage", Json(body));
 

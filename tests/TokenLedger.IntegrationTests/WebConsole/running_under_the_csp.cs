@@ -16,9 +16,9 @@ public sealed class running_under_the_csp(LedgerFixture fixture)
     {
         var browser = await ConsoleBrowser.SharedAsync(fixture.Servers);
         var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "csp");
-        await PostUsageAsync(fixture, [UsageOf(tenant, 700, DateTimeOffset.Parse("2026-05-10T12:00:00+08:00"))]);
+        await PostUsageAsync(fixture, [UsageOf(tenant, 700, fixture.MonthsAgo(4).At(10, 12))]);
         await FundedAsync(fixture, tenant, 1);
-        (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = "2026-05" })).EnsureSuccessStatusCode();
+        (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = fixture.MonthsAgo(4).Period })).EnsureSuccessStatusCode();
         var key = (await (await fixture.Operator.PostAsJsonAsync("/api/keys", new { role = "finance" })).EnsureSuccessStatusCode()
             .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
         var page = await browser.SignedInAsync(key);

@@ -164,7 +164,7 @@ public sealed class the_console_charts(LedgerFixture fixture)
         var id = LedgerFixture.NewTenantId("cbook");
         (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", new
         {
-            currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+            currency = "CNY", effectiveFrom = Epoch.LongAgo,
             prices = new[]
             {
                 new { model = "model-a", inputPerMillion = a, cachedInputPerMillion = a, cacheWritePerMillion = a, outputPerMillion = a },

@@ -28,9 +28,9 @@ public sealed class using_the_console(LedgerFixture fixture, ITestOutputHelper o
         var browser = await BrowserAsync();
         var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "ui");
         (await fixture.Operator.PutAsJsonAsync($"/api/tenants/{tenant}", new { name = "示例科技 Example Tech" })).EnsureSuccessStatusCode();
-        await PostUsageAsync(fixture, [UsageOf(tenant, 1200, output: 300), UsageOf(tenant, 500), UsageOf(tenant, 40, DateTimeOffset.Parse("2026-06-10T12:00:00+08:00"))]);
+        await PostUsageAsync(fixture, [UsageOf(tenant, 1200, output: 300), UsageOf(tenant, 500), UsageOf(tenant, 40, fixture.MonthsAgo(3).At(10, 12))]);
         await FundedAsync(fixture, tenant, 3);
-        (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = "2026-06" })).EnsureSuccessStatusCode();
+        (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = fixture.MonthsAgo(3).Period })).EnsureSuccessStatusCode();
         var api = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/usage");
 
         var page = await browser.SignedInAsync(await KeyAsync($"/api/tenants/{tenant}/keys", new { }));
@@ -78,10 +78,10 @@ public sealed class using_the_console(LedgerFixture fixture, ITestOutputHelper o
     {
         var browser = await BrowserAsync();
         var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "aging");
-        await PostUsageAsync(fixture, [UsageOf(tenant, 700, DateTimeOffset.Parse("2026-05-10T12:00:00+08:00")), UsageOf(tenant, 300, DateTimeOffset.Parse("2026-06-10T12:00:00+08:00"))]);
+        await PostUsageAsync(fixture, [UsageOf(tenant, 700, fixture.MonthsAgo(4).At(10, 12)), UsageOf(tenant, 300, fixture.MonthsAgo(3).At(10, 12))]);
         await FundedAsync(fixture, tenant, 2);
-        (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = "2026-05" })).EnsureSuccessStatusCode();
-        (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = "2026-06" })).EnsureSuccessStatusCode();
+        (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = fixture.MonthsAgo(4).Period })).EnsureSuccessStatusCode();
+        (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/invoices", new { period = fixture.MonthsAgo(3).Period })).EnsureSuccessStatusCode();
 
         var page = await browser.SignedInAsync(await KeyAsync("/api/keys", new { role = "finance" }));
         var buckets = new[] { "current", "days1To30", "days31To60", "days61To90", "over90" };
@@ -121,27 +121,27 @@ public sealed class using_the_console(LedgerFixture fixture, ITestOutputHelper o
         var browser = await BrowserAsync();
         var distributor = await Prepayment.PrepaymentScenario.DistributorAsync(fixture);
         var tenant = await TenantAsync(fixture, await UnitPriceBookAsync(fixture), "dui");
-        var june = DateTimeOffset.Parse("2026-06-02T10:00:00+08:00");
+        var june = fixture.MonthsAgo(3).At(2, 10);
         (await fixture.Operator.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(new[]
         {
             UsageOf(tenant, 1000, june) with { DistributorId = distributor }, UsageOf(tenant, 400, june.AddDays(1)) with { DistributorId = distributor },
         }), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
 
         (await fixture.Operator.PostAsJsonAsync($"/api/distributors/{distributor}/deposits",
-            new { amount = 1000, currency = "CNY", paidAt = "2026-06-01T00:00:00Z", reference = "WIRE-UI" })).EnsureSuccessStatusCode();
+            new { amount = 1000, currency = "CNY", paidAt = fixture.MonthsAgo(3).UtcAt(1), reference = "WIRE-UI" })).EnsureSuccessStatusCode();
         var page = await browser.SignedInAsync(await KeyAsync("/api/keys", new { role = "distributor", distributorId = distributor }));
         // This month has no usage through the distributor yet: the view says what to do next instead of drawing a chart.
         await page.GetByTestId("empty-margins").WaitForAsync();
-        await page.GetByTestId("margins-form").Locator("input[name=period]").FillAsync("2026-06");
+        await page.GetByTestId("margins-form").Locator("input[name=period]").FillAsync(fixture.MonthsAgo(3).Period);
         await page.GetByTestId("margins-form").Locator("button[type=submit]").ClickAsync();
         await page.GetByTestId("margins-chart").Locator("rect").First.WaitForAsync();
         var form = page.GetByTestId("recon-form");
-        await form.Locator("input[name=period]").FillAsync("2026-06");
+        await form.Locator("input[name=period]").FillAsync(fixture.MonthsAgo(3).Period);
         // 0.5 per token wholesale: June 2 costs 500 (billed 515, 3 % over), June 3 (200) is missing from the statement.
         await form.Locator("input[name=file]").SetInputFilesAsync(new FilePayload
         {
-            Name = "upstream-2026-06.csv", MimeType = "text/csv",
-            Buffer = Encoding.UTF8.GetBytes($"date,model,input_tokens,output_tokens,amount\n2026-06-02,{Model},1000,0,515\n"),
+            Name = $"upstream-{fixture.MonthsAgo(3).Period}.csv", MimeType = "text/csv",
+            Buffer = Encoding.UTF8.GetBytes($"date,model,input_tokens,output_tokens,amount\n{fixture.MonthsAgo(3).Period}-02,{Model},1000,0,515\n"),
         });
         await form.Locator("button[type=submit]").ClickAsync();
         var summary = page.GetByTestId("findings-summary");

@@ -13,7 +13,7 @@ public sealed class versioned_writes(LedgerFixture fixture)
 {
     private static object Book(string input) => new
     {
-        currency = "CNY", effectiveFrom = "2026-01-01T00:00:00+08:00",
+        currency = "CNY", effectiveFrom = Epoch.LongAgo,
         prices = new[] { new { model = "m", inputPerMillion = input, cachedInputPerMillion = "1", outputPerMillion = "8" } },
     };
 

@@ -44,8 +44,8 @@ public sealed class replaying_a_delivery_concurrently(WebhookFixture fixture)
         answers.Count(a => a.StatusCode == HttpStatusCode.Accepted).ShouldBe(1, string.Join(", ", answers.Select(a => (int)a.StatusCode)));
         answers.Count(a => a.StatusCode == HttpStatusCode.Conflict).ShouldBe(5);
         var winner = keys[Array.FindIndex(answers, a => a.StatusCode == HttpStatusCode.Accepted)];
-        var loser = answers.First(a => a.StatusCode == HttpStatusCode.Conflict);
-        (await loser.Content.ReadAsStringAsync()).ShouldContain("replay");
+        foreach (var loser in answers.Where(a => a.StatusCode == HttpStatusCode.Conflict))
+            (await loser.Content.ReadAsStringAsync()).ShouldContain("replay");
 
         // The winner's key again while its attempt is in flight: the same 202, replayed, nothing sent.
         var again = await ReplayAsync(client, id, deliveryId, winner);

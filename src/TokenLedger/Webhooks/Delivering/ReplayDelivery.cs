@@ -43,7 +43,14 @@ public sealed record ReplayDelivery
         session.Store(replayed);
         outbox.Enroll(session);
         await outbox.PublishAsync(new AttemptWebhookDelivery(replayed.Id, replayed.Round));
-        await session.SaveChangesAsync(ct);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (JasperFx.ConcurrencyException)
+        {
+            return Problems.Conflict($"delivery '{deliveryId}' was claimed by a concurrent replay request; follow it at GET /api/webhooks/{webhookId}/deliveries/{deliveryId}");
+        }
         return Results.Accepted($"/api/webhooks/{webhookId}/deliveries/{deliveryId}", DeliveryView.From(replayed));
     }
 }

@@ -8,6 +8,7 @@ using System.Text.Json;
 using Npgsql;
 using TokenLedger.Bench.Infrastructure;
 using TokenLedger.Bench.Workloads;
+using static TokenLedger.Bench.Infrastructure.HttpCalls;
 
 namespace TokenLedger.Bench.Phases;
 
@@ -66,7 +67,7 @@ public sealed class HoldsUnderLoad(Broker broker, BenchOptions options)
             var bar = progress.AddTask($"holds: {options.HoldRate:N0}/s for {options.HoldSeconds} s over {options.HoldConnections} connections, " +
                 $"{options.HoldBackgroundRate:N0} events/s background", maxValue: total);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var backgroundTask = Task.Run(() => PublishBackgroundAsync(background, stop.Token), ct);
+            var backgroundTask = Task.Run(() => BackgroundArrays.PublishAsync(broker, background, options.HoldBackgroundRate, options.BatchSize, options.ConfirmWindow, stop.Token), ct);
             await Task.Delay(TimeSpan.FromSeconds(3), ct);
             var clock = Stopwatch.StartNew();
             var callersDone = false;
@@ -238,39 +239,5 @@ public sealed class HoldsUnderLoad(Broker broker, BenchOptions options)
             await Task.Delay(500, ct);
         }
         throw new InvalidOperationException("the hold tenants' top-ups were not funded in time");
-    }
-
-    private static async Task Ok(Task<HttpResponseMessage> call)
-    {
-        using var response = await call;
-        if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
-    private async Task<long> PublishBackgroundAsync(UsageGenerator generator, CancellationToken stop)
-    {
-        await using var publisher = await Publisher.OpenAsync(broker.Connection, options.ConfirmWindow, CancellationToken.None);
-        var pacer = new Pacer(options.HoldBackgroundRate / (double)options.BatchSize);
-        long events = 0;
-        var clock = Stopwatch.StartNew();
-        try
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var due = await pacer.NextAsync(stop);
-                for (var i = 0; i < due; i++)
-                {
-                    var now = DateTimeOffset.UtcNow;
-                    var body = "[" + string.Join(",", Enumerable.Range(0, options.BatchSize).Select(_ => Encoding.UTF8.GetString(generator.Next(now).Json))) + "]";
-                    await publisher.PublishAsync(Queues.Usage, Encoding.UTF8.GetBytes(body), CancellationToken.None);
-                    events += options.BatchSize;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
-        await publisher.FlushAsync();
-        return (long)(events / clock.Elapsed.TotalSeconds);
     }
 }

@@ -8,6 +8,7 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using TokenLedger.Bench.Infrastructure;
 using TokenLedger.Bench.Workloads;
+using static TokenLedger.Bench.Infrastructure.HttpCalls;
 
 namespace TokenLedger.Bench.Phases;
 
@@ -57,7 +58,7 @@ public sealed class SignalLatency(Broker broker, BenchOptions options)
         {
             var bar = progress.AddTask($"signals: {options.SignalRate:N0} events/s background in arrays of {options.BatchSize}, a probe every {options.SignalIntervalMs} ms", maxValue: probes.Count);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var backgroundTask = Task.Run(() => PublishBackgroundAsync(background, stop.Token), ct);
+            var backgroundTask = Task.Run(() => BackgroundArrays.PublishAsync(broker, background, options.SignalRate, options.BatchSize, options.ConfirmWindow, stop.Token), ct);
             await Task.Delay(TimeSpan.FromSeconds(3), ct);
             var clock = Stopwatch.StartNew();
             await using var publisher = await Publisher.OpenAsync(broker.Connection, 1, ct);
@@ -126,39 +127,5 @@ public sealed class SignalLatency(Broker broker, BenchOptions options)
             });
             return 0;
         });
-    }
-
-    private static async Task Ok(Task<HttpResponseMessage> call)
-    {
-        using var response = await call;
-        if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
-    private async Task<long> PublishBackgroundAsync(UsageGenerator generator, CancellationToken stop)
-    {
-        await using var publisher = await Publisher.OpenAsync(broker.Connection, options.ConfirmWindow, CancellationToken.None);
-        var pacer = new Pacer(options.SignalRate / (double)options.BatchSize);
-        long events = 0;
-        var clock = Stopwatch.StartNew();
-        try
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var due = await pacer.NextAsync(stop);
-                for (var i = 0; i < due; i++)
-                {
-                    var now = DateTimeOffset.UtcNow;
-                    var batch = Enumerable.Range(0, options.BatchSize).Select(_ => generator.Next(now).Json).ToList();
-                    await publisher.PublishAsync("tokenledger.usage.v1", Encoding.UTF8.GetBytes("[" + string.Join(",", batch.Select(b => Encoding.UTF8.GetString(b))) + "]"), CancellationToken.None);
-                    events += options.BatchSize;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
-        await publisher.FlushAsync();
-        return (long)(events / clock.Elapsed.TotalSeconds);
     }
 }

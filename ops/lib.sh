@@ -45,7 +45,7 @@ TL_PG_PASSWORD=tokenledger
 
 # Checkpoints are spaced by time (15 min) rather than by WAL volume: ingest writes random-key B-trees (event ids), and
 # every checkpoint makes the next change of each page log a full page image (docs/operations.md, "PostgreSQL").
-TL_PG_WAL_SETTINGS="-c max_wal_size=4GB -c checkpoint_timeout=15min"
+TL_PG_WAL_SETTINGS="-c max_wal_size=4GB -c checkpoint_timeout=15min -c default_toast_compression=lz4"
 TL_RABBIT_PORT=${TOKENLEDGER_RABBITMQ_PORT:-55672}
 TL_RABBIT_MGMT_PORT=${TOKENLEDGER_RABBITMQ_MGMT_PORT:-55673}
 TL_RABBIT_DIST_PORT=${TOKENLEDGER_RABBITMQ_DIST_PORT:-55674}
@@ -522,7 +522,7 @@ tl_rabbit_exec() {
     RABBITMQ_MNESIA_BASE="$TL_RABBIT_DIR/mnesia"
     RABBITMQ_LOG_BASE="$TL_RABBIT_DIR/log"
     RABBITMQ_PID_FILE="$TL_RABBIT_PID_FILE"
-    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1} +S $TL_RABBIT_SCHEDULERS:$TL_RABBIT_SCHEDULERS"
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1} +S $TL_RABBIT_SCHEDULERS:$TL_RABBIT_SCHEDULERS +sbwt none +sbwtdcpu none +sbwtdio none"
   )
   if [[ $out == - ]]; then
     (cd "$TL_RABBIT_DIR" && env "${envs[@]}" "$@" 9>&-)

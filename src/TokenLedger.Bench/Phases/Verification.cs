@@ -26,7 +26,7 @@ public sealed record CatchUp(
 public sealed class Verification(LedgerReader ledger, TimeSpan stallLimit)
 {
     private static readonly TimeSpan MinPoll = TimeSpan.FromMilliseconds(100);
-    private const double InlineDuty = 0.05;
+    private const double InlineDuty = 0.01;
     private const double SummaryDuty = 0.25;
 
     public async Task<CatchUp> WaitAsync(

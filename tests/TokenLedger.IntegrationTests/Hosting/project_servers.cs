@@ -10,9 +10,37 @@ public sealed class project_servers
     [FactWhenTheBrokerIsOurs]
     public async Task the_project_rabbitmq_runs_one_erlang_scheduler_beside_postgresql_and_the_service()
     {
+        var (exitCode, output, errors) = await BashAsync("source ops/lib.sh; tl_rabbit - rabbitmqctl eval 'erlang:system_info(schedulers_online).'");
+
+        exitCode.ShouldBe(0, errors);
+        output.ShouldBe("1");
+    }
+
+    [FactWhenTheBrokerIsOurs]
+    public async Task the_project_rabbitmq_schedulers_sleep_instead_of_spinning_when_idle()
+    {
+        var (exitCode, output, errors) = await BashAsync("source ops/lib.sh; _tl_rabbit_find_pid && tr '\\0' ' ' < /proc/$TL_RABBIT_PID/cmdline");
+
+        exitCode.ShouldBe(0, errors);
+        output.ShouldContain("-sbwt none");
+        output.ShouldContain("-sbwtdcpu none");
+        output.ShouldContain("-sbwtdio none");
+    }
+
+    [FactWhenThePostgreSqlIsOurs]
+    public async Task the_project_postgresql_compresses_large_events_with_lz4()
+    {
+        var (exitCode, output, errors) = await BashAsync("source ops/lib.sh; _tl_pg_sql 'show default_toast_compression'");
+
+        exitCode.ShouldBe(0, errors);
+        output.ShouldBe("lz4");
+    }
+
+    private static async Task<(int ExitCode, string Output, string Errors)> BashAsync(string script)
+    {
         var info = new ProcessStartInfo("/bin/bash")
         {
-            ArgumentList = { "-c", "source ops/lib.sh; tl_rabbit - rabbitmqctl eval 'erlang:system_info(schedulers_online).'" },
+            ArgumentList = { "-c", script },
             WorkingDirectory = Repository.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -22,9 +50,7 @@ public sealed class project_servers
         var output = (await process.StandardOutput.ReadToEndAsync()).Trim();
         var errors = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-
-        process.ExitCode.ShouldBe(0, errors);
-        output.ShouldBe("1");
+        return (process.ExitCode, output, errors);
     }
 }
 
@@ -49,6 +75,30 @@ public sealed class FactWhenTheBrokerIsOursAttribute : FactAttribute
         if (!File.Exists(config)) return $"the RabbitMQ under test was not started by ops/ (no {config})";
         if (broker is null || !broker.Contains($":{port}/", StringComparison.Ordinal))
             return $"TOKENLEDGER_RABBITMQ ({broker ?? "unset"}) is not the project broker on port {port}";
+        return null;
+    }
+}
+
+/// <summary>
+/// A fact about the PostgreSQL that ops/ starts and configures (its data directory under TOKENLEDGER_STATE_DIR, port
+/// TOKENLEDGER_PG_PORT, default 55432). Skipped with the reason when the tests were given another server.
+/// </summary>
+public sealed class FactWhenThePostgreSqlIsOursAttribute : FactAttribute
+{
+    public FactWhenThePostgreSqlIsOursAttribute()
+    {
+        if (NotOurs() is { } reason) Skip = reason;
+    }
+
+    private static string? NotOurs()
+    {
+        var state = Environment.GetEnvironmentVariable("TOKENLEDGER_STATE_DIR") is { Length: > 0 } dir ? dir : Path.Combine(Repository.Root, ".tokenledger");
+        var pid = Path.Combine(state, "pg", "data", "postmaster.pid");
+        var port = Environment.GetEnvironmentVariable("TOKENLEDGER_PG_PORT") is { Length: > 0 } p ? p : "55432";
+        var postgres = Environment.GetEnvironmentVariable("TOKENLEDGER_POSTGRES");
+        if (!File.Exists(pid)) return $"the PostgreSQL under test was not started by ops/ (no {pid})";
+        if (postgres is null || !postgres.Contains($"Port={port}", StringComparison.OrdinalIgnoreCase))
+            return $"TOKENLEDGER_POSTGRES is not the project server on port {port}";
         return null;
     }
 }

@@ -18,7 +18,7 @@ public sealed record CatchUp(
 /// Waits until the ledger shows exactly the expected totals, then compares every (tenant, model) sum of
 /// <c>usage_facts</c> and every tenant summary once. Progress is polled so that the bench itself stays out of the
 /// measurement: the tenant summaries (one row per tenant) are cheap and polled often; counting <c>usage_facts</c>
-/// (one row per event) costs PostgreSQL CPU that the ingest needs on a small box, so it is polled at most a twentieth of
+/// (one row per event) costs PostgreSQL CPU that the ingest needs on a small box, so it is polled at most a hundredth of
 /// the time. The summaries are built from events committed in the same transactions as the inline rows, so once they
 /// are complete the inline rows are too: the inline time is the earlier of the two observations.
 /// Gives up when nothing moves for a while.

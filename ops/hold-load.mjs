@@ -8,7 +8,8 @@
 //
 // With --service-pid, --postgres-pid (the postmaster: its backends and the children that exited are counted) and
 // --rabbitmq-pid (any of them), it also prints the CPU time (utime + stime from /proc) each process spent per hold
-// cycle, from the first hold until every hold was settled, and the idle floor it measured for 5 s before the load.
+// cycle, from the first hold until every hold was settled, and the idle floor it measured for 5 s before the load
+// (meaningful on a service that has settled: right after start-up or another run it is still busy).
 //
 // It creates its own price book (1 CNY per 1,000 tokens) and tenants (hl-<run>-<n>, credit limit 0).
 import { randomBytes } from 'node:crypto';
@@ -21,6 +22,7 @@ const { values: o } = parseArgs({ options: {
   rate: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' },
   connections: { type: 'string', default: '16' }, tenants: { type: 'string', default: '20' },
   wallet: { type: 'string', default: '100000' }, 'settle-ms': { type: 'string', default: '2000' },
+  'service-pid': { type: 'string' }, 'postgres-pid': { type: 'string' }, 'rabbitmq-pid': { type: 'string' },
 } });
 const rate = Number(o.rate), seconds = Number(o.seconds), connections = Number(o.connections), tenantCount = Number(o.tenants);
 const headers = { authorization: `Bearer ${o.key}`, 'content-type': 'application/json' };

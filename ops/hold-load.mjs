@@ -6,8 +6,14 @@
 //
 //   node ops/hold-load.mjs --base http://127.0.0.1:5080 --key "$KEY" [--rate 1000] [--seconds 10] [--connections 16]
 //
+// With --service-pid, --postgres-pid (the postmaster: its backends and the children that exited are counted) and
+// --rabbitmq-pid (any of them), it also prints the CPU time (utime + stime from /proc) each process spent per hold
+// cycle, from the first hold until every hold was settled, and the idle floor it measured for 5 s before the load
+// (meaningful on a service that has settled: right after start-up or another run it is still busy).
+//
 // It creates its own price book (1 CNY per 1,000 tokens) and tenants (hl-<run>-<n>, credit limit 0).
 import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 const { values: o } = parseArgs({ options: {
@@ -16,6 +22,7 @@ const { values: o } = parseArgs({ options: {
   rate: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' },
   connections: { type: 'string', default: '16' }, tenants: { type: 'string', default: '20' },
   wallet: { type: 'string', default: '100000' }, 'settle-ms': { type: 'string', default: '2000' },
+  'service-pid': { type: 'string' }, 'postgres-pid': { type: 'string' }, 'rabbitmq-pid': { type: 'string' },
 } });
 const rate = Number(o.rate), seconds = Number(o.seconds), connections = Number(o.connections), tenantCount = Number(o.tenants);
 const headers = { authorization: `Bearer ${o.key}`, 'content-type': 'application/json' };
@@ -41,6 +48,30 @@ for (const t of tenants) {
   await must('PUT', `/api/tenants/${t}/credit-terms`, { creditLimit: '0', drawdownOrder: ['packages', 'credits', 'wallet'] });
   await must('POST', `/api/tenants/${t}/top-ups`, { amount: o.wallet, currency: 'CNY', reference: `hl-${t}` });
 }
+
+// CPU clock ticks (1/100 s) of the processes named by --*-pid; PostgreSQL's are the postmaster's, its children's and
+// those of the children that exited.
+const ticksOf = (pid, withExited = false) => {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(f[11]) + Number(f[12]) + (withExited ? Number(f[13]) + Number(f[14]) : 0);
+  } catch { return 0; }
+};
+const childrenOf = (pid) => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+  try { return readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(pid); } catch { return false; }
+});
+const processes = { service: o['service-pid'], postgres: o['postgres-pid'], rabbitmq: o['rabbitmq-pid'] };
+const cpu = () => Object.fromEntries(Object.entries(processes).filter(([, pid]) => pid).map(([name, pid]) =>
+  [name, name === 'postgres' ? ticksOf(pid, true) + childrenOf(pid).reduce((sum, c) => sum + ticksOf(c), 0) : ticksOf(pid)]));
+const measuring = Object.values(processes).some(Boolean);
+let idle = null;
+if (measuring) {
+  const before = cpu(), t0 = performance.now();
+  await sleep(5000);
+  const after = cpu(), s = (performance.now() - t0) / 1000;
+  idle = Object.fromEntries(Object.keys(after).map((k) => [k, (after[k] - before[k]) / 100 / s]));
+}
+const cpuAtStart = measuring ? cpu() : null;
 
 const latencies = [], outcomes = { 201: 0, 402: 0, other: 0 }, usageSent = [], pendingUsage = [];
 const total = rate * seconds;
@@ -98,6 +129,12 @@ while (Date.now() < deadline) {
     const charged = balances.reduce((s, b) => s + Number(b.totals.usageCharged), 0);
     console.log(`settled: ${usageSent.length} usage events funded, 0 holds open; charged ${charged} CNY (expected ${usageSent.length * 1.5})`);
     console.log(negative.length === 0 ? 'no wallet below zero, nothing on postpaid' : `BELOW THE RULES: ${negative.map((b) => b.tenantId).join(', ')}`);
+    if (measuring) {
+      const end = cpu(), wall = (performance.now() - started) / 1000;
+      const parts = Object.keys(end).map((k) => `${k} ${(((end[k] - cpuAtStart[k]) * 10_000) / total).toFixed(0)} µs` +
+        ` (idle ${(idle[k] * 100).toFixed(1)} % of a core = ${((idle[k] * wall * 1e6) / total).toFixed(0)} µs of that)`);
+      console.log(`CPU per hold cycle over ${wall.toFixed(1)} s: ${parts.join(', ')}`);
+    }
     process.exit(negative.length === 0 && charged === usageSent.length * 1.5 ? 0 : 1);
   }
   await sleep(1000);

@@ -54,5 +54,21 @@ public static class PersistenceSetup
     }
 
     private static void AddNpgsqlDataSource(this IServiceCollection services, string connectionString) =>
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(WithStatementCache(connectionString)).Build());
+
+    /// <summary>
+    /// Npgsql prepares the statements a pooled connection runs often (<c>Max Auto Prepare</c>, unless the connection
+    /// string names it), so PostgreSQL parses and plans the hot path's statements (a hold's lock, claim, loads and
+    /// append; ingest's inserts) once per connection instead of once per call: about a fifth of PostgreSQL's CPU per hold
+    /// (docs/holds.md, "Speed"). Prepared statements survive a connection's return to the pool; its session state is
+    /// still reset.
+    /// </summary>
+    public static string WithStatementCache(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+            builder.MaxAutoPrepare = 100;
+        return builder.ConnectionString;
+    }
 }

@@ -42,8 +42,8 @@ public sealed record HoldTurn(IDocumentSession Session, Tenant Tenant, HoldPosit
 /// Where holds are decided. Every decision on a tenant's holds (placing, voiding, expiring) takes the tenant's hold lock
 /// (a transaction-scoped advisory lock), so concurrent requests queue instead of racing, and appends at the stream
 /// version it read: one writer at a time, on every instance. A placement is one transaction: the lock, the request's
-/// idempotency key and the catalog revision in one round trip, the tenant's state in a second, and one commit with the
-/// hold, the kept answer (and any outgoing message). The state is the account funding last stored plus the tail of the
+/// idempotency key, the catalog revision and the tenant's state in one round trip, then the hold with the kept answer
+/// (and any outgoing message), and one commit. The state is the account funding last stored plus the tail of the
 /// holds stream funding has not read yet; the tail's facts are immutable, so the facts this instance read or appended
 /// are kept in memory and only the part another instance appended is read.
 /// </summary>
@@ -54,6 +54,18 @@ public sealed class HoldDesk(IDocumentStore store, IClock clock)
     private readonly SemaphoreSlim[] _stripes = [.. Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1))];
     private readonly ConcurrentDictionary<string, KnownTail> _tails = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _plans = new(StringComparer.Ordinal);
+    private readonly Lazy<StateTables> _tables = new(() => StateTables.Of(store));
+
+    /// <summary>The selects of the state a decision reads, by id, from the tables Marten keeps the documents and streams in.</summary>
+    private sealed record StateTables(string Tenant, string Account, string Receivables, string Plan, string StreamVersion)
+    {
+        public static StateTables Of(IDocumentStore store)
+        {
+            string Data<TDoc>() => $"select data from {store.Options.FindOrResolveDocumentType(typeof(TDoc)).TableName.QualifiedName} where id = $1";
+            return new StateTables(Data<Tenant>(), Data<TenantAccount>(), Data<ReceivablesAccount>(), Data<Plan>(),
+                $"select version from {store.Options.Events.DatabaseSchemaName}.mt_streams where id = $1");
+        }
+    }
 
     /// <summary>The holds stream's facts after version <paramref name="From"/> (what funding had read), up to <see cref="To"/>.</summary>
     private sealed record KnownTail(long From, IReadOnlyList<IHoldFact> Facts)
@@ -86,10 +98,10 @@ public sealed class HoldDesk(IDocumentStore store, IClock clock)
     {
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(ct);
-        var (revision, claim) = await LockAsync(session, tenantId, key, ct);
-        if (claim is not null and not KeyClaim.Claimed) return notOurs(claim);
-        if (await TurnAsync(session, tenantId, revision, key, ct) is not { } read) return default;
-        var (turn, tail) = read;
+        var read = await ReadStateAsync(session, tenantId, locking: true, key, ct);
+        if (read.Claim is not null and not KeyClaim.Claimed) return notOurs(read.Claim);
+        if (await TurnAsync(session, tenantId, read, key, ct) is not { } turned) return default;
+        var (turn, tail) = turned;
         var result = await decide(turn);
         if (key is not null && !turn.KeyKept) KeysInTransaction.QueueRelease(session, key);
         await session.SaveChangesAsync(ct);
@@ -101,49 +113,78 @@ public sealed class HoldDesk(IDocumentStore store, IClock clock)
     public async Task<HoldTurn?> ReadAsync(string tenantId, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
-        return (await TurnAsync(session, tenantId, 0, null, ct))?.Turn;
+        await session.BeginTransactionAsync(ct);
+        return (await TurnAsync(session, tenantId, await ReadStateAsync(session, tenantId, locking: false, null, ct), null, ct))?.Turn;
     }
 
-    /// <summary>One round trip: the tenant's hold lock, the rating catalog's revision and the key's claim.</summary>
-    private async Task<(long Revision, KeyClaim? Claim)> LockAsync(IDocumentSession session, string tenantId, KeyedRequest? key, CancellationToken ct)
+    /// <summary>What one round trip read: the catalog revision, the key's claim, and the tenant's documents and holds stream version.</summary>
+    private sealed record StateRead(
+        long Revision, KeyClaim? Claim, Tenant? Tenant, TenantAccount? Account, ReceivablesAccount? Receivables, long StreamVersion, string? GuessedPlanId, Plan? GuessedPlan);
+
+    /// <summary>
+    /// One round trip: the tenant's hold lock (when <paramref name="locking"/>), the rating catalog's revision, the key's
+    /// claim, then the tenant, the account funding stored, the receivables account, the holds stream's version and the plan
+    /// the tenant was on last time. PostgreSQL runs a batch's statements in order, so every read after the lock sees what
+    /// the previous holder committed.
+    /// </summary>
+    private async Task<StateRead> ReadStateAsync(IDocumentSession session, string tenantId, bool locking, KeyedRequest? key, CancellationToken ct)
     {
+        var tables = _tables.Value;
         await using var batch = new NpgsqlBatch(session.Connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_advisory_xact_lock(hashtextextended('tokenledger-holds:' || $1, 0))")
-        {
-            Parameters = { new NpgsqlParameter { Value = tenantId } },
-        });
+        if (locking)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_advisory_xact_lock(hashtextextended('tokenledger-holds:' || $1, 0))")
+            {
+                Parameters = { new NpgsqlParameter { Value = tenantId } },
+            });
         batch.BatchCommands.Add(new NpgsqlBatchCommand(RatingCatalogRevision.ReadSql(LedgerSchema.Name)));
         if (key is not null) KeysInTransaction.AddClaim(batch, key, clock.GetCurrentInstant());
+        AddSelect(batch, tables.Tenant, TenantStreams.For(tenantId));
+        AddSelect(batch, tables.Account, tenantId);
+        AddSelect(batch, tables.Receivables, ReceivableStreams.For(tenantId));
+        AddSelect(batch, tables.StreamVersion, HoldStreams.For(tenantId));
+        // The plan the tenant was on last time: a subscription rarely changes, so this is almost always the one needed.
+        var guessed = _plans.TryGetValue(tenantId, out var g) ? g : null;
+        if (guessed is not null) AddSelect(batch, tables.Plan, PlanStreams.For(guessed));
+
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        await reader.NextResultAsync(ct);
+        if (locking) await reader.NextResultAsync(ct);
         var revision = await reader.ReadAsync(ct) ? reader.GetInt64(0) : 0;
         await reader.NextResultAsync(ct);
-        return (revision, key is null ? null : await KeysInTransaction.ReadClaimAsync(reader, ct));
+        var claim = key is null ? null : await KeysInTransaction.ReadClaimAsync(reader, ct);
+        var tenant = await DocumentAsync<Tenant>(reader, ct);
+        var account = await DocumentAsync<TenantAccount>(reader, ct);
+        var receivables = await DocumentAsync<ReceivablesAccount>(reader, ct);
+        var version = await reader.ReadAsync(ct) ? Convert.ToInt64(reader.GetValue(0)) : 0;
+        await reader.NextResultAsync(ct);
+        var plan = guessed is null ? null : await DocumentAsync<Plan>(reader, ct);
+        return new StateRead(revision, claim, tenant, account, receivables, version, guessed, plan);
     }
 
-    private async Task<(HoldTurn Turn, KnownTail Tail)?> TurnAsync(IDocumentSession session, string tenantId, long revision, KeyedRequest? key, CancellationToken ct)
+    private static void AddSelect(NpgsqlBatch batch, string sql, string id) =>
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(sql) { Parameters = { new NpgsqlParameter { Value = id } } });
+
+    /// <summary>Reads the current result's document, if any, with Marten's serializer, and moves to the next result.</summary>
+    private async Task<TDoc?> DocumentAsync<TDoc>(NpgsqlDataReader reader, CancellationToken ct) where TDoc : class
     {
-        var batch = session.CreateBatchQuery();
-        var tenantTask = batch.Load<Tenant>(TenantStreams.For(tenantId));
-        var accountTask = batch.Load<TenantAccount>(tenantId);
-        var receivablesTask = batch.Load<ReceivablesAccount>(ReceivableStreams.For(tenantId));
-        var stateTask = batch.Events.FetchStreamState(HoldStreams.For(tenantId));
-        // The plan the tenant was on last time: a subscription rarely changes, so this is almost always the one needed.
-        var planTask = _plans.TryGetValue(tenantId, out var guessed) ? batch.Load<Plan>(PlanStreams.For(guessed)) : null;
-        await batch.Execute(ct);
-        if (await tenantTask is not { } tenant) return null;
-        var account = await accountTask ?? new TenantAccount { Id = tenantId, Currency = tenant.Currency, TimeZone = tenant.TimeZone };
-        var version = (await stateTask)?.Version ?? 0;
-        var tail = await TailAsync(session, tenantId, account.HoldsVersion, version, ct);
+        var document = await reader.ReadAsync(ct) ? store.Options.Serializer().FromJson<TDoc>(reader, 0) : null;
+        await reader.NextResultAsync(ct);
+        return document;
+    }
+
+    private async Task<(HoldTurn Turn, KnownTail Tail)?> TurnAsync(IDocumentSession session, string tenantId, StateRead read, KeyedRequest? key, CancellationToken ct)
+    {
+        if (read.Tenant is not { } tenant) return null;
+        var account = read.Account ?? new TenantAccount { Id = tenantId, Currency = tenant.Currency, TimeZone = tenant.TimeZone };
+        var tail = await TailAsync(session, tenantId, account.HoldsVersion, read.StreamVersion, ct);
         Plan? plan = null;
         if (account.Subscription is { } s)
         {
-            plan = planTask is not null && guessed == s.PlanId ? await planTask : await session.LoadAsync<Plan>(PlanStreams.For(s.PlanId), ct);
+            plan = read.GuessedPlanId == s.PlanId ? read.GuessedPlan : await session.LoadAsync<Plan>(PlanStreams.For(s.PlanId), ct);
             _plans[tenantId] = s.PlanId;
         }
         else _plans.TryRemove(tenantId, out _);
-        var position = new HoldPosition(account, tail.Facts, plan, (await receivablesTask)?.Suspended ?? false);
-        return (new HoldTurn(session, tenant, position, version, revision, key), tail);
+        var position = new HoldPosition(account, tail.Facts, plan, read.Receivables?.Suspended ?? false);
+        return (new HoldTurn(session, tenant, position, read.StreamVersion, read.Revision, key), tail);
     }
 
     /// <summary>The facts after <paramref name="read"/> (what funding has read) up to <paramref name="version"/>: from memory when known, else from the stream.</summary>

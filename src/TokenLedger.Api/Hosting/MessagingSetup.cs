@@ -21,6 +21,9 @@ public static class MessagingSetup
         {
             opts.ServiceName = "tokenledger";
             opts.UseRuntimeCompilation();
+            // Release: the handler adapters committed under Internal/Generated (GeneratedCode, ops/codegen); Debug: Roslyn.
+            opts.ApplicationAssembly = typeof(MessagingSetup).Assembly;
+            opts.CodeGeneration.TypeLoadMode = GeneratedCode.Mode;
             opts.Discovery.IncludeAssembly(typeof(UsageCommitter).Assembly);
             opts.Policies.AutoApplyTransactions();
             opts.UseSystemTextJsonForSerialization(json => json.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);

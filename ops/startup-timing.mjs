@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Start-up and first-delivery timing of the built service (ops/startup-timing runs it; see there).
 //
-//   node startup-timing.mjs --dll …/TokenLedger.Api.dll --url http://127.0.0.1:55078 --key tl_admin_… [--runs 5]
+//   node startup-timing.mjs --dll …/TokenLedger.Api.dll [--dll OTHER.dll] --url http://127.0.0.1:55078 --key tl_admin_… [--runs 5]
 //
+// With two or more --dll (builds to compare, e.g. before and after a change), each run restarts every build in turn on the
+// same database, so that they share the box's load of the moment.
 // One set-up start (empty database: schema created, a price book, a tenant with a wallet), then --runs restarts. Each
 // restart measures, from the spawn of `dotnet TokenLedger.Api.dll`:
 //   banner   the start-up banner on stdout (the host's ApplicationStarted),
@@ -21,7 +23,7 @@ import amqp from 'amqplib';
 
 const { values } = parseArgs({
   options: {
-    dll: { type: 'string' },
+    dll: { type: 'string', multiple: true },
     url: { type: 'string' },
     key: { type: 'string' },
     rabbit: { type: 'string', default: process.env.TOKENLEDGER_RABBITMQ },
@@ -31,7 +33,7 @@ const { values } = parseArgs({
   },
 });
 const runs = Number(values.runs);
-if (!values.dll || !values.url || !values.key || !values.rabbit || !(runs >= 1)) {
+if (!values.dll?.length || !values.url || !values.key || !values.rabbit || !(runs >= 1)) {
   console.error('usage: node startup-timing.mjs --dll DLL --url URL --key ADMIN_KEY [--rabbit AMQP_URL] [--runs N] [--log FILE] [--json FILE]');
   process.exit(2);
 }
@@ -62,10 +64,10 @@ async function api(method, path, body) {
 }
 
 // Spawns the service from its build folder (the content root, as ops/bench does) and resolves when it answers ready.
-async function start() {
+async function start(dll) {
   const t0 = process.hrtime.bigint();
-  const child = spawn('dotnet', [values.dll], {
-    cwd: dirname(values.dll),
+  const child = spawn('dotnet', [dll], {
+    cwd: dirname(dll),
     env: { ...process.env, TOKENLEDGER_URLS: values.url, TOKENLEDGER_ADMIN_KEY: values.key },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -149,7 +151,7 @@ const connection = await amqp.connect(values.rabbit);
 const channel = await connection.createConfirmChannel();
 
 console.error('[startup-timing] set-up start (schema, price book, tenant, wallet)');
-const setup = await start();
+const setup = await start(values.dll[0]);
 await api('PUT', '/api/price-books/startup-timing', {
   currency: 'CNY', effectiveFrom: '2026-01-01T00:00:00Z',
   prices: [{ model: 'deepseek-v4-pro', inputPerMillion: '2', cachedInputPerMillion: '0.2', outputPerMillion: '8' }],
@@ -159,16 +161,18 @@ await api('POST', `/api/tenants/${TENANT}/top-ups`, { amount: '1000', currency: 
 console.error(`[startup-timing] set-up start: banner ${fmt(setup.timing.banner)}, ready ${fmt(setup.timing.ready)}`);
 await setup.stop();
 
-const rows = [];
+const rows = values.dll.map(() => []);
 for (let run = 1; run <= runs; run++) {
-  const service = await start();
-  const delivery = await firstDelivery(channel, run, service.pid);
-  const row = { run, ...service.timing, ...delivery, roslyn: roslynLoaded(service.pid) };
-  rows.push(row);
-  console.log(line(`run ${run}:`, row));
-  await service.stop();
+  for (const [i, dll] of values.dll.entries()) {
+    const service = await start(dll);
+    const delivery = await firstDelivery(channel, run, service.pid);
+    const row = { run, ...service.timing, ...delivery, roslyn: roslynLoaded(service.pid) };
+    rows[i].push(row);
+    console.log(line(`${dll}\n  run ${run}:`, row));
+    await service.stop();
+  }
 }
-const medians = Object.fromEntries(Object.keys(rows[0]).filter((k) => k !== 'run' && k !== 'roslyn').map((k) => [k, median(rows.map((r) => r[k]))]));
-console.log(line('median:', medians));
-if (values.json) writeFileSync(values.json, JSON.stringify({ setup: setup.timing, rows, medians }, null, 2));
+const medians = rows.map((r) => Object.fromEntries(Object.keys(r[0]).filter((k) => k !== 'run' && k !== 'roslyn').map((k) => [k, median(r.map((x) => x[k]))])));
+for (const [i, dll] of values.dll.entries()) console.log(line(`${dll}\n  median:`, medians[i]));
+if (values.json) writeFileSync(values.json, JSON.stringify({ setup: setup.timing, builds: values.dll.map((dll, i) => ({ dll, rows: rows[i], medians: medians[i] })) }, null, 2));
 await connection.close();

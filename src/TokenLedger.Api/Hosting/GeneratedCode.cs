@@ -8,8 +8,9 @@ namespace TokenLedger.Api.Hosting;
 /// nothing is compiled with Roslyn at run time, so the first late-rating or webhook message after a start does not wait
 /// for a compile, and handler discovery reads the generated registry instead of scanning the assemblies. Debug builds
 /// generate them at run time (Dynamic), so a handler being edited runs before <c>ops/codegen</c> has been run. The
-/// build configuration decides rather than the environment: the integration tests run in the Development environment
-/// and must run the same code as the service. <c>pre_generated_code</c> fails when the committed files are stale.
+/// build configuration decides rather than the environment (CritterStackDefaults' way): the integration tests host the
+/// service in-process, in their host's environment, and must run the same code as the service. <c>pre_generated_code</c>
+/// fails when the committed files are stale.
 /// </summary>
 public static class GeneratedCode
 {

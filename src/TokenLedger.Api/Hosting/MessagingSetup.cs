@@ -40,7 +40,7 @@ public static class MessagingSetup
             opts.Durability.StaleNodeTimeout = 30.Seconds();
             // A (re)started node runs its first health check, which takes the leadership and assigns the projection and
             // subscription agents (Funding among them), one HealthCheckPollingTime after this delay (Wolverine: 3 s).
-            // Without it, balances and cap signals resume 3 s sooner after a restart (docs/performance.md, "Start-up").
+            // At zero, balances and cap signals resume 3 s sooner after a restart (docs/performance.md, "Start-up").
             opts.Durability.FirstHealthCheckExecution = TimeSpan.Zero;
 
             // Durable: the message is stored with the change that calls for it (the outbox), and survives a crash before it runs.

@@ -90,6 +90,12 @@ public sealed class PeriodCloser(IDocumentStore store, Npgsql.NpgsqlDataSource d
         return new CloseOutcome.Issued(Invoice.Create(issued));
     }
 
+    private readonly Lazy<string[]> _billableAccountEventTypes = new(() =>
+    {
+        var events = (Marten.Events.EventGraph)((DocumentStore)store).Options.Events;
+        return [events.EventMappingFor(typeof(SubscriptionFeeCharged)).EventTypeName, events.EventMappingFor(typeof(TokenPackagePurchased)).EventTypeName];
+    });
+
     /// <summary>
     /// A cheap, conservative test that lets the automatic close skip a tenant without reading its account and funding
     /// history: an invoice has lines only from usage to bill (whose funding, corrections and volume tiers come with it),
@@ -100,14 +106,10 @@ public sealed class PeriodCloser(IDocumentStore store, Npgsql.NpgsqlDataSource d
         var schema = store.Options.DatabaseSchemaName;
         await using var connection = await db.OpenConnectionAsync(ct);
         if (await InvoicedUsage.AnyToMarkAsync(connection, schema, tenantId, end, ct)) return true;
-        var events = (Marten.Events.EventGraph)((DocumentStore)store).Options.Events;
         await using var command = new Npgsql.NpgsqlCommand(
             $"select exists (select 1 from {schema}.mt_events where stream_id = any(@streams) and type = any(@types))", connection);
         command.Parameters.AddWithValue("streams", new[] { AccountStreams.For(tenantId), AccountStreams.Decisions(tenantId) });
-        command.Parameters.AddWithValue("types", new[]
-        {
-            events.EventMappingFor(typeof(SubscriptionFeeCharged)).EventTypeName, events.EventMappingFor(typeof(TokenPackagePurchased)).EventTypeName,
-        });
+        command.Parameters.AddWithValue("types", _billableAccountEventTypes.Value);
         return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 

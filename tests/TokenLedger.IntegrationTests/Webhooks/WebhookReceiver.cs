@@ -63,7 +63,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         _node.ErrorDataReceived += (_, _) => { };
         _node.BeginErrorReadLine();
         _node.BeginOutputReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             try
@@ -72,7 +72,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 await client.ConnectAsync(IPAddress.Loopback, Port);
                 return;
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !_node.HasExited)
+            catch (SocketException) when (waited.Elapsed < TimeSpan.FromSeconds(20) && !_node.HasExited)
             {
                 await Task.Delay(100);
             }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using TokenLedger.IntegrationTests.Fixtures;
 using TokenLedger.Testing;
 
 namespace TokenLedger.IntegrationTests.Webhooks;
@@ -59,6 +60,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         foreach (var secret in _secrets) { start.ArgumentList.Add("--secret"); start.ArgumentList.Add(secret); }
         start.ArgumentList.Add("--delay-ms");
         start.ArgumentList.Add(((long)_delay.TotalMilliseconds).ToString());
+        start.ArgumentList.Add("--clock-start"); // the receiver checks webhook-timestamp against the tests' time, not the wall clock's
+        start.ArgumentList.Add(Epoch.Utc(Epoch.Now));
         _node = Process.Start(start)!;
         _node.ErrorDataReceived += (_, _) => { };
         _node.BeginErrorReadLine();

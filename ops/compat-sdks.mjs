@@ -19,7 +19,8 @@ for (const required of ['url', 'key', 'openmeter-tenant', 'lago-tenant', 'run'])
   }
 }
 const { url, key, run } = args;
-const at = new Date(Date.now() - 60_000);
+// --at: when the events happened (the tests' clock); else a minute ago.
+const at = args.at ? new Date(args.at) : new Date(Date.now() - 60_000);
 
 // The SDKs report an answer or throw; keep both as data for the test.
 async function outcome(call) {

@@ -6,6 +6,8 @@
 // Contract: docs/webhooks.md.
 //
 // --delay-ms N holds every answer back N ms after logging the request (a slow receiver, for tests of attempts in flight).
+// --clock-start T (RFC 3339 instant) starts the receiver's clock at T, running from there: the one the library checks
+// webhook-timestamp against (5 minutes' tolerance). The integration tests run the ledger at another date (docs/testing.md).
 //
 //   cd ops && npm ci && node webhook-receiver.mjs --port 9000 --secret whsec_… [--secret whsec_…] [--log received.jsonl] [--delay-ms N]
 
@@ -21,8 +23,19 @@ const { values } = parseArgs({
     secret: { type: 'string', multiple: true, default: [] },
     log: { type: 'string' },
     'delay-ms': { type: 'string', default: '0' },
+    'clock-start': { type: 'string' },
   },
 });
+if (values['clock-start']) {
+  const start = Date.parse(values['clock-start']);
+  if (Number.isNaN(start)) {
+    console.error('--clock-start must be an RFC 3339 instant');
+    process.exit(2);
+  }
+  const wall = Date.now;
+  const shift = start - wall();
+  Date.now = () => wall() + shift;
+}
 if (values.secret.length === 0) {
   console.error('at least one --secret whsec_… is required');
   process.exit(2);

@@ -57,6 +57,8 @@ Options:
   --batch N             events per AMQP message, 1..1000 (default 500)
   --gap-wait SECONDS    how long a missing log id (an insert not yet committed) holds the
                         rows after it back (default 10)
+  --clock-start TIME    for tests at another date: the instant (RFC 3339) the source database's
+                        now() is taken to be at start (it judges when a gap is old); default: its own
   --quiet               no progress output
   -h, --help            this text
 
@@ -65,6 +67,14 @@ a JSON summary on stdout at the end. Exit codes: 0 done (or stopped by SIGINT/SI
 1 database or broker failure (one-shot mode), 2 bad options, 3 stopped at an unmapped row.`;
 
 class UsageError extends Error {}
+
+// --clock-start: seconds to add to the source database's now() so that it reads TIME when the bridge starts.
+function clockShift(start) {
+  if (start === undefined) return 0;
+  const at = Date.parse(start);
+  if (Number.isNaN(at)) throw new UsageError(`--clock-start must be an RFC 3339 instant, got "${start}"`);
+  return Math.round((at - Date.now()) / 1000);
+}
 
 function parseOptions(argv) {
   const { values } = parseArgs({
@@ -88,6 +98,7 @@ function parseOptions(argv) {
       fetch: { type: 'string', default: '5000' },
       batch: { type: 'string', default: '500' },
       'gap-wait': { type: 'string', default: '10' },
+      'clock-start': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -149,6 +160,7 @@ function parseOptions(argv) {
     fetch: int('fetch', 1, 50_000),
     batch: int('batch', 1, 1000),
     gapWaitMs: int('gap-wait', 0, 3600) * 1000,
+    clockShiftSeconds: clockShift(values['clock-start']),
     quiet: values.quiet,
   };
 }
@@ -288,7 +300,7 @@ async function session(opts, state, totals, ui, signal) {
     for (;;) {
       if (signal.aborted) return 'stopped';
       const rows = await db.rows(opts.table, select.columns, state.watermark, opts.fetch);
-      const take = takeable(rows, state.watermark, gaps, Date.now(), await db.nowSeconds(), opts.gapWaitMs);
+      const take = takeable(rows, state.watermark, gaps, Date.now(), (await db.nowSeconds()) + opts.clockShiftSeconds, opts.gapWaitMs);
       if (take === 0) {
         if (rows.length > 0) { await sleep(Math.min(1000, opts.gapWaitMs || 1000), signal); continue; }
         if (!opts.follow) return 'done';

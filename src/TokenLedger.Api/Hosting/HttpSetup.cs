@@ -38,7 +38,7 @@ public static class HttpSetup
     public static void AddLedgerHttp(this WebApplicationBuilder builder, TokenLedgerOptions settings)
     {
         var services = builder.Services;
-        services.AddSingleton<IClock>(NodaTime.SystemClock.Instance);
+        services.AddSingleton(ServiceClock.From(builder.Configuration[ServiceClock.Variable]));
         services.AddSingleton<RatingCatalogSource>();
         services.AddSingleton<TokenLedger.Compat.MeterMappings.MeterMappingCatalog>();
         services.Configure<UsageCommitOptions>(o => o.Attempts = settings.Ingest.CommitAttempts);

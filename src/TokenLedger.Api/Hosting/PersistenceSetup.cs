@@ -20,6 +20,7 @@ public static class PersistenceSetup
     public static void AddLedgerPersistence(this WebApplicationBuilder builder, TokenLedgerOptions settings)
     {
         builder.Services.AddNpgsqlDataSource(settings.Postgres);
+        builder.Services.AddSingleton<IConfigureMarten, EventTimestampsFromTheClock>();
         builder.Services.AddMarten(opts => opts.ConfigureLedger(settings.Projections.Polling))
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
@@ -51,6 +52,12 @@ public static class PersistenceSetup
         builder.Services.AddSingleton<RatedUsageSource>();
         builder.Services.AddSingleton<SignalOutbox>();
         builder.Services.AddSingleton<WholesaleUsageSource>();
+    }
+
+    /// <summary>Events are stamped by the service's IClock (Rich append: Marten writes each event's timestamp from its TimeProvider), not by PostgreSQL's now().</summary>
+    private sealed class EventTimestampsFromTheClock(NodaTime.IClock clock) : IConfigureMarten
+    {
+        public void Configure(IServiceProvider services, StoreOptions options) => options.Events.TimeProvider = new ClockTimeProvider(clock);
     }
 
     private static void AddNpgsqlDataSource(this IServiceCollection services, string connectionString) =>

@@ -15,7 +15,7 @@ namespace TokenLedger.IntegrationTests.Access;
 [Collection(LedgerCollection.Name)]
 public sealed class least_privilege(LedgerFixture fixture)
 {
-    private static readonly string InAMonth = DateTimeOffset.UtcNow.AddDays(30).ToString("yyyy-MM-ddTHH:mm:sszzz");
+    private static readonly string InAMonth = Epoch.UtcNow.AddDays(30).ToString("yyyy-MM-ddTHH:mm:sszzz");
 
     [Fact]
     public async Task finance_cannot_grant_credit_or_adjust_upwards_but_the_operator_can()

@@ -17,7 +17,7 @@ public sealed class scoped_gateway_keys(LedgerFixture fixture)
         var mine = LedgerFixture.NewTenantId("scope");
         var other = LedgerFixture.NewTenantId("nscope");
         var gateway = await fixture.ClientWithNewKeyAsync("/api/keys", new { role = "gateway", tenants = new[] { mine }, distributorId = "d-scope" });
-        var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var at = Epoch.UtcNow.AddMinutes(-1);
         var events = UsageSamples.Events(mine, 2, at).Select(e => e with { DistributorId = "d-scope" })
             .Append(UsageSamples.Events(other, 1, at, seed: 2)[0] with { DistributorId = "d-scope" })
             .Append(UsageSamples.Events(mine, 1, at, seed: 3)[0] with { DistributorId = "d-other" })
@@ -42,7 +42,7 @@ public sealed class scoped_gateway_keys(LedgerFixture fixture)
     public async Task an_unscoped_gateway_key_may_still_post_for_any_tenant()
     {
         var gateway = await fixture.RoleClientAsync("gateway");
-        var events = UsageSamples.Events(LedgerFixture.NewTenantId("any"), 1, DateTimeOffset.UtcNow);
+        var events = UsageSamples.Events(LedgerFixture.NewTenantId("any"), 1, Epoch.UtcNow);
         var result = await (await gateway.PostAsync("/api/usage", Json(events))).Content.ReadFromJsonAsync<JsonElement>();
         result.GetProperty("accepted").GetInt32().ShouldBe(1);
     }

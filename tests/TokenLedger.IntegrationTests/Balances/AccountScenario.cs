@@ -31,7 +31,7 @@ public static class AccountScenario
     }
 
     public static UsageEventV1 UsageOf(string tenant, long input, DateTimeOffset? at = null, long output = 0, string? planId = null) =>
-        new($"{tenant}-{Guid.NewGuid():N}", at ?? DateTimeOffset.UtcNow, tenant, Model, input, 0, output, PlanId: planId);
+        new($"{tenant}-{Guid.NewGuid():N}", at ?? Epoch.UtcNow, tenant, Model, input, 0, output, PlanId: planId);
 
     public static async Task PostUsageAsync(LedgerFixture fixture, IReadOnlyCollection<UsageEventV1> events)
     {

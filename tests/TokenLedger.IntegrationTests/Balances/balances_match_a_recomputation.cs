@@ -40,7 +40,7 @@ public sealed class balances_match_a_recomputation(LedgerFixture fixture)
         var events = Enumerable.Range(0, 10_000).Select(_ =>
         {
             var tenant = setups[random.Next(setups.Count)].Tenant;
-            return new UsageEventV1($"{tenant}-{Guid.NewGuid():N}", DateTimeOffset.UtcNow.AddMinutes(-random.Next(1, 600)), tenant, Model,
+            return new UsageEventV1($"{tenant}-{Guid.NewGuid():N}", Epoch.UtcNow.AddMinutes(-random.Next(1, 600)), tenant, Model,
                 random.Next(1, 50), random.Next(0, 10), random.Next(0, 20));
         }).ToList();
         foreach (var chunk in events.Chunk(1000)) await PostUsageAsync(fixture, chunk);

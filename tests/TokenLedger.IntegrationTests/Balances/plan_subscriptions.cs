@@ -28,7 +28,7 @@ public sealed class plan_subscriptions(LedgerFixture fixture)
         await PostUsageAsync(fixture, [UsageOf(heavy, 500), UsageOf(heavy, 300), UsageOf(light, 100)]);
         await FundedAsync(fixture, heavy, 2);
         await FundedAsync(fixture, light, 1);
-        var month = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM");
+        var month = Epoch.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM");
 
         var economics = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/plans/{plan}/economics?month={month}");
 

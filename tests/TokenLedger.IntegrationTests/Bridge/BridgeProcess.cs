@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using TokenLedger.IntegrationTests.Fixtures;
 using TokenLedger.Testing;
 using Xunit.Abstractions;
 
@@ -34,6 +35,8 @@ public sealed class BridgeProcess : IDisposable
         };
         info.ArgumentList.Add(Path.Combine(Repository.Root, "ops", "bridge-new-api"));
         foreach (var arg in args) info.ArgumentList.Add(arg);
+        // The rows are dated by the tests' clock: the bridge judges a gap's age by it, not by the database's wall clock.
+        if (!args.Contains("--help")) foreach (var arg in new[] { "--clock-start", Epoch.Utc(Epoch.Now) }) info.ArgumentList.Add(arg);
         var process = new Process { StartInfo = info };
         var bridge = new BridgeProcess(process, output);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (bridge._stdout) bridge._stdout.AppendLine(e.Data); };

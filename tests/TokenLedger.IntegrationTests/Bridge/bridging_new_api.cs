@@ -36,7 +36,7 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
     {
         var (acme, globex, users) = Users(prefix);
         var dave = users[^1];
-        var first = DateTimeOffset.UtcNow.AddHours(-3).ToUnixTimeSeconds();
+        var first = Epoch.UtcNow.AddHours(-3).ToUnixTimeSeconds();
         var rows = NewApiTraffic.Make(20_000, first, users);
         var lastId = await newApi.InsertAsync(rows.Select(r => r.Log).ToList());
         var map = WriteMapping(acme, globex, users, unmapped: null);
@@ -72,7 +72,7 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
         Watermark(state).ShouldBe(lastId);
 
         var from = DateTimeOffset.FromUnixTimeSeconds(first).AddMinutes(-1);
-        var to = DateTimeOffset.UtcNow.AddMinutes(1);
+        var to = Epoch.UtcNow.AddMinutes(1);
         string? TenantOf(NewApiUser u) => u.Name is "alice" or "bob" ? acme : u.Group == "vip" ? globex : u.Name;
         foreach (var tenant in new[] { acme, globex, dave.Name })
         {
@@ -103,7 +103,7 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
         var (_, _, users) = Users("oneapi");
         users = users.Select(u => u with { Name = LedgerFixture.NewTenantId(u.Name) }).ToList();
         await using var oneApi = await NewApiDatabase.CreateAsync(fixture.Servers.Postgres, NewApiDatabase.OneApiLogsTable);
-        var first = DateTimeOffset.UtcNow.AddMinutes(-40).ToUnixTimeSeconds();
+        var first = Epoch.UtcNow.AddMinutes(-40).ToUnixTimeSeconds();
         var random = new Random(9);
         var rows = Enumerable.Range(0, 400).Select(i =>
         {
@@ -129,7 +129,7 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
             summary!.Value.GetProperty("watermark").GetInt64().ShouldBe(lastId);
         }
         var from = DateTimeOffset.FromUnixTimeSeconds(first).AddMinutes(-1);
-        var to = DateTimeOffset.UtcNow.AddMinutes(1);
+        var to = Epoch.UtcNow.AddMinutes(1);
         foreach (var user in users)
         {
             var expected = NewApiTraffic.Totals(rows, u => u.Name, user.Name);
@@ -143,14 +143,14 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
         var (acme, globex, users) = Users("follow");
         var dave = users[^1];
         await using var newApi = await NewApiDatabase.CreateAsync(fixture.Servers.Postgres);
-        var first = DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeSeconds();
+        var first = Epoch.UtcNow.AddMinutes(-30).ToUnixTimeSeconds();
         var all = NewApiTraffic.Make(600, first, users, seed: 11);
         var half = all.Count / 2;
         var map = WriteMapping(acme, globex, users, unmapped: "skip");
         var state = Path.Combine(_folder, "state.json");
         string? TenantOf(NewApiUser u) => u.Name is "alice" or "bob" ? acme : u.Group == "vip" ? globex : null;
         var from = DateTimeOffset.FromUnixTimeSeconds(first).AddMinutes(-1);
-        var to = DateTimeOffset.UtcNow.AddMinutes(1);
+        var to = Epoch.UtcNow.AddMinutes(1);
 
         using var run = BridgeProcess.Start(output, "--db", newApi.Url, "--amqp", fixture.Servers.RabbitMq, "--source", "it-follow",
             "--state", state, "--map", map, "--follow", "--interval", "1");
@@ -183,7 +183,7 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
         var (acme, globex, users) = Users("stop");
         var dave = users[^1];
         await using var newApi = await NewApiDatabase.CreateAsync(fixture.Servers.Postgres);
-        var first = DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeSeconds();
+        var first = Epoch.UtcNow.AddMinutes(-30).ToUnixTimeSeconds();
         var rows = NewApiTraffic.Make(300, first, users, seed: 5);
         var lastId = await newApi.InsertAsync(rows.Select(r => r.Log).ToList());
         var firstDave = rows.FindIndex(r => r.Log.Type == 2 && r.User == dave) + 1; // ids start at 1, in insert order
@@ -211,7 +211,7 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
             summary!.Value.GetProperty("watermark").GetInt64().ShouldBe(lastId);
         }
         var from = DateTimeOffset.FromUnixTimeSeconds(first).AddMinutes(-1);
-        var to = DateTimeOffset.UtcNow.AddMinutes(1);
+        var to = Epoch.UtcNow.AddMinutes(1);
         string? TenantOf(NewApiUser u) => u.Name is "alice" or "bob" ? acme : u.Group == "vip" ? globex : daveTenant;
         foreach (var tenant in new[] { acme, daveTenant })
         {
@@ -225,7 +225,7 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
     {
         var (acme, globex, users) = Users("gap");
         await using var newApi = await NewApiDatabase.CreateAsync(fixture.Servers.Postgres);
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var now = Epoch.UtcNow.ToUnixTimeSeconds();
         var rows = NewApiTraffic.Make(60, now - 20, users, seed: 3);
         var map = WriteMapping(acme, globex, users, unmapped: null);
         var state = Path.Combine(_folder, "state.json");
@@ -261,7 +261,7 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
         await transaction.CommitAsync();
         await Eventually.Until(() => Task.FromResult(Watermark(state)), w => w == lastId, what: "the watermark to pass the late row");
         var from = DateTimeOffset.FromUnixTimeSeconds(now - 60);
-        var to = DateTimeOffset.UtcNow.AddMinutes(1);
+        var to = Epoch.UtcNow.AddMinutes(1);
         string? TenantOf(NewApiUser u) => u.Name is "alice" or "bob" ? acme : u.Group == "vip" ? globex : u.Name;
         var expected = NewApiTraffic.Totals(rows, TenantOf, TenantOf(rows[0].User)!);
         (await UsageSamples.EventuallyEqualAsync(fixture.Operator, TenantOf(rows[0].User)!, from, to, expected)).Models.ShouldBe(expected);
@@ -275,7 +275,7 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
     {
         var (acme, globex, users) = Users("mgap");
         await using var newApi = await NewApiMySqlDatabase.CreateAsync();
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var now = Epoch.UtcNow.ToUnixTimeSeconds();
         var rows = NewApiTraffic.Make(60, now - 20, users, seed: 3);
         var map = WriteMapping(acme, globex, users, unmapped: null);
         var state = Path.Combine(_folder, "state.json");
@@ -313,7 +313,7 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
         await transaction.CommitAsync();
         await Eventually.Until(() => Task.FromResult(Watermark(state)), w => w == lastId, what: "the watermark to pass the late row");
         var from = DateTimeOffset.FromUnixTimeSeconds(now - 60);
-        var to = DateTimeOffset.UtcNow.AddMinutes(1);
+        var to = Epoch.UtcNow.AddMinutes(1);
         string? TenantOf(NewApiUser u) => u.Name is "alice" or "bob" ? acme : u.Group == "vip" ? globex : u.Name;
         var expected = NewApiTraffic.Totals(rows, TenantOf, TenantOf(rows[0].User)!);
         (await UsageSamples.EventuallyEqualAsync(fixture.Operator, TenantOf(rows[0].User)!, from, to, expected)).Models.ShouldBe(expected);
@@ -377,8 +377,8 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
     /// <summary>Polls the state file until the watermark has moved once (the first batch was confirmed).</summary>
     private static async Task<long> WatermarkMovedAsync(BridgeProcess run, string state)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (DateTime.UtcNow < deadline)
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromMinutes(2))
         {
             if (run.HasExited) throw new InvalidOperationException("the bridge ended before its watermark moved");
             var watermark = Watermark(state);

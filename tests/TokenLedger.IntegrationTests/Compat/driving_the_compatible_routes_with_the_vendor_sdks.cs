@@ -30,8 +30,9 @@ public sealed class driving_the_compatible_routes_with_the_vendor_sdks(LedgerFix
         var run = $"run-{Guid.NewGuid():N}"[..16];
 
         await using var service = await ServiceProcess.StartAsync(fixture.Servers);
-        var first = await RunSdksAsync(service.Url, key, openMeterTenant, lagoTenant, run);
-        var again = await RunSdksAsync(service.Url, key, openMeterTenant, lagoTenant, run);
+        var at = Epoch.Utc(Epoch.Now - NodaTime.Duration.FromMinutes(1)); // both runs send the same events
+        var first = await RunSdksAsync(service.Url, key, openMeterTenant, lagoTenant, run, at);
+        var again = await RunSdksAsync(service.Url, key, openMeterTenant, lagoTenant, run, at);
 
         var om = first.GetProperty("openmeter");
         om.GetProperty("batch").GetProperty("ok").GetBoolean().ShouldBeTrue(om.ToString());
@@ -60,8 +61,8 @@ public sealed class driving_the_compatible_routes_with_the_vendor_sdks(LedgerFix
         details.GetProperty("1").GetProperty("type")[0].GetString().ShouldStartWith("no meter mapping for event type 'storage_gb'");
         details.GetProperty("2").GetProperty("properties.prompt_tokens")[0].GetString()!.ShouldContain("must be a whole number of tokens");
 
-        var from = DateTimeOffset.UtcNow.AddHours(-1);
-        var to = DateTimeOffset.UtcNow.AddHours(1);
+        var from = Epoch.UtcNow.AddHours(-1);
+        var to = Epoch.UtcNow.AddHours(1);
         var omReport = await UsageSamples.EventuallyEqualAsync(fixture.Operator, openMeterTenant, from, to, [new ModelTotals("any", 6, 0, 0, 0, 0)]);
         omReport.Models.OrderBy(m => m.Model).ShouldBe([
             new ModelTotals("deepseek-chat", 1, 3000, 0, 0, 300),
@@ -70,12 +71,12 @@ public sealed class driving_the_compatible_routes_with_the_vendor_sdks(LedgerFix
         lagoReport.Models.ShouldBe([new ModelTotals("qwen3-max", 4, 500 + 600 + 700 + 800, 0, 0, 50 + 60 + 70 + 80)]);
     }
 
-    private static async Task<JsonElement> RunSdksAsync(string url, string key, string openMeterTenant, string lagoTenant, string run)
+    private static async Task<JsonElement> RunSdksAsync(string url, string key, string openMeterTenant, string lagoTenant, string run, string at)
     {
         var info = new ProcessStartInfo("node")
         {
             WorkingDirectory = Path.Combine(Repository.Root, "ops"),
-            ArgumentList = { "compat-sdks.mjs", "--url", url, "--key", key, "--openmeter-tenant", openMeterTenant, "--lago-tenant", lagoTenant, "--run", run },
+            ArgumentList = { "compat-sdks.mjs", "--url", url, "--key", key, "--openmeter-tenant", openMeterTenant, "--lago-tenant", lagoTenant, "--run", run, "--at", at },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -122,6 +123,7 @@ public sealed class ServiceProcess : IAsyncDisposable
                 ["TOKENLEDGER_RABBITMQ"] = servers.RabbitMq,
                 ["TOKENLEDGER_ADMIN_KEY"] = LedgerHost.AdminKey,
                 ["TOKENLEDGER_URLS"] = url,
+                ["TOKENLEDGER_CLOCK_START"] = Epoch.Utc(Epoch.Now), // the process keeps the tests' time, not the wall clock's
             },
         };
         var service = new ServiceProcess(Process.Start(info)!, url);
@@ -131,8 +133,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         service._process.BeginErrorReadLine();
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (DateTime.UtcNow < deadline && !service._process.HasExited)
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromMinutes(3) && !service._process.HasExited)
         {
             try
             {

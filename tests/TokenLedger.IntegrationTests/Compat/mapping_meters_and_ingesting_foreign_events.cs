@@ -37,7 +37,7 @@ public sealed class mapping_meters_and_ingesting_foreign_events(LedgerFixture fi
         var audit = await fixture.Operator.GetFromJsonAsync<JsonElement>("/api/audit?limit=1000");
         audit.GetProperty("entries").EnumerateArray().ShouldContain(e => e.GetProperty("stream").GetString() == $"meter:{type}");
 
-        var at = DateTimeOffset.UtcNow.AddMinutes(-2);
+        var at = Epoch.UtcNow.AddMinutes(-2);
         var cloudEvent = $$"""
             {"specversion":"1.0","type":"{{type}}","id":"e1","source":"gw-7","time":"{{at:yyyy-MM-ddTHH:mm:ss.fffzzz}}",
              "data":{"org":"{{tenant}}","llm":"glm-4.6","in":1000,"hit":700,"out":40,"req":"r-9"} }

@@ -5,8 +5,8 @@ using NodaTime.Text;
 namespace TokenLedger.IntegrationTests.Fixtures;
 
 /// <summary>
-/// The instant the pinned-clock service starts at (its <see cref="NodaTime.Testing.FakeClock"/>), and every date the
-/// tests use, derived from it. One knob moves the whole suite in time: <c>TOKENLEDGER_TEST_EPOCH=2031-01-20T00:00:00Z
+/// The instant the services of the integration tests start at (the pinned collection's <see cref="NodaTime.Testing.FakeClock"/>,
+/// every other service's <see cref="Clock"/>), and every date the tests use, derived from it. One knob moves the whole suite in time: <c>TOKENLEDGER_TEST_EPOCH=2031-01-20T00:00:00Z
 /// ops/test ...</c> (an RFC 3339 instant with Z); without it, <see cref="Default"/>. This is the only file of the
 /// integration tests that may spell a year (tests/TokenLedger.Tests guards that).
 /// </summary>
@@ -22,6 +22,22 @@ public static class Epoch
 
     public static Instant Start { get; } = Read();
 
+    /// <summary>
+    /// The clock of every service the tests start without a pinned clock of their own (<see cref="LedgerHost.StartAsync"/>):
+    /// <see cref="Start"/> when the run starts, then running. Tests date their data from it (<see cref="Now"/>,
+    /// <see cref="UtcNow"/>), never from the wall clock.
+    /// </summary>
+    public static RunningClock Clock { get; } = new(Start);
+
+    /// <summary>The running clock's instant (<see cref="Clock"/>).</summary>
+    public static Instant Now => Clock.GetCurrentInstant();
+
+    /// <summary>The running clock's instant as a <see cref="DateTimeOffset"/> in UTC.</summary>
+    public static DateTimeOffset UtcNow => Now.ToDateTimeOffset();
+
+    /// <summary>The running clock's instant in Shanghai (+08:00).</summary>
+    public static DateTimeOffset ShanghaiNow => UtcNow.ToOffset(TimeSpan.FromHours(8));
+
     /// <summary>The epoch's date in Shanghai: the pinned service's "today" (and the issue date of what it closes).</summary>
     public static LocalDate Today => Start.InZone(Shanghai).Date;
 
@@ -35,19 +51,18 @@ public static class Epoch
     public static Month MonthsAgo(int n) => ThisMonth.Plus(-n);
 
     /// <summary>
-    /// 1 January ten years before the epoch, 00:00 in Shanghai, for data "effective since long ago": before the epoch and
-    /// before the wall clock of the tests whose service runs on the system clock.
+    /// 1 January ten years before the epoch, 00:00 in Shanghai, for data "effective since long ago".
     /// </summary>
     public static string LongAgo => Iso(new LocalDate(Today.Year - 10, 1, 1).AtStartOfDayInZone(Shanghai).ToInstant(), Shanghai);
 
     /// <summary>
-    /// An instant after any epoch and any wall clock the suite runs at (epochs from 2001 to 2098), for "valid until long
+    /// An instant after any epoch the suite runs at (epochs from 2001 to 2098), for "valid until long
     /// after" data; a constant, so attributes can use it.
     /// </summary>
     public const string FarAhead = "2099-01-01T00:00:00Z", FarAheadWithOffset = "2099-01-01T08:00:00+08:00";
 
     /// <summary>
-    /// Instants before any epoch and any wall clock the suite runs at, for inputs whose year does not matter (the forms
+    /// Instants before any epoch the suite runs at, for inputs whose year does not matter (the forms
     /// an instant is read in, "must be in the future"); constants, so attributes can use them.
     /// </summary>
     public const string LongBefore = "2000-01-01T00:00:00Z", LongBeforeWithOffset = "2000-01-01T08:00:00+08:00",

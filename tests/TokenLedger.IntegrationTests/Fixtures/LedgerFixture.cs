@@ -14,8 +14,8 @@ public class LedgerFixture : IAsyncLifetime
     public LedgerHost App { get; private set; } = null!;
     public Broker Broker { get; private set; } = null!;
 
-    /// <summary>The service's clock when a subclass pins it; null for the system clock.</summary>
-    protected virtual IClock? Clock => null;
+    /// <summary>The service's clock: <see cref="Epoch.Clock"/> (from the epoch, running), or the one a subclass pins.</summary>
+    protected virtual IClock Clock => Epoch.Clock;
 
     /// <summary>Settings for the service beyond the servers and the operator key.</summary>
     protected virtual IReadOnlyDictionary<string, string>? Settings => null;
@@ -29,8 +29,11 @@ public class LedgerFixture : IAsyncLifetime
 
     public HttpClient Operator => App.Client();
 
-    /// <summary>The service's "now": its pinned clock's, else the system clock's.</summary>
-    public Instant Now => (Clock ?? SystemClock.Instance).GetCurrentInstant();
+    /// <summary>The service's "now", from its clock (never the wall clock).</summary>
+    public Instant Now => Clock.GetCurrentInstant();
+
+    /// <summary><see cref="Now"/> as a <see cref="DateTimeOffset"/> in UTC.</summary>
+    public DateTimeOffset UtcNow => Now.ToDateTimeOffset();
 
     /// <summary>The month <paramref name="n"/> months before the service's current month (in Shanghai).</summary>
     public Epoch.Month MonthsAgo(int n) => Epoch.MonthOf(Now).Plus(-n);

@@ -27,7 +27,10 @@ public sealed class LedgerHost : IAsyncDisposable
     /// <summary>The warnings and errors this instance logged (beside its ordinary log output).</summary>
     public CapturedLogs Logs { get; }
 
-    /// <summary>Starts the service; with <paramref name="clock"/> (e.g. NodaTime's FakeClock) it replaces the host's system clock.</summary>
+    /// <summary>
+    /// Starts the service on <paramref name="clock"/> (e.g. NodaTime's FakeClock), else on <see cref="Epoch.Clock"/>: never on
+    /// the system clock, so the whole suite moves with TOKENLEDGER_TEST_EPOCH.
+    /// </summary>
     /// <param name="services">replaces services after the service registered its own (ConfigureTestServices): test-only hooks such as IDecisionFaults.</param>
     public static async Task<LedgerHost> StartAsync(
         TestServers servers, IReadOnlyDictionary<string, string>? settings = null, IClock? clock = null, Action<IServiceCollection>? services = null)
@@ -37,7 +40,7 @@ public sealed class LedgerHost : IAsyncDisposable
         var host = await AlbaHost.For<Program>(web =>
         {
             web.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(logs));
-            if (clock is not null) web.ConfigureTestServices(s => s.AddSingleton(clock));
+            web.ConfigureTestServices(s => s.AddSingleton(clock ?? Epoch.Clock));
             if (services is not null) web.ConfigureTestServices(services);
             // The demo market (TOKENLEDGER_DEMO=true) calls the service's API in memory, as the test clients do.
             web.ConfigureTestServices(services => services.AddSingleton(sp =>

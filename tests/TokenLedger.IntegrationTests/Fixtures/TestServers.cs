@@ -27,7 +27,7 @@ public sealed class TestServers : IAsyncDisposable
         _admin = new NpgsqlConnectionStringBuilder(postgres);
         _managementUrl = managementUrl;
         _containers = containers;
-        var suffix = $"{DateTime.UtcNow:yyyyMMddHHmmss}_{Random.Shared.Next(100000):D5}";
+        var suffix = $"{Guid.NewGuid():N}"[..20];
         DatabaseName = $"tokenledger_test_{suffix}";
         Postgres = new NpgsqlConnectionStringBuilder(postgres) { Database = DatabaseName, MaxPoolSize = 40 }.ConnectionString;
         VirtualHost = managementUrl is null ? null : $"tl-test-{suffix}";

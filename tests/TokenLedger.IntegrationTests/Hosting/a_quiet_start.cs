@@ -62,6 +62,7 @@ public sealed partial class a_quiet_start(ITestOutputHelper output)
         info.Environment["TOKENLEDGER_POSTGRES"] = servers.Postgres;
         info.Environment["TOKENLEDGER_RABBITMQ"] = servers.RabbitMq;
         info.Environment["TOKENLEDGER_URLS"] = $"http://127.0.0.1:{port}";
+        info.Environment["TOKENLEDGER_CLOCK_START"] = Epoch.Utc(Epoch.Now);
         info.Environment.Remove("TOKENLEDGER_ADMIN_KEY");
         info.Environment.Remove("TOKENLEDGER_LOG_FORMAT");
         if (logLevel is null) info.Environment.Remove("TOKENLEDGER_LOG_LEVEL");

@@ -37,6 +37,25 @@ public sealed class pinning_the_clock
         Status(onTime).ShouldBe("accepted");
     }
 
+    /// <summary>Marten stamps events (mt_events.timestamp: the audit, a hold's history) with the service's clock, not the database's now().</summary>
+    [Fact]
+    public async Task the_audit_shows_each_event_at_the_instant_of_the_pinned_clock()
+    {
+        var clock = new FakeClock(Epoch.Start);
+        await using var servers = await TestServers.StartAsync();
+        await using var app = await LedgerHost.StartAsync(servers, clock: clock);
+        var tenant = LedgerFixture.NewTenantId("stamp");
+        clock.Advance(Duration.FromMinutes(7));
+        (await app.Client().PutAsJsonAsync($"/api/tenants/{tenant}", new { name = "Stamped" })).EnsureSuccessStatusCode();
+        var registered = clock.GetCurrentInstant();
+        clock.Advance(Duration.FromMinutes(1)); // the default interval ends at now, exclusive
+
+        var audit = await app.Client().GetFromJsonAsync<JsonElement>($"/api/audit?tenant={tenant}");
+        var entry = audit.GetProperty("entries").EnumerateArray().ShouldHaveSingleItem();
+        entry.GetProperty("action").GetString().ShouldBe("tenant_registered");
+        entry.GetProperty("at").GetString().ShouldBe(Epoch.Utc(registered));
+    }
+
     private static async Task<JsonElement> PostAsync(LedgerHost app, string tenant, string id, DateTimeOffset occurredAt)
     {
         var body = $"[{{\"eventId\":\"{tenant}-{id}\",\"occurredAt\":\"{occurredAt:yyyy-MM-ddTHH:mm:sszzz}\",\"tenantId\":\"{tenant}\"," +

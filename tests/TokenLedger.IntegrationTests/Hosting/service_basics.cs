@@ -57,7 +57,7 @@ public sealed class service_basics(LedgerFixture fixture)
     public async Task ingest_counters_are_exported_as_opentelemetry_metrics()
     {
         var tenant = LedgerFixture.NewTenantId("metrics");
-        var events = UsageSamples.Events(tenant, 3, DateTimeOffset.UtcNow.AddMinutes(-1));
+        var events = UsageSamples.Events(tenant, 3, Epoch.UtcNow.AddMinutes(-1));
         (await fixture.Operator.PostAsync("/api/usage", Json(UsageSamples.ToJson(events.Append(events[0]))))).EnsureSuccessStatusCode();
 
         var metrics = await Eventually.Until(() => fixture.App.Client(key: null).GetStringAsync("/metrics"),

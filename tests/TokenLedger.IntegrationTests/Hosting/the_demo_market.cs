@@ -50,11 +50,18 @@ public sealed class the_demo_market(ITestOutputHelper output)
         string.Join(",", receivables.Select(t => (string)t!["tenantId"]!).Order()).ShouldBe("lingxi,nanjing-data", "everyone else paid");
         var nanjing = receivables.Single(t => (string)t!["tenantId"]! == "nanjing-data")!;
         var nanjingInvoices = (await Json(api, "/api/tenants/nanjing-data/invoices"))!.AsArray().OrderBy(i => (string)i!["period"]!).ToList();
-        PastDue(nanjing).ShouldBe((decimal)nanjingInvoices[0]!["amountDue"]!, "nanjing-data's older invoice is past due; its last month's is not due yet");
-        PastDue(receivables.Single(t => (string)t!["tenantId"]! == "lingxi")!).ShouldBe(0m, "lingxi's open invoice is not due yet");
+        // Last month's invoices (issued on the 1st, net 15) are past due from the 17th in Shanghai, where both tenants are.
+        var today = Epoch.Now.InZone(Epoch.Shanghai).Date;
+        int DaysPastDue(JsonNode invoice) => NodaTime.Period.DaysBetween(NodaTime.Text.LocalDatePattern.Iso.Parse((string)invoice["dueDate"]!).Value, today);
+        var lastMonthPastDue = DaysPastDue(nanjingInvoices[1]!);
+        PastDue(nanjing).ShouldBe(nanjingInvoices.Where(i => DaysPastDue(i!) > 0).Sum(i => (decimal)i!["amountDue"]!),
+            "nanjing-data's older invoice is past due; its last month's once the 16th is over");
+        var lingxi = receivables.Single(t => (string)t!["tenantId"]! == "lingxi")!;
+        PastDue(lingxi).ShouldBe(lastMonthPastDue > 0 ? (decimal)lingxi["open"]! : 0m, "lingxi's open invoice is last month's");
 
         var dunning = (await Json(api, "/api/finance/dunning"))!["tenants"]!.AsArray();
-        dunning.Select(t => (string)t!["tenantId"]!).ShouldBe(["nanjing-data"], "only the tenant that pays nothing is in dunning");
+        dunning.Select(t => (string)t!["tenantId"]!).ShouldBe(lastMonthPastDue >= 7 ? ["lingxi", "nanjing-data"] : ["nanjing-data"],
+            "the tenant that pays nothing is in dunning; lingxi too once its open invoice is a week past due (the reminder)");
         dunning[0]!["steps"]!.AsArray().Select(s => (string)s!).ShouldContain($"nanjing-data:{nanjingInvoices[0]!["invoiceId"]}:reminder",
             "its older invoice is at least two weeks past due, beyond the 7-day reminder");
 

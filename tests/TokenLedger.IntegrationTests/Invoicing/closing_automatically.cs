@@ -18,7 +18,7 @@ public sealed class closing_automatically(LedgerFixture fixture)
         var book = await AccountScenario.UnitPriceBookAsync(fixture);
         var busy = await AccountScenario.TenantAsync(fixture, book, "auto");
         var idle = await AccountScenario.TenantAsync(fixture, book, "idle");
-        var lastMonth = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).AddHours(-1).AddMonths(-1);
+        var lastMonth = Epoch.UtcNow.ToOffset(TimeSpan.FromHours(8)).AddHours(-1).AddMonths(-1);
         var period = lastMonth.ToString("yyyy-MM");
         await AccountScenario.PostUsageAsync(fixture, [AccountScenario.UsageOf(busy, 42, new DateTimeOffset(lastMonth.Year, lastMonth.Month, 15, 12, 0, 0, TimeSpan.FromHours(8)))]);
         await AccountScenario.FundedAsync(fixture, busy, 1);

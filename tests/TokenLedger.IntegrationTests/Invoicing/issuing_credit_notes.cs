@@ -62,8 +62,8 @@ public sealed class issuing_credit_notes(PinnedClockLedgerFixture fixture)
         var receivables = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/finance/receivables?tenant={tenant}");
         receivables.GetProperty("tenants")[0].Dec("open").ShouldBe(10.60m);
         (await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/invoices/{number}")).GetRawText().ShouldBe(invoice.GetRawText());
-        // Audited: the event carries the finance key that issued it (mt_events are stamped with the database's time).
-        static string At(TimeSpan offset) => Uri.EscapeDataString(DateTimeOffset.UtcNow.Add(offset).ToString("yyyy-MM-ddTHH:mm:ssZ")); // wall clock: the database stamps the audit
+        // Audited: the event carries the finance key that issued it (mt_events are stamped with the service's clock, here pinned).
+        string At(TimeSpan offset) => Uri.EscapeDataString(fixture.UtcNow.Add(offset).ToString("yyyy-MM-ddTHH:mm:ssZ"));
         var audit = await fixture.Operator.GetFromJsonAsync<JsonElement>($"/api/audit?tenant={tenant}&since={At(TimeSpan.FromHours(-1))}&until={At(TimeSpan.FromHours(1))}");
         var issuedBy = audit.GetProperty("entries").EnumerateArray().Where(e => e.GetProperty("action").GetString() == "credit_note_issued").ShouldHaveSingleItem();
         issuedBy.GetProperty("actor").GetString().ShouldBe(note.GetProperty("actedBy").GetString());

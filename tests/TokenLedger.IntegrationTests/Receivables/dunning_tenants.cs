@@ -23,7 +23,7 @@ public sealed class dunning_tenants(LedgerFixture fixture)
         var queue = await fixture.Broker.BindSignalQueueAsync($"tenant.{tenant}.*");
         var zone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
         // Due in the future, so the scheduled run (at the real time) never touches it; the test runs the ladder at chosen instants.
-        var due = SystemClock.Instance.GetCurrentInstant().InZone(zone).Date.PlusDays(10);
+        var due = Epoch.Now.InZone(zone).Date.PlusDays(10);
         var invoice = await InvoiceAsync(fixture, tenant, "D", 100m, due);
         var runner = fixture.App.Host.Services.GetServices<IHostedService>().OfType<DunningRunner>().Single();
         Instant Day(int days) => due.PlusDays(days).AtStartOfDayInZone(zone).ToInstant() + Duration.FromHours(1);
@@ -72,7 +72,7 @@ public sealed class dunning_tenants(LedgerFixture fixture)
     {
         var tenant = await TenantAsync(fixture, "dunx", "Asia/Shanghai");
         var zone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
-        var due = SystemClock.Instance.GetCurrentInstant().InZone(zone).Date.PlusDays(10);
+        var due = Epoch.Now.InZone(zone).Date.PlusDays(10);
         await InvoiceAsync(fixture, tenant, "X", 100m, due);
         var runner = fixture.App.Host.Services.GetServices<IHostedService>().OfType<DunningRunner>().Single();
         var reminderDue = due.PlusDays(7).AtStartOfDayInZone(zone).ToInstant() + Duration.FromHours(1);

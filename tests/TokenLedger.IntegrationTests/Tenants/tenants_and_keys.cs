@@ -69,7 +69,7 @@ public sealed class tenants_and_keys(LedgerFixture fixture)
         (await gateway.GetAsync($"/api/tenants/{tenant}/usage")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await gateway.PostAsJsonAsync("/api/keys", new { role = "operator" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await finance.GetAsync($"/api/tenants/{tenant}/usage")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        var posted = await gateway.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(UsageSamples.Events(tenant, 1, DateTimeOffset.UtcNow)), System.Text.Encoding.UTF8, "application/json"));
+        var posted = await gateway.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(UsageSamples.Events(tenant, 1, Epoch.UtcNow)), System.Text.Encoding.UTF8, "application/json"));
         posted.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 

@@ -16,7 +16,7 @@ public sealed class idempotency_across_instances
         using var counts = new IngestCounts(first, second);
         await using var broker = await Broker.ConnectAsync(servers.RabbitMq);
         var tenant = LedgerFixture.NewTenantId("pair");
-        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var at = Epoch.UtcNow.AddMinutes(-5);
         var events = UsageSamples.Events(tenant, 2000, at);
         var resent = events.Where((_, i) => i % 10 == 0).ToList();
         // Both instances subscribed before the first message, so the broker hands messages to each of them.
@@ -46,7 +46,7 @@ public sealed class idempotency_across_instances
         await using var servers = await TestServers.StartAsync();
         await using var broker = await Broker.ConnectAsync(servers.RabbitMq);
         var tenant = LedgerFixture.NewTenantId("restart");
-        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var at = Epoch.UtcNow.AddMinutes(-5);
         var events = UsageSamples.Events(tenant, 200, at);
         var expected = UsageSamples.Totals(events);
 

@@ -34,9 +34,9 @@ public sealed class querying_usage(LedgerFixture fixture)
     {
         var tenant = await fixture.RegisterTenantAsync(LedgerFixture.NewTenantId("zone"), timeZone: "America/New_York");
         var zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
-        var now = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone);
+        var now = TimeZoneInfo.ConvertTime(Epoch.UtcNow, zone);
         var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, zone.GetUtcOffset(new DateTime(now.Year, now.Month, 1)));
-        var thisMonth = new UsageEventV1($"{tenant}-now", DateTimeOffset.UtcNow.AddMinutes(-1), tenant, "kimi-k2", 100, 0, 1);
+        var thisMonth = new UsageEventV1($"{tenant}-now", Epoch.UtcNow.AddMinutes(-1), tenant, "kimi-k2", 100, 0, 1);
         var lastMonth = new UsageEventV1($"{tenant}-old", monthStart.AddSeconds(-1), tenant, "kimi-k2", 999, 0, 1);
         await Post([thisMonth, lastMonth]);
 

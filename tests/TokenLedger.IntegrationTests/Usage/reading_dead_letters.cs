@@ -19,9 +19,9 @@ public sealed class reading_dead_letters(LedgerFixture fixture)
         // Refusals published by the tests before this one (same collection, same queue) may still be committing:
         // open the window once they have, so that it counts only this test's items.
         await Task.Delay(TimeSpan.FromSeconds(2));
-        var since = DateTimeOffset.UtcNow;
+        var since = Epoch.UtcNow;
         var tenant = LedgerFixture.NewTenantId("dl");
-        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var at = Epoch.UtcNow.AddMinutes(-5);
         string Negative(int n) =>
             $"{{\"eventId\":\"{tenant}-neg-{n}\",\"occurredAt\":\"{at:O}\",\"tenantId\":\"{tenant}\",\"model\":\"m\",\"inputTokens\":-{n},\"cachedInputTokens\":0,\"outputTokens\":1}}";
         var mixed = $"[{Negative(1)},{UsageSamples.ToJson(UsageSamples.Events(tenant, 1, at)[0])},{Negative(2)},{Negative(3)}]";
@@ -62,7 +62,7 @@ public sealed class reading_dead_letters(LedgerFixture fixture)
     [Fact]
     public async Task the_window_is_half_open_and_bad_bounds_are_refused()
     {
-        var report = await ReadAsync(DateTimeOffset.UtcNow.AddYears(-20), DateTimeOffset.UtcNow.AddYears(-19));
+        var report = await ReadAsync(Epoch.UtcNow.AddYears(-20), Epoch.UtcNow.AddYears(-19));
         report.GetProperty("total").GetInt64().ShouldBe(0);
         report.GetProperty("reasons").GetArrayLength().ShouldBe(0);
 

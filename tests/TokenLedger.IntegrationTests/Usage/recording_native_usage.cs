@@ -16,7 +16,7 @@ public sealed class recording_native_usage(LedgerFixture fixture)
     public async Task native_usage_from_the_second_queue_is_normalised_into_the_four_token_classes()
     {
         var tenant = LedgerFixture.NewTenantId("native");
-        var at = DateTimeOffset.UtcNow.AddMinutes(-3);
+        var at = Epoch.UtcNow.AddMinutes(-3);
         var body = "[" + string.Join(",",
             Envelope($"{tenant}-a", tenant, at, "anthropic", "{\"input_tokens\":25,\"cache_read_input_tokens\":4000,\"cache_creation_input_tokens\":900,\"output_tokens\":120}"),
             Envelope($"{tenant}-o", tenant, at, "openai", "{\"prompt_tokens\":1200,\"completion_tokens\":300,\"prompt_tokens_details\":{\"cached_tokens\":1000}}"),
@@ -34,7 +34,7 @@ public sealed class recording_native_usage(LedgerFixture fixture)
     public async Task native_usage_over_http_reports_each_item_and_refuses_inconsistent_payloads()
     {
         var tenant = LedgerFixture.NewTenantId("nhttp");
-        var at = DateTimeOffset.UtcNow.AddMinutes(-3);
+        var at = Epoch.UtcNow.AddMinutes(-3);
         var body = "[" + Envelope($"{tenant}-1", tenant, at, "deepseek", "{\"prompt_tokens\":5,\"prompt_cache_hit_tokens\":1,\"prompt_cache_miss_tokens\":2,\"completion_tokens\":3}") + "]";
 
         var response = await fixture.Operator.PostAsync("/api/usage/native", new StringContent(body, Encoding.UTF8, "application/json"));

@@ -14,7 +14,7 @@ public sealed class recording_usage_over_amqp(LedgerFixture fixture)
     public async Task raw_json_objects_and_arrays_from_a_plain_amqp_client_are_counted_exactly()
     {
         var tenant = LedgerFixture.NewTenantId("amqp");
-        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var at = Epoch.UtcNow.AddMinutes(-5);
         var events = UsageSamples.Events(tenant, 300, at);
         foreach (var single in events.Take(100)) await fixture.Broker.PublishAsync(UsageSamples.ToJson(single), contentType: null);
         foreach (var chunk in events.Skip(100).Chunk(40)) await fixture.Broker.PublishAsync(UsageSamples.ToJson(chunk));
@@ -27,7 +27,7 @@ public sealed class recording_usage_over_amqp(LedgerFixture fixture)
     public async Task an_invalid_item_goes_to_the_dead_letter_queue_with_its_reason_and_its_valid_neighbours_are_recorded()
     {
         var tenant = LedgerFixture.NewTenantId("dlq");
-        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var at = Epoch.UtcNow.AddMinutes(-5);
         var valid = UsageSamples.Events(tenant, 3, at);
         var invalid = $"{{\"eventId\":\"{tenant}-neg\",\"occurredAt\":\"{at:O}\",\"tenantId\":\"{tenant}\",\"model\":\"m\",\"inputTokens\":-5,\"cachedInputTokens\":0,\"outputTokens\":1}}";
         var body = $"[{UsageSamples.ToJson(valid[0])},{invalid},{UsageSamples.ToJson(valid[1])},{UsageSamples.ToJson(valid[2])}]";
@@ -58,7 +58,7 @@ public sealed class recording_usage_over_amqp(LedgerFixture fixture)
     public async Task the_same_event_sent_by_amqp_and_by_http_counts_once()
     {
         var tenant = LedgerFixture.NewTenantId("both");
-        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var at = Epoch.UtcNow.AddMinutes(-5);
         var events = UsageSamples.Events(tenant, 20, at);
         await fixture.Broker.PublishAsync(UsageSamples.ToJson(events));
         await UsageSamples.EventuallyEqualAsync(fixture.Operator, tenant, at.AddMinutes(-1), at.AddMinutes(1), UsageSamples.Totals(events));
@@ -72,7 +72,7 @@ public sealed class recording_usage_over_amqp(LedgerFixture fixture)
     public async Task a_redelivered_message_counts_once()
     {
         var tenant = LedgerFixture.NewTenantId("redeliver");
-        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var at = Epoch.UtcNow.AddMinutes(-5);
         var events = UsageSamples.Events(tenant, 10, at);
         var body = Encoding.UTF8.GetBytes(UsageSamples.ToJson(events));
         var messageId = Guid.NewGuid().ToString();
@@ -91,7 +91,7 @@ public sealed class recording_usage_over_amqp(LedgerFixture fixture)
     public async Task usage_for_an_unregistered_tenant_is_recorded_and_flagged_by_the_async_projection()
     {
         var tenant = LedgerFixture.NewTenantId("ghost");
-        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var at = Epoch.UtcNow.AddMinutes(-5);
         var events = UsageSamples.Events(tenant, 7, at);
         await fixture.Broker.PublishAsync(UsageSamples.ToJson(events));
 
@@ -112,7 +112,7 @@ public sealed class recording_usage_over_amqp(LedgerFixture fixture)
     public async Task an_unknown_tenants_summary_adds_up_every_batch_and_spans_its_earliest_and_latest_usage()
     {
         var tenant = LedgerFixture.NewTenantId("summary");
-        var at = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds());
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(Epoch.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds());
         var first = UsageSamples.Events(tenant, 4, at, seed: 3);
         var late = UsageSamples.Events(tenant, 3, at.AddMinutes(-30), seed: 4);
         var all = first.Concat(late).ToList();

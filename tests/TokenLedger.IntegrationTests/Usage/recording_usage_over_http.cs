@@ -16,7 +16,7 @@ public sealed class recording_usage_over_http(LedgerFixture fixture)
     public async Task each_item_is_reported_as_accepted_duplicate_or_rejected_with_reasons()
     {
         var tenant = LedgerFixture.NewTenantId("http");
-        var at = DateTimeOffset.UtcNow.AddMinutes(-2);
+        var at = Epoch.UtcNow.AddMinutes(-2);
         var events = UsageSamples.Events(tenant, 2, at);
         var body = $"[{UsageSamples.ToJson(events[0])},{UsageSamples.ToJson(events[1])},{UsageSamples.ToJson(events[0])}," +
                    $"{{\"eventId\":\"{tenant}-bad\",\"occurredAt\":\"{fixture.MonthsAgo(3).Period}-01T10:00:00+08:00\",\"tenantId\":\"{tenant}\",\"model\":\"m\",\"inputTokens\":-1,\"cachedInputTokens\":0,\"outputTokens\":\"7\"}}]";
@@ -42,7 +42,7 @@ public sealed class recording_usage_over_http(LedgerFixture fixture)
     public async Task posting_the_same_events_again_counts_them_once()
     {
         var tenant = LedgerFixture.NewTenantId("again");
-        var at = DateTimeOffset.UtcNow.AddMinutes(-3);
+        var at = Epoch.UtcNow.AddMinutes(-3);
         var events = UsageSamples.Events(tenant, 50, at);
         var json = UsageSamples.ToJson(events);
 
@@ -72,7 +72,7 @@ public sealed class recording_usage_over_http(LedgerFixture fixture)
     public async Task more_than_a_thousand_items_is_a_400_problem_and_nothing_is_recorded()
     {
         var tenant = LedgerFixture.NewTenantId("big");
-        var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var at = Epoch.UtcNow.AddMinutes(-1);
         var response = await fixture.Operator.PostAsync("/api/usage", Json(UsageSamples.ToJson(UsageSamples.Events(tenant, 1001, at))));
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await response.Content.ReadAsStringAsync()).ShouldContain("1001 items");

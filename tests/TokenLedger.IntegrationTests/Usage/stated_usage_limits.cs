@@ -20,7 +20,7 @@ public sealed class stated_usage_limits(LedgerFixture fixture)
     public async Task a_body_of_exactly_1000_items_is_accepted()
     {
         var tenant = LedgerFixture.NewTenantId("limit");
-        var response = await PostAsync(UsageSamples.ToJson(UsageSamples.Events(tenant, MaxItems, DateTimeOffset.UtcNow.AddMinutes(-1))));
+        var response = await PostAsync(UsageSamples.ToJson(UsageSamples.Events(tenant, MaxItems, Epoch.UtcNow.AddMinutes(-1))));
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32().ShouldBe(MaxItems);
     }
@@ -29,7 +29,7 @@ public sealed class stated_usage_limits(LedgerFixture fixture)
     public async Task a_body_of_exactly_2_mib_is_read_and_one_byte_more_is_a_400()
     {
         var tenant = LedgerFixture.NewTenantId("mib");
-        var json = UsageSamples.ToJson(UsageSamples.Events(tenant, 1, DateTimeOffset.UtcNow.AddMinutes(-1)));
+        var json = UsageSamples.ToJson(UsageSamples.Events(tenant, 1, Epoch.UtcNow.AddMinutes(-1)));
         var padding = MaxBytes - Encoding.UTF8.GetByteCount(json);
 
         var atLimit = await PostAsync(json + new string(' ', padding));

@@ -19,7 +19,7 @@ public sealed class surviving_poison_usage(LedgerFixture fixture)
     public async Task a_nul_event_id_over_amqp_is_dead_lettered_and_the_queue_keeps_draining()
     {
         var tenant = LedgerFixture.NewTenantId("nul");
-        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var at = Epoch.UtcNow.AddMinutes(-5);
         var valid = UsageSamples.Events(tenant, 40, at);
         var poison = valid[0] with { EventId = $"{tenant}-\u0000" };
         var surrogate = UsageSamples.ToJson(valid[0] with { EventId = "LONE" }).Replace("LONE", $"{tenant}-\\ud800");
@@ -41,7 +41,7 @@ public sealed class surviving_poison_usage(LedgerFixture fixture)
     public async Task a_nul_or_lone_surrogate_event_id_over_http_is_refused_per_item_and_its_neighbours_recorded()
     {
         var tenant = LedgerFixture.NewTenantId("nulhttp");
-        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var at = Epoch.UtcNow.AddMinutes(-5);
         var valid = UsageSamples.Events(tenant, 2, at);
         var body = UsageSamples.ToJson(new object[] { valid[0], valid[0] with { EventId = "NUL\u0000" }, valid[0] with { EventId = "LONE" }, valid[1] })
             .Replace("\"LONE\"", "\"lone-\\udc00\"");
@@ -61,7 +61,7 @@ public sealed class surviving_poison_usage(LedgerFixture fixture)
     public async Task an_item_whose_commit_postgresql_keeps_refusing_is_split_off_and_dead_lettered_over_amqp_and_http()
     {
         var tenant = LedgerFixture.NewTenantId("split");
-        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var at = Epoch.UtcNow.AddMinutes(-5);
         var valid = UsageSamples.Events(tenant, 6, at);
         var amqpPoison = valid[0] with { EventId = $"poison-{tenant}-amqp" };
         var httpPoison = valid[0] with { EventId = $"poison-{tenant}-http" };

@@ -65,6 +65,7 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         info.Environment["TOKENLEDGER_RABBITMQ"] = servers.RabbitMq;
         info.Environment["TOKENLEDGER_ADMIN_KEY"] = LedgerHost.AdminKey;
         info.Environment["TOKENLEDGER_URLS"] = $"http://127.0.0.1:{port}";
+        info.Environment["TOKENLEDGER_CLOCK_START"] = Epoch.Utc(Epoch.Now); // the process keeps the tests' time, not the wall clock's
         var service = Process.Start(info)!;
         service.OutputDataReceived += (_, _) => { };
         service.ErrorDataReceived += (_, _) => { };
@@ -91,6 +92,8 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     public async Task<IPage> SignedInAsync(string key, string language = "en")
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, AcceptDownloads = true, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        // The page's Date starts at the tests' clock and runs from there, as the service's does.
+        await context.Clock.InstallAsync(new ClockInstallOptions { TimeDate = Epoch.UtcNow.UtcDateTime });
         var page = await context.NewPageAsync();
         await page.AddInitScriptAsync($"sessionStorage.setItem('tl-lang', '{language}')");
         await page.GotoAsync("/console/");

@@ -45,7 +45,7 @@ public sealed class the_console_charts(LedgerFixture fixture)
         values.Sum().ShouldBe(D(usage.GetProperty("total").GetProperty("amount").GetString()));
         values.Sum().ShouldBe(4000m);
         // One point per day of the month up to today in the tenant's zone, today's the only one with spend.
-        var today = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8));
+        var today = Epoch.UtcNow.ToOffset(TimeSpan.FromHours(8));
         values.Count.ShouldBe(today.Day);
         (await points.Last.GetAttributeAsync("data-label")).ShouldBe(today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         values[^1].ShouldBe(4000m);
@@ -72,7 +72,7 @@ public sealed class the_console_charts(LedgerFixture fixture)
         var distributor = LedgerFixture.NewTenantId("redbar");
         (await fixture.Operator.PutAsJsonAsync($"/api/distributors/{distributor}", new { name = "Reseller", wholesalePriceBookId = await BookAsync("500000", "1500000") })).EnsureSuccessStatusCode();
         var tenant = await TenantAsync(fixture, await BookAsync("1000000", "1000000"), "redbar");
-        var now = DateTimeOffset.UtcNow;
+        var now = Epoch.UtcNow;
         UsageEventV1 E(string model, long tokens) => new($"{tenant}-{Guid.NewGuid():N}", now, tenant, model, tokens, 0, 0, DistributorId: distributor);
         (await fixture.Operator.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(new[] { E("model-a", 400), E("model-b", 40) }), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
         var period = now.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM", CultureInfo.InvariantCulture);
@@ -101,7 +101,7 @@ public sealed class the_console_charts(LedgerFixture fixture)
         var page = await browser.SignedInAsync(await KeyAsync("/api/keys", new { role = "finance" }));
         var buckets = new[] { "current", "days1To30", "days31To60", "days61To90", "over90" };
         // Each month's end is midnight starting the next month in Shanghai; this month is as of now.
-        var shanghai = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8));
+        var shanghai = Epoch.UtcNow.ToOffset(TimeSpan.FromHours(8));
         var thisMonth = new DateTimeOffset(shanghai.Year, shanghai.Month, 1, 0, 0, 0, TimeSpan.FromHours(8));
         var rows = Enumerable.Range(1, 11).Reverse().Select(back => thisMonth.AddMonths(1 - back).ToString("yyyy-MM-dd'T00:00:00+08:00'", CultureInfo.InvariantCulture))
             .Append("now").ToList();

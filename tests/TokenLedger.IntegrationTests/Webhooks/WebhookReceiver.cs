@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using TokenLedger.IntegrationTests.Fixtures;
 using TokenLedger.Testing;
 
 namespace TokenLedger.IntegrationTests.Webhooks;
@@ -59,11 +60,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
         foreach (var secret in _secrets) { start.ArgumentList.Add("--secret"); start.ArgumentList.Add(secret); }
         start.ArgumentList.Add("--delay-ms");
         start.ArgumentList.Add(((long)_delay.TotalMilliseconds).ToString());
+        start.ArgumentList.Add("--clock-start"); // the receiver checks webhook-timestamp against the tests' time, not the wall clock's
+        start.ArgumentList.Add(Epoch.Utc(Epoch.Now));
         _node = Process.Start(start)!;
         _node.ErrorDataReceived += (_, _) => { };
         _node.BeginErrorReadLine();
         _node.BeginOutputReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             try
@@ -72,7 +75,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 await client.ConnectAsync(IPAddress.Loopback, Port);
                 return;
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !_node.HasExited)
+            catch (SocketException) when (waited.Elapsed < TimeSpan.FromSeconds(20) && !_node.HasExited)
             {
                 await Task.Delay(100);
             }

@@ -25,7 +25,7 @@ public sealed class issuing_an_invoice_raises_a_webhook(WebhookFixture fixture)
         await using var receiver = await WebhookReceiver.StartAsync(port, webhook.GetProperty("secret").GetString()!);
 
         // 42 input tokens at 1 CNY each in the middle of last month (Shanghai), then the period is closed.
-        var lastMonth = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).AddHours(-1).AddMonths(-1);
+        var lastMonth = Epoch.UtcNow.ToOffset(TimeSpan.FromHours(8)).AddHours(-1).AddMonths(-1);
         var period = lastMonth.ToString("yyyy-MM");
         await AccountScenario.PostUsageAsync(fixture, [AccountScenario.UsageOf(tenant, 42, new DateTimeOffset(lastMonth.Year, lastMonth.Month, 15, 12, 0, 0, TimeSpan.FromHours(8)))]);
         await AccountScenario.FundedAsync(fixture, tenant, 1);

@@ -33,7 +33,7 @@ public sealed class replaying_a_delivery_concurrently(WebhookFixture fixture)
         await using var receiver = await WebhookReceiver.StartAsync(port, Slow, webhook.GetProperty("secret").GetString()!);
 
         var paid = await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/payments",
-            new { amount = 10, currency = "CNY", receivedAt = DateTimeOffset.UtcNow.AddMinutes(-1), method = "bank-transfer", reference = $"{tenant}-pay" });
+            new { amount = 10, currency = "CNY", receivedAt = Epoch.UtcNow.AddMinutes(-1), method = "bank-transfer", reference = $"{tenant}-pay" });
         paid.StatusCode.ShouldBe(HttpStatusCode.Created, await paid.Content.ReadAsStringAsync());
         var deliveryId = (await Eventually.Until(() => Task.FromResult(receiver.Received()), r => r.Count >= 1, TimeSpan.FromSeconds(30), "payment.received"))[0].Id!;
         await DeliveredAsync(client, id, deliveryId, attempts: 1);
@@ -71,8 +71,8 @@ public sealed class replaying_a_delivery_concurrently(WebhookFixture fixture)
         var documentId = WebhookDelivery.DocumentId(id, deliveryId);
         var a = (await first.LoadAsync<WebhookDelivery>(documentId))!;
         var b = (await second.LoadAsync<WebhookDelivery>(documentId))!;
-        first.Store(a.Replayed(SystemClock.Instance.GetCurrentInstant()));
-        second.Store(b.Replayed(SystemClock.Instance.GetCurrentInstant()));
+        first.Store(a.Replayed(Epoch.Now));
+        second.Store(b.Replayed(Epoch.Now));
         await first.SaveChangesAsync();
         await Should.ThrowAsync<JasperFx.ConcurrencyException>(() => second.SaveChangesAsync());
     }

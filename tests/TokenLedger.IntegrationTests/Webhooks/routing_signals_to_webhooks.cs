@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
+using TokenLedger.IntegrationTests.Fixtures;
 using TokenLedger.Contracts.Signals;
 using TokenLedger.Webhooks;
 using TokenLedger.Webhooks.Delivering;
@@ -15,8 +16,8 @@ public sealed class routing_signals_to_webhooks(WebhookFixture fixture, ITestOut
     public void signals_go_to_rabbitmq_and_their_webhook_events_to_the_durable_local_fan_out_queue()
     {
         var runtime = fixture.App.Host.Services.GetRequiredService<IWolverineRuntime>();
-        var signal = new GatewaySignalV1("s", "acme", GatewaySignals.CapReached, "month:tokens", "refuse", 1, 1, 100, "tokens", null, DateTimeOffset.UtcNow);
-        var distributor = new DistributorSignalV1("d", "cloudmart", DistributorSignals.PrepaymentLow, "", 1, 2, "CNY", DateTimeOffset.UtcNow);
+        var signal = new GatewaySignalV1("s", "acme", GatewaySignals.CapReached, "month:tokens", "refuse", 1, 1, 100, "tokens", null, Epoch.UtcNow);
+        var distributor = new DistributorSignalV1("d", "cloudmart", DistributorSignals.PrepaymentLow, "", 1, 2, "CNY", Epoch.UtcNow);
 
         foreach (var message in new object[] { signal, distributor, WebhookEventRaised.From(signal), WebhookEventRaised.From(distributor) })
         {

@@ -91,7 +91,7 @@ public sealed class subscribing_to_webhooks(WebhookFixture fixture)
     private async Task PayAsync(string tenant, string reference)
     {
         var response = await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/payments",
-            new { amount = 10, currency = "CNY", receivedAt = DateTimeOffset.UtcNow.AddMinutes(-1), method = "bank-transfer", reference });
+            new { amount = 10, currency = "CNY", receivedAt = Epoch.UtcNow.AddMinutes(-1), method = "bank-transfer", reference });
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 }

@@ -43,6 +43,44 @@ public sealed partial class dating_integration_tests_from_the_epoch
     [GeneratedRegex(@"DateTime(Offset)?\.(Utc)?Now|SystemClock\.Instance|Task\.Delay")]
     private static partial Regex WallClock();
 
+    /// <summary>A read of the wall clock: DateTime(Offset).(Utc)Now, DateTime.Today, NodaTime's SystemClock, TimeProvider.System.</summary>
+    [GeneratedRegex(@"\bDateTime(Offset)?\.(UtcNow|Now|Today)\b|\bSystemClock\b|TimeProvider\.System\b")]
+    private static partial Regex WallClockRead();
+
+    /// <summary>
+    /// Every service the integration tests start runs on a clock they control (<c>Epoch.Clock</c>, or a pinned
+    /// <c>FakeClock</c>), so every date a test sends or expects comes from it (<c>Epoch.Now</c>, <c>fixture.Now</c>), and
+    /// a wait for something real is measured with a <c>Stopwatch</c>: no integration test reads the wall clock.
+    /// </summary>
+    [Fact]
+    public void no_integration_test_reads_the_wall_clock()
+    {
+        var found = Directory.EnumerateFiles(Folder, "*.cs", SearchOption.AllDirectories)
+            .Select(f => (Path: f, Relative: Path.GetRelativePath(Folder, f).Replace('\\', '/')))
+            .Where(f => !f.Relative.StartsWith("bin/") && !f.Relative.StartsWith("obj/"))
+            .SelectMany(f => File.ReadLines(f.Path).Select((text, i) => (f.Relative, Line: i + 1, Text: text)))
+            .Where(l => WallClockRead().IsMatch(l.Text) && !l.Text.TrimStart().StartsWith("//") && !l.Text.TrimStart().StartsWith("///"))
+            .Select(l => $"{l.Relative}:{l.Line}: {l.Text.Trim()}")
+            .ToList();
+
+        found.ShouldBeEmpty($"date from Epoch.Now / Epoch.UtcNow / fixture.Now (the services' clock), measure real waits with a Stopwatch:\n{string.Join("\n", found)}");
+    }
+
+    /// <summary>The scan finds what it looks for (so an empty result means something).</summary>
+    [Theory]
+    [InlineData("var at = DateTimeOffset.UtcNow.AddMinutes(-5);")]
+    [InlineData("var deadline = DateTime.UtcNow + timeout;")]
+    [InlineData("var today = DateTime.Today;")]
+    [InlineData("var now = SystemClock.Instance.GetCurrentInstant();")]
+    [InlineData("var now = TimeProvider.System.GetUtcNow();")]
+    public void the_wall_clock_scan_recognises_a_read(string line) => WallClockRead().IsMatch(line).ShouldBeTrue();
+
+    [Theory]
+    [InlineData("var at = Epoch.UtcNow.AddMinutes(-5);")]
+    [InlineData("var now = fixture.Now;")]
+    [InlineData("var waited = Stopwatch.StartNew();")]
+    public void the_wall_clock_scan_lets_the_tests_clock_through(string line) => WallClockRead().IsMatch(line).ShouldBeFalse();
+
     /// <summary>
     /// The tests on the pinned-clock service read its <c>FakeClock</c> and move it forward; they neither read the wall
     /// clock nor sleep. A line that must (something the database stamps) says why in a "// wall clock:" comment.

@@ -17,7 +17,7 @@ public sealed class hold_lifecycle(LedgerFixture fixture)
 
     private async Task PostUsageAsync(string tenant, string requestId, long input, string? eventId = null)
     {
-        var usage = new UsageEventV1(eventId ?? $"{tenant}-{Guid.NewGuid():N}", DateTimeOffset.UtcNow, tenant, Model, input, 0, 0, RequestId: requestId);
+        var usage = new UsageEventV1(eventId ?? $"{tenant}-{Guid.NewGuid():N}", Epoch.UtcNow, tenant, Model, input, 0, 0, RequestId: requestId);
         var response = await Op.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(new[] { usage }), Encoding.UTF8, "application/json"));
         response.EnsureSuccessStatusCode();
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32().ShouldBe(1);

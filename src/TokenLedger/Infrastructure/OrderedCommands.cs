@@ -36,7 +36,11 @@ public sealed class OrderedCommands(IDocumentStore store)
             return true;
         }, ct);
 
-    /// <summary>The subscription's state <paramref name="id"/> once it has decided every fact up to sequence <paramref name="head"/>, or null if it still lags after <see cref="Wait"/>.</summary>
+    /// <summary>
+    /// The subscription's state <paramref name="id"/> once it has decided every fact up to sequence <paramref name="head"/>, or null if it
+    /// still lags after <see cref="Wait"/>. With no fact to decide (<paramref name="head"/> 0) there is nothing to wait for: the state as
+    /// it is, null when the subscription never opened it.
+    /// </summary>
     public async Task<TState?> DecidedAsync<TState>(string id, long head, Func<TState, long> decidedThrough, CancellationToken ct) where TState : class
     {
         var waited = Stopwatch.StartNew();
@@ -44,7 +48,7 @@ public sealed class OrderedCommands(IDocumentStore store)
         {
             await using var session = store.QuerySession();
             var state = await session.LoadAsync<TState>(id, ct);
-            if (state is not null && decidedThrough(state) >= head) return state;
+            if (head == 0 || state is not null && decidedThrough(state) >= head) return state;
             if (waited.Elapsed > Wait) return null;
             await Task.Delay(PollEvery, ct);
         }

@@ -43,6 +43,23 @@ public sealed class plan_subscriptions(LedgerFixture fixture)
     }
 
     [Fact]
+    public async Task a_tenant_with_no_account_activity_is_subscribed_at_once_not_after_the_ordered_wait()
+    {
+        var book = await UnitPriceBookAsync(fixture);
+        var plan = await PlanAsync("fresh", 40);
+        var tenant = await TenantAsync(fixture, book, "fresh");
+
+        var took = System.Diagnostics.Stopwatch.StartNew();
+        var subscribed = await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/subscription", new { planId = plan });
+        took.Stop();
+
+        subscribed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await subscribed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("subscription").GetProperty("planId").GetString().ShouldBe(plan);
+        // Before, the pre-check waited the whole ordered-command wait for an account funding had never opened.
+        took.Elapsed.ShouldBeLessThan(TokenLedger.Infrastructure.OrderedCommands.Wait / 2);
+    }
+
+    [Fact]
     public async Task subscribing_twice_is_a_409_and_a_tenant_key_cannot_change_any_subscription()
     {
         var book = await UnitPriceBookAsync(fixture);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using TokenLedger.Infrastructure;
 
 namespace TokenLedger.Balances;
 
@@ -41,20 +42,23 @@ public sealed class AccountClock(IDocumentStore store, IClock clock, IOptions<Ac
     {
         var now = clock.GetCurrentInstant();
         var nowMs = now.ToUnixTimeMilliseconds();
-        await using var session = store.LightweightSession();
-        var due = await session.Query<TenantAccount>().Where(a => a.NextDueAtUnixMs != null && a.NextDueAtUnixMs <= nowMs)
-            .Select(a => a.Id).Take(1000).ToListAsync(ct);
+        List<string> due;
+        await using (var query = store.QuerySession())
+            due = [.. await query.Query<TenantAccount>().Where(a => a.NextDueAtUnixMs != null && a.NextDueAtUnixMs <= nowMs)
+                .Select(a => a.Id).Take(1000).ToListAsync(ct)];
         foreach (var stale in _ticked.Where(kv => now - kv.Value > Duration.FromMinutes(1)).Select(kv => kv.Key).ToList()) _ticked.Remove(stale);
-        var ticks = 0;
-        foreach (var tenantId in due)
+        // Not again while the previous tick is still being decided.
+        var toTick = due.Where(t => !_ticked.TryGetValue(t, out var last) || now - last >= Duration.FromSeconds(30)).ToList();
+        if (toTick.Count == 0) return 0;
+        await StreamConflicts.RetryAsync(5, async () =>
         {
-            // Not again while the previous tick is still being decided.
-            if (_ticked.TryGetValue(tenantId, out var last) && now - last < Duration.FromSeconds(30)) continue;
-            _ticked[tenantId] = now;
-            session.Events.Append(AccountStreams.For(tenantId), new AccountClockTicked(tenantId, now));
-            ticks++;
-        }
-        if (ticks > 0) await session.SaveChangesAsync(ct);
-        return ticks;
+            await using var session = store.LightweightSession();
+            foreach (var tenantId in toTick)
+                await session.AppendAtCurrentVersionAsync(AccountStreams.For(tenantId), ct, new AccountClockTicked(tenantId, now));
+            await session.SaveChangesAsync(ct);
+            return true;
+        }, ct);
+        foreach (var tenantId in toTick) _ticked[tenantId] = now;
+        return toTick.Count;
     }
 }

@@ -31,7 +31,7 @@ public sealed class OrderedCommands(IDocumentStore store)
             await using var session = store.LightweightSession();
             if (await session.LoadAsync<TMarker>(key, ct) is not null) return true;
             session.Insert(marker);
-            session.Events.Append(streamKey, fact);
+            await session.AppendAtCurrentVersionAsync(streamKey, ct, fact);
             await session.SaveChangesAsync(ct);
             return true;
         }, ct);

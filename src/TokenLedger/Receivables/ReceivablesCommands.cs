@@ -58,7 +58,7 @@ public sealed class ReceivablesCommands(IDocumentStore store, IClock clock)
             var decision = decide(context.Context);
             if (decision is not ReceivablesDecision.Append append) return decision;
             context.Stream.AppendMany(append.Events);
-            if (append.AccountFact is { } fact) session.Events.Append(AccountStreams.For(tenantId), fact);
+            if (append.AccountFact is { } fact) await session.AppendAtCurrentVersionAsync(AccountStreams.For(tenantId), ct, fact);
             await session.SaveChangesAsync(ct);
             return decision;
         }, ct);

@@ -62,7 +62,7 @@ public sealed class CreditNoteWriter(IDocumentStore store, IOptions<InvoicingOpt
         var note = draft with { Number = number };
         stream.AppendOne(note);
         if (note.ToWalletCredit > 0)
-            session.Events.Append(AccountStreams.For(note.TenantId),
+            await session.AppendAtCurrentVersionAsync(AccountStreams.For(note.TenantId), ct,
                 new FundsToppedUp(note.TenantId, $"credit-note:{number}", note.ToWalletCredit, note.Currency, number, note.IssuedAt, note.ActedBy));
         return note;
     }

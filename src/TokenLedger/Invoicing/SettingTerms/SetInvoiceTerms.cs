@@ -42,8 +42,7 @@ public sealed record SetInvoiceTerms(decimal? TaxRatePercent, int? NetDays, stri
         var stream = InvoiceTermsSet.StreamFor(tenantId);
         var fact = new InvoiceTermsSet(tenantId, terms.TaxRatePercent, terms.NetDays, terms.Cadence, clock.GetCurrentInstant(), user.KeyId());
         // At the version read: of two concurrent setters one commits, the other answers 409 (ConflictProblems).
-        if (await session.Events.FetchStreamStateAsync(stream, ct) is { } state) session.Events.Append(stream, state.Version + 1, fact);
-        else session.Events.StartStream(stream, fact);
+        await session.AppendAtCurrentVersionAsync(stream, ct, fact);
         await session.SaveChangesAsync(ct);
         return Results.Ok(terms);
     }

@@ -39,8 +39,7 @@ public static class RetryParkedInput
         await writes.DecideAsync(async (write, token) =>
         {
             var stream = ParkedStreams.For(parked.Id);
-            if (await write.Session.Events.FetchStreamStateAsync(stream, token) is { } state) write.Session.Events.Append(stream, state.Version + 1, retry);
-            else write.Session.Events.StartStream(stream, retry);
+            await write.Session.AppendAtCurrentVersionAsync(stream, token, retry);
             await write.Session.SaveChangesAsync(token);
             return true;
         }, ct);

@@ -108,6 +108,9 @@ public sealed class NewApiDatabase : INewApiDatabase
         }
     }
 
+    /// <summary>new-api's SQL_DSN for PostgreSQL is the same URL.</summary>
+    public string SqlDsn => Url;
+
     public static async Task<NewApiDatabase> CreateAsync(string ledgerConnectionString, string table = LogsTable)
     {
         var name = $"newapi_{Guid.NewGuid():N}"[..20];
@@ -188,6 +191,18 @@ public sealed class NewApiDatabase : INewApiDatabase
         }
         await using var max = new NpgsqlCommand("""SELECT max("id") FROM "logs" """, connection);
         return (long)(await max.ExecuteScalarAsync())!;
+    }
+
+    public async Task<PendingInsert> BeginInsertAsync(NewApiLog row)
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var insert = new NpgsqlCommand(
+            """INSERT INTO "logs" ("user_id", "created_at", "type", "username", "token_name", "token_id", "group", "model_name", "prompt_tokens", "completion_tokens", "other") VALUES (@u, @c, @t, @n, @k, @ki, @g, @m, @p, @o, @x) RETURNING "id" """,
+            connection, transaction);
+        PendingInsert.AddValues(insert, row);
+        return new PendingInsert(connection, transaction, (long)(await insert.ExecuteScalarAsync())!);
     }
 
     public async ValueTask DisposeAsync()

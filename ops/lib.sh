@@ -290,6 +290,140 @@ tl_ensure_ops_node_modules() {
 tl_pg_installed() { [[ -x $TL_PG_BIN/postgres && -x $TL_PG_BIN/initdb && -x $TL_PG_BIN/pg_ctl ]]; }
 tl_rabbit_installed() { [[ -x $TL_RABBIT_BIN/rabbitmq-server && -x $TL_RABBIT_BIN/rabbitmqctl ]]; }
 
+# _tl_install_unless CHECK ERROR PACKAGE...: installs PACKAGE... with apt-get
+# unless the function CHECK succeeds; dies saying ERROR if it still fails then.
+_tl_install_unless() {
+  local check=$1 error=$2
+  shift 2
+  "$check" && return 0
+  tl_apt_install "$@"
+  "$check" || tl_die "$error"
+}
+
+# ------------------------------------------------------ our server's shape ---
+#
+# PostgreSQL and MariaDB are set up alike: a directory .tokenledger/NAME (data,
+# socket, pid file, log) owned by the server's OS user when we are root (the
+# server then runs as that user; else as the current user), a data directory
+# made once by the server's own initdb, a Unix socket near it.
+
+# A number naming this checkout (from its path), for what lives outside .tokenledger.
+_tl_checkout_id() {
+  printf '%s' "$TL_ROOT" | cksum | cut -d' ' -f1
+}
+
+# _tl_as_os_user USER OUT CMD...: runs CMD as the OS user USER when we are root
+# (else as the current user), from / (the cwd may be unreadable to it), without
+# the lock fd; stdout and stderr go to the file OUT, or stay where they are if
+# OUT is "-".
+_tl_as_os_user() {
+  local user=$1 out=$2
+  shift 2
+  local -a as=()
+  if tl_is_root; then as=(runuser -u "$user" --); fi
+  if [[ $out == - ]]; then
+    (cd / && "${as[@]}" "$@" 9>&-)
+  else
+    (cd / && "${as[@]}" "$@" >"$out" 2>&1 9>&-)
+  fi
+}
+
+# _tl_make_dir_for USER DIR: creates DIR, owned by the OS user USER when we are root.
+_tl_make_dir_for() {
+  mkdir -p "$2"
+  if tl_is_root; then chown "$1": "$2"; fi
+}
+
+# _tl_socket_path NAME REAL_DIR LIMIT [FILE]: REAL_DIR/run[/FILE], unless that
+# is longer than LIMIT (a Unix socket path holds 108 bytes), then
+# /tmp/tokenledger-NAME-<uid>-<checkout>[/FILE].
+_tl_socket_path() {
+  local name=$1 dir=$2 limit=$3 file=${4:+/$4}
+  local path="$dir/run$file"
+  if ((${#path} > limit)); then
+    path="/tmp/tokenledger-$name-$EUID-$(_tl_checkout_id)$file"
+  fi
+  printf '%s' "$path"
+}
+
+# _tl_prepare_server_dir DIR USER NAME LABEL: creates DIR (.tokenledger/NAME),
+# owned by the OS user USER (which must exist) when we are root. When that user
+# cannot reach it (e.g. the repo is under /root), the directory lives in
+# /var/tmp and DIR is a symlink to it.
+_tl_prepare_server_dir() {
+  local dir=$1 user=$2 name=$3 label=$4
+  mkdir -p "$TL_STATE"
+  if ! tl_is_root; then
+    mkdir -p "$dir"
+    return 0
+  fi
+  if [[ ! -e $dir ]]; then
+    mkdir -p "$dir"
+    chown "$user": "$dir"
+    if ! _tl_as_os_user "$user" /dev/null test -w "$dir"; then
+      local ext
+      ext="/var/tmp/tokenledger-$name-$(_tl_checkout_id)"
+      rmdir "$dir"
+      mkdir -p "$ext"
+      chmod 700 "$ext"
+      ln -s "$ext" "$dir"
+      tl_info "the $user OS user cannot reach $TL_STATE; $label data lives in $ext"
+    fi
+  fi
+  chown "$user": "$(readlink -f "$dir")"
+}
+
+# _tl_init_data_dir LABEL REAL_DIR LOG USER CMD...: makes REAL_DIR/data with CMD
+# (the server's initdb) run as the OS user USER, its output in REAL_DIR/LOG;
+# dies showing that log if CMD fails. A half-made data dir (an interrupted
+# init) is useless: it starts afresh. The step line stays open for the caller's
+# own settings; the caller ends it (tl_step_done).
+_tl_init_data_dir() {
+  local label=$1 dir=$2 log=$3 user=$4
+  shift 4
+  if [[ -e $dir/data ]]; then rm -rf "$dir/data"; fi
+  tl_step "initialising $label data directory ${dir#"$TL_ROOT"/}/data"
+  if ! _tl_as_os_user "$user" "$dir/$log" "$@"; then
+    tl_show_log "$dir/$log"
+    tl_die "$(basename "$1") failed"
+  fi
+}
+
+# _tl_live_pid FILE: prints the pid in FILE if that process is alive; fails otherwise.
+_tl_live_pid() {
+  local pid
+  pid=$(cat "$1" 2>/dev/null) || return 1
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && printf '%s' "$pid"
+}
+
+# _tl_poll SECONDS INTERVAL CMD...: runs CMD every INTERVAL seconds until it
+# succeeds; fails once more than SECONDS have passed without.
+_tl_poll() {
+  local limit=$1 interval=$2 t0=$SECONDS
+  shift 2
+  until "$@"; do
+    if ((SECONDS - t0 > limit)); then return 1; fi
+    sleep "$interval"
+  done
+}
+
+# Waits until process PID has exited, at most SECONDS; fails on timeout.
+_tl_wait_gone() {
+  local pid=$1 deadline=$((SECONDS + $2))
+  while kill -0 "$pid" 2>/dev/null; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}
+
+# _tl_reap PID SECONDS: waits SECONDS for process PID (already asked to stop)
+# to exit; else ends it with SIGKILL and waits up to 10 s more.
+_tl_reap() {
+  _tl_wait_gone "$1" "$2" && return 0
+  kill -KILL "$1" 2>/dev/null || true
+  _tl_wait_gone "$1" 10 || true
+}
+
 # --------------------------------------------------------------- PostgreSQL ---
 
 # Our PostgreSQL runs as the OS user postgres when we are root (initdb refuses
@@ -301,61 +435,21 @@ _tl_pg_ensure_os_user() {
     --shell /bin/sh postgres || tl_die "could not create the postgres OS user"
 }
 
-# tl_as_pg_user OUT CMD...: runs CMD as the PostgreSQL OS user, from / (the
-# cwd may be unreadable to it), without the lock fd; stdout and stderr go to
-# the file OUT, or stay where they are if OUT is "-".
-tl_as_pg_user() {
-  local out=$1
-  shift
-  local -a as=()
-  if tl_is_root; then as=(runuser -u postgres --); fi
-  if [[ $out == - ]]; then
-    (cd / && "${as[@]}" "$@" 9>&-)
-  else
-    (cd / && "${as[@]}" "$@" >"$out" 2>&1 9>&-)
-  fi
-}
+# tl_as_pg_user OUT CMD...: runs CMD as the PostgreSQL OS user (_tl_as_os_user).
+tl_as_pg_user() { _tl_as_os_user postgres "$@"; }
 
 # Real (symlink-free) path of our PostgreSQL directory.
 tl_pg_real_dir() {
   readlink -f "$TL_PG_DIR"
 }
 
-# Unix socket directory: inside our dir, unless that path is too long for a
-# socket path (108 bytes), then under /tmp.
-tl_pg_socket_dir() {
-  local dir
-  dir="$(tl_pg_real_dir)/run"
-  if ((${#dir} > 80)); then
-    dir="/tmp/tokenledger-pg-$EUID-$(printf '%s' "$TL_ROOT" | cksum | cut -d' ' -f1)"
-  fi
-  printf '%s' "$dir"
-}
+# Unix socket directory: inside our dir, unless too long for a socket path.
+tl_pg_socket_dir() { _tl_socket_path pg "$(tl_pg_real_dir)" 80; }
 
-# Creates .tokenledger/pg, owned by the PostgreSQL OS user. When that user
-# cannot reach it (e.g. the repo is under /root), the directory lives in
-# /var/tmp and .tokenledger/pg is a symlink to it.
+# Creates .tokenledger/pg (_tl_prepare_server_dir).
 _tl_pg_prepare_dirs() {
-  mkdir -p "$TL_STATE"
-  if ! tl_is_root; then
-    mkdir -p "$TL_PG_DIR"
-    return 0
-  fi
   _tl_pg_ensure_os_user
-  if [[ ! -e $TL_PG_DIR ]]; then
-    mkdir -p "$TL_PG_DIR"
-    chown postgres: "$TL_PG_DIR"
-    if ! tl_as_pg_user /dev/null test -w "$TL_PG_DIR"; then
-      local ext
-      ext="/var/tmp/tokenledger-pg-$(printf '%s' "$TL_ROOT" | cksum | cut -d' ' -f1)"
-      rmdir "$TL_PG_DIR"
-      mkdir -p "$ext"
-      chmod 700 "$ext"
-      ln -s "$ext" "$TL_PG_DIR"
-      tl_info "the postgres OS user cannot reach $TL_STATE; PostgreSQL data lives in $ext"
-    fi
-  fi
-  chown postgres: "$(tl_pg_real_dir)"
+  _tl_prepare_server_dir "$TL_PG_DIR" postgres pg PostgreSQL
 }
 
 tl_pg_initialised() { [[ -s $(tl_pg_real_dir)/data/PG_VERSION ]]; }
@@ -364,14 +458,8 @@ _tl_pg_init() {
   local dir
   dir=$(tl_pg_real_dir)
   tl_pg_initialised && return 0
-  # A half-made data dir (interrupted initdb) is useless: start afresh.
-  if [[ -e $dir/data ]]; then rm -rf "$dir/data"; fi
-  tl_step "initialising PostgreSQL data directory ${dir#"$TL_ROOT"/}/data"
-  if ! tl_as_pg_user "$dir/initdb.log" "$TL_PG_BIN/initdb" -D "$dir/data" -U postgres -E UTF8 \
-    --locale=C.UTF-8 --auth-local=trust --auth-host=scram-sha-256; then
-    tl_show_log "$dir/initdb.log"
-    tl_die "initdb failed"
-  fi
+  _tl_init_data_dir PostgreSQL "$dir" initdb.log postgres "$TL_PG_BIN/initdb" -D "$dir/data" -U postgres -E UTF8 \
+    --locale=C.UTF-8 --auth-local=trust --auth-host=scram-sha-256
   # Dev/test tuning. fsync and synchronous_commit stay on: crash safety is tested.
   cat >>"$dir/data/postgresql.conf" <<'EOF'
 
@@ -431,10 +519,7 @@ tl_pg_start() {
   dir=$(tl_pg_real_dir)
   sock=$(tl_pg_socket_dir)
   tl_require_port_free "$TL_PG_PORT" PostgreSQL TOKENLEDGER_PG_PORT
-  if [[ ! -d $sock ]]; then
-    mkdir -p "$sock"
-    if tl_is_root; then chown postgres: "$sock"; fi
-  fi
+  [[ -d $sock ]] || _tl_make_dir_for postgres "$sock"
   tl_step "starting PostgreSQL on 127.0.0.1:$TL_PG_PORT"
   TL_STARTED_PG=1
   # setsid: a Ctrl-C meant for the script that starts it must not reach it.
@@ -463,10 +548,7 @@ tl_pg_stop() {
 
 # Installs if needed, initialises if needed, starts if not running.
 tl_pg_up() {
-  if ! tl_pg_installed; then
-    tl_apt_install postgresql-15
-    tl_pg_installed || tl_die "PostgreSQL binaries still missing in $TL_PG_BIN after install"
-  fi
+  _tl_install_unless tl_pg_installed "PostgreSQL binaries still missing in $TL_PG_BIN after install" postgresql-15
   _tl_pg_prepare_dirs
   _tl_pg_init
   if tl_pg_running; then
@@ -557,12 +639,9 @@ EOF
 _tl_rabbit_find_pid() {
   local pid
   TL_RABBIT_PID=
-  if [[ -s $TL_RABBIT_PID_FILE ]]; then
-    pid=$(<"$TL_RABBIT_PID_FILE")
-    if [[ $pid =~ ^[0-9]+$ ]] && grep -q beam "/proc/$pid/cmdline" 2>/dev/null; then
-      TL_RABBIT_PID=$pid
-      return 0
-    fi
+  if pid=$(_tl_live_pid "$TL_RABBIT_PID_FILE") && grep -q beam "/proc/$pid/cmdline" 2>/dev/null; then
+    TL_RABBIT_PID=$pid
+    return 0
   fi
   local d comm
   for d in /proc/[0-9]*; do
@@ -629,15 +708,6 @@ tl_rabbit_start() {
   tl_step_done ready
 }
 
-# Waits until process PID has exited, at most SECONDS; fails on timeout.
-_tl_wait_gone() {
-  local pid=$1 deadline=$((SECONDS + $2))
-  while kill -0 "$pid" 2>/dev/null; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.2
-  done
-}
-
 # Stops our RabbitMQ node (if it runs) and the epmd on our port.
 tl_rabbit_stop() {
   if _tl_rabbit_find_pid; then
@@ -648,8 +718,7 @@ tl_rabbit_stop() {
     tl_rabbit_exec /dev/null timeout 60 "$TL_RABBIT_BIN/rabbitmqctl" -q stop || true
     if ! _tl_wait_gone "$pid" 60; then
       kill -TERM "$pid" 2>/dev/null || true
-      _tl_wait_gone "$pid" 30 || kill -KILL "$pid" 2>/dev/null || true
-      _tl_wait_gone "$pid" 10 || true
+      _tl_reap "$pid" 30
     fi
     rm -f "$TL_RABBIT_PID_FILE"
     tl_step_done stopped
@@ -669,10 +738,7 @@ tl_rabbit_kill() {
 
 # Installs if needed, starts if not running.
 tl_rabbit_up() {
-  if ! tl_rabbit_installed; then
-    tl_apt_install rabbitmq-server
-    tl_rabbit_installed || tl_die "RabbitMQ scripts still missing in $TL_RABBIT_BIN after install"
-  fi
+  _tl_install_unless tl_rabbit_installed "RabbitMQ scripts still missing in $TL_RABBIT_BIN after install" rabbitmq-server
   mkdir -p "$TL_RABBIT_DIR"
   if tl_rabbit_running; then
     _tl_rabbit_wait ||
@@ -700,54 +766,17 @@ tl_mariadb_installed() {
     command -v mariadb-admin >/dev/null 2>&1 && command -v mariadb >/dev/null 2>&1
 }
 
-# tl_as_mariadb_user OUT CMD...: as tl_as_pg_user, for the mysql OS user.
-tl_as_mariadb_user() {
-  local out=$1
-  shift
-  local -a as=()
-  if tl_is_root; then as=(runuser -u mysql --); fi
-  if [[ $out == - ]]; then
-    (cd / && "${as[@]}" "$@" 9>&-)
-  else
-    (cd / && "${as[@]}" "$@" >"$out" 2>&1 9>&-)
-  fi
-}
-
 tl_mariadb_real_dir() { readlink -f "$TL_MARIADB_DIR"; }
 
-# Socket path: inside our dir, unless too long for a socket path, then under /tmp.
-tl_mariadb_socket() {
-  local sock
-  sock="$(tl_mariadb_real_dir)/run/mariadb.sock"
-  if ((${#sock} > 90)); then
-    sock="/tmp/tokenledger-mariadb-$EUID-$(printf '%s' "$TL_ROOT" | cksum | cut -d' ' -f1)/mariadb.sock"
-  fi
-  printf '%s' "$sock"
-}
+# Socket path: inside our dir, unless too long for a socket path.
+tl_mariadb_socket() { _tl_socket_path mariadb "$(tl_mariadb_real_dir)" 90 mariadb.sock; }
 
-# .tokenledger/mariadb, owned by mysql when root; a symlink to /var/tmp when
-# that user cannot reach .tokenledger (as for PostgreSQL).
+# Creates .tokenledger/mariadb (_tl_prepare_server_dir).
 _tl_mariadb_prepare_dirs() {
-  mkdir -p "$TL_STATE"
-  if ! tl_is_root; then
-    mkdir -p "$TL_MARIADB_DIR"
-    return 0
+  if tl_is_root; then
+    id mysql >/dev/null 2>&1 || tl_die "the mysql OS user is missing (it comes with mariadb-server)"
   fi
-  id mysql >/dev/null 2>&1 || tl_die "the mysql OS user is missing (it comes with mariadb-server)"
-  if [[ ! -e $TL_MARIADB_DIR ]]; then
-    mkdir -p "$TL_MARIADB_DIR"
-    chown mysql: "$TL_MARIADB_DIR"
-    if ! tl_as_mariadb_user /dev/null test -w "$TL_MARIADB_DIR"; then
-      local ext
-      ext="/var/tmp/tokenledger-mariadb-$(printf '%s' "$TL_ROOT" | cksum | cut -d' ' -f1)"
-      rmdir "$TL_MARIADB_DIR"
-      mkdir -p "$ext"
-      chmod 700 "$ext"
-      ln -s "$ext" "$TL_MARIADB_DIR"
-      tl_info "the mysql OS user cannot reach $TL_STATE; MariaDB data lives in $ext"
-    fi
-  fi
-  chown mysql: "$(tl_mariadb_real_dir)"
+  _tl_prepare_server_dir "$TL_MARIADB_DIR" mysql mariadb MariaDB
 }
 
 tl_mariadb_initialised() { [[ -d $(tl_mariadb_real_dir)/data/mysql ]]; }
@@ -756,23 +785,14 @@ _tl_mariadb_init() {
   local dir
   dir=$(tl_mariadb_real_dir)
   tl_mariadb_initialised && return 0
-  if [[ -e $dir/data ]]; then rm -rf "$dir/data"; fi
-  tl_step "initialising MariaDB data directory ${dir#"$TL_ROOT"/}/data"
   local -a user=()
   if tl_is_root; then user=(--user=mysql); fi
-  if ! tl_as_mariadb_user "$dir/install-db.log" mariadb-install-db --no-defaults --datadir="$dir/data" "${user[@]}" \
-    --auth-root-authentication-method=normal --skip-test-db; then
-    tl_show_log "$dir/install-db.log"
-    tl_die "mariadb-install-db failed"
-  fi
+  _tl_init_data_dir MariaDB "$dir" install-db.log mysql mariadb-install-db --no-defaults --datadir="$dir/data" "${user[@]}" \
+    --auth-root-authentication-method=normal --skip-test-db
   tl_step_done "done"
 }
 
-_tl_mariadb_pid() {
-  local pid
-  pid=$(cat "$(tl_mariadb_real_dir)/mariadbd.pid" 2>/dev/null) || return 1
-  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && printf '%s' "$pid"
-}
+_tl_mariadb_pid() { _tl_live_pid "$(tl_mariadb_real_dir)/mariadbd.pid"; }
 
 tl_mariadb_running() { [[ -e $TL_MARIADB_DIR ]] && _tl_mariadb_pid >/dev/null; }
 
@@ -786,6 +806,11 @@ _tl_mariadb_ensure_user() {
     GRANT ALL PRIVILEGES ON *.* TO '$TL_MARIADB_USER'@'127.0.0.1' WITH GRANT OPTION;" >/dev/null
 }
 
+# True once our MariaDB answers root over its socket.
+_tl_mariadb_ping() {
+  mariadb-admin --no-defaults --protocol=socket --socket="$(tl_mariadb_socket)" -uroot ping >/dev/null 2>&1
+}
+
 tl_mariadb_check() {
   mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P "$TL_MARIADB_PORT" -u"$TL_MARIADB_USER" -p"$TL_MARIADB_PASSWORD" \
     --connect-timeout=5 -N -B -e 'SELECT 1' >/dev/null 2>&1
@@ -796,8 +821,7 @@ tl_mariadb_start() {
   dir=$(tl_mariadb_real_dir)
   sock=$(tl_mariadb_socket)
   tl_require_port_free "$TL_MARIADB_PORT" MariaDB TOKENLEDGER_MARIADB_PORT
-  mkdir -p "$(dirname "$sock")"
-  if tl_is_root; then chown mysql: "$(dirname "$sock")"; fi
+  _tl_make_dir_for mysql "$(dirname "$sock")"
   local -a user=()
   if tl_is_root; then user=(--user=mysql); fi
   tl_step "starting MariaDB on 127.0.0.1:$TL_MARIADB_PORT"
@@ -809,14 +833,10 @@ tl_mariadb_start() {
     --bind-address=127.0.0.1 --socket="$sock" --pid-file="$dir/mariadbd.pid" --log-error="$dir/mariadb.log" \
     --skip-name-resolve --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
     --innodb-buffer-pool-size=64M --max-connections=100 </dev/null >/dev/null 2>&1)
-  local t0=$SECONDS
-  until mariadb-admin --no-defaults --protocol=socket --socket="$sock" -uroot ping >/dev/null 2>&1; do
-    if ((SECONDS - t0 > TL_START_TIMEOUT)); then
-      tl_show_log "$dir/mariadb.log"
-      tl_die "MariaDB did not start within ${TL_START_TIMEOUT}s"
-    fi
-    sleep 0.3
-  done
+  if ! _tl_poll "$TL_START_TIMEOUT" 0.3 _tl_mariadb_ping; then
+    tl_show_log "$dir/mariadb.log"
+    tl_die "MariaDB did not start within ${TL_START_TIMEOUT}s"
+  fi
   _tl_mariadb_ensure_user || tl_die "could not create the MariaDB user $TL_MARIADB_USER"
   tl_mariadb_check || tl_die "MariaDB started but SELECT 1 as $TL_MARIADB_USER over TCP failed"
   tl_step_done ready
@@ -829,19 +849,13 @@ tl_mariadb_stop() {
   tl_step "stopping MariaDB on 127.0.0.1:$TL_MARIADB_PORT"
   mariadb-admin --no-defaults --protocol=socket --socket="$(tl_mariadb_socket)" -uroot shutdown >/dev/null 2>&1 ||
     kill -TERM "$pid" 2>/dev/null || true
-  if ! _tl_wait_gone "$pid" 60; then
-    kill -KILL "$pid" 2>/dev/null || true
-    _tl_wait_gone "$pid" 10 || true
-  fi
+  _tl_reap "$pid" 60
   tl_step_done stopped
 }
 
 # Installs if needed, initialises if needed, starts if not running.
 tl_mariadb_up() {
-  if ! tl_mariadb_installed; then
-    tl_apt_install mariadb-server mariadb-client
-    tl_mariadb_installed || tl_die "MariaDB binaries still missing after installing mariadb-server"
-  fi
+  _tl_install_unless tl_mariadb_installed "MariaDB binaries still missing after installing mariadb-server" mariadb-server mariadb-client
   _tl_mariadb_prepare_dirs
   _tl_mariadb_init
   if tl_mariadb_running; then

@@ -12,16 +12,26 @@ public static class AccountScenario
 {
     public const string Model = "unit-model";
 
-    public static async Task<string> UnitPriceBookAsync(LedgerFixture fixture)
+    public static Task<string> UnitPriceBookAsync(LedgerFixture fixture) => FlatPriceBookAsync(fixture, "unit", (Model, "1000000"));
+
+    /// <summary>A new price book (its id starts with <paramref name="prefix"/>) at flat prices: <see cref="PutFlatPriceBookAsync"/>.</summary>
+    public static async Task<string> FlatPriceBookAsync(LedgerFixture fixture, string prefix, params (string Model, string PerMillion)[] prices)
     {
-        var id = LedgerFixture.NewTenantId("unit");
+        var id = LedgerFixture.NewTenantId(prefix);
+        await PutFlatPriceBookAsync(fixture, id, prices);
+        return id;
+    }
+
+    /// <summary>Publishes a version of price book <paramref name="id"/> (CNY, effective long ago) in which every token class of each model costs one price per million tokens.</summary>
+    public static async Task PutFlatPriceBookAsync(LedgerFixture fixture, string id, params (string Model, string PerMillion)[] prices) =>
         (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", new
         {
             currency = "CNY", effectiveFrom = Epoch.LongAgo,
-            prices = new[] { new { model = Model, inputPerMillion = "1000000", cachedInputPerMillion = "1000000", cacheWritePerMillion = "1000000", outputPerMillion = "1000000" } },
+            prices = prices.Select(p => new
+            {
+                model = p.Model, inputPerMillion = p.PerMillion, cachedInputPerMillion = p.PerMillion, cacheWritePerMillion = p.PerMillion, outputPerMillion = p.PerMillion,
+            }).ToArray(),
         })).EnsureSuccessStatusCode();
-        return id;
-    }
 
     public static async Task<string> TenantAsync(LedgerFixture fixture, string book, string prefix = "acct", string? timeZone = null)
     {

@@ -108,6 +108,9 @@ public sealed class NewApiDatabase : INewApiDatabase
         }
     }
 
+    /// <summary>new-api's SQL_DSN for PostgreSQL is the same URL.</summary>
+    public string SqlDsn => Url;
+
     public static async Task<NewApiDatabase> CreateAsync(string ledgerConnectionString, string table = LogsTable)
     {
         var name = $"newapi_{Guid.NewGuid():N}"[..20];
@@ -125,13 +128,38 @@ public sealed class NewApiDatabase : INewApiDatabase
         return new NewApiDatabase(ledgerConnectionString, own, name);
     }
 
+    /// <summary>The columns both new-api's and one-api's inserts fill first, in this order.</summary>
+    private static readonly string[] SharedColumns =
+        ["user_id", "created_at", "type", "content", "username", "token_name", "model_name", "quota", "prompt_tokens", "completion_tokens"];
+
     /// <summary>Inserts the rows in order (binary COPY, as fast as new-api's own inserts come); returns the last id.</summary>
-    public async Task<long> InsertAsync(IReadOnlyList<NewApiLog> rows)
+    public Task<long> InsertAsync(IReadOnlyList<NewApiLog> rows) =>
+        CopyAsync(rows, "模型倍率 1.00，补全倍率 1.00，分组倍率 1.00", ["use_time", "is_stream", "channel_id", "token_id", "group", "ip", "other"], async (copy, r) =>
+        {
+            await copy.WriteAsync(2L, NpgsqlDbType.Bigint);
+            await copy.WriteAsync(false, NpgsqlDbType.Boolean);
+            await copy.WriteAsync(1L, NpgsqlDbType.Bigint);
+            await copy.WriteAsync((long)r.TokenId, NpgsqlDbType.Bigint);
+            await copy.WriteAsync(r.Group, NpgsqlDbType.Text);
+            await copy.WriteAsync("", NpgsqlDbType.Text);
+            if (r.Other is null) await copy.WriteNullAsync();
+            else await copy.WriteAsync(r.Other, NpgsqlDbType.Text);
+        });
+
+    /// <summary>Inserts rows into a one-api table (only the columns one-api has); returns the last id.</summary>
+    public Task<long> InsertOneApiAsync(IReadOnlyList<NewApiLog> rows) =>
+        CopyAsync(rows, "模型倍率 1.00，分组倍率 1.00", ["channel_id"], (copy, _) => copy.WriteAsync(1L, NpgsqlDbType.Bigint));
+
+    /// <summary>
+    /// COPYs the rows in order: the <see cref="SharedColumns"/> (<paramref name="content"/> as the content), then the
+    /// <paramref name="more"/> columns as <paramref name="writeMore"/> writes them; returns the last id.
+    /// </summary>
+    private async Task<long> CopyAsync(IReadOnlyList<NewApiLog> rows, string content, string[] more, Func<NpgsqlBinaryImporter, NewApiLog, Task> writeMore)
     {
+        var columns = string.Join(", ", SharedColumns.Concat(more).Select(c => $"\"{c}\""));
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using (var copy = await connection.BeginBinaryImportAsync(
-                         """COPY "logs" ("user_id", "created_at", "type", "content", "username", "token_name", "model_name", "quota", "prompt_tokens", "completion_tokens", "use_time", "is_stream", "channel_id", "token_id", "group", "ip", "other") FROM STDIN (FORMAT BINARY)"""))
+        await using (var copy = await connection.BeginBinaryImportAsync($"""COPY "logs" ({columns}) FROM STDIN (FORMAT BINARY)"""))
         {
             foreach (var r in rows)
             {
@@ -139,21 +167,14 @@ public sealed class NewApiDatabase : INewApiDatabase
                 await copy.WriteAsync((long)r.UserId, NpgsqlDbType.Bigint);
                 await copy.WriteAsync(r.CreatedAt, NpgsqlDbType.Bigint);
                 await copy.WriteAsync((long)r.Type, NpgsqlDbType.Bigint);
-                await copy.WriteAsync("模型倍率 1.00，补全倍率 1.00，分组倍率 1.00", NpgsqlDbType.Text);
+                await copy.WriteAsync(content, NpgsqlDbType.Text);
                 await copy.WriteAsync(r.Username, NpgsqlDbType.Text);
                 await copy.WriteAsync(r.TokenName, NpgsqlDbType.Text);
                 await copy.WriteAsync(r.ModelName, NpgsqlDbType.Text);
                 await copy.WriteAsync(r.PromptTokens + r.CompletionTokens, NpgsqlDbType.Bigint);
                 await copy.WriteAsync(r.PromptTokens, NpgsqlDbType.Bigint);
                 await copy.WriteAsync(r.CompletionTokens, NpgsqlDbType.Bigint);
-                await copy.WriteAsync(2L, NpgsqlDbType.Bigint);
-                await copy.WriteAsync(false, NpgsqlDbType.Boolean);
-                await copy.WriteAsync(1L, NpgsqlDbType.Bigint);
-                await copy.WriteAsync((long)r.TokenId, NpgsqlDbType.Bigint);
-                await copy.WriteAsync(r.Group, NpgsqlDbType.Text);
-                await copy.WriteAsync("", NpgsqlDbType.Text);
-                if (r.Other is null) await copy.WriteNullAsync();
-                else await copy.WriteAsync(r.Other, NpgsqlDbType.Text);
+                await writeMore(copy, r);
             }
             await copy.CompleteAsync();
         }
@@ -161,33 +182,16 @@ public sealed class NewApiDatabase : INewApiDatabase
         return (long)(await max.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Inserts rows into a one-api table (only the columns one-api has); returns the last id.</summary>
-    public async Task<long> InsertOneApiAsync(IReadOnlyList<NewApiLog> rows)
+    public async Task<PendingInsert> BeginInsertAsync(NewApiLog row)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using (var copy = await connection.BeginBinaryImportAsync(
-                         """COPY "logs" ("user_id", "created_at", "type", "content", "username", "token_name", "model_name", "quota", "prompt_tokens", "completion_tokens", "channel_id") FROM STDIN (FORMAT BINARY)"""))
-        {
-            foreach (var r in rows)
-            {
-                await copy.StartRowAsync();
-                await copy.WriteAsync((long)r.UserId, NpgsqlDbType.Bigint);
-                await copy.WriteAsync(r.CreatedAt, NpgsqlDbType.Bigint);
-                await copy.WriteAsync((long)r.Type, NpgsqlDbType.Bigint);
-                await copy.WriteAsync("模型倍率 1.00，分组倍率 1.00", NpgsqlDbType.Text);
-                await copy.WriteAsync(r.Username, NpgsqlDbType.Text);
-                await copy.WriteAsync(r.TokenName, NpgsqlDbType.Text);
-                await copy.WriteAsync(r.ModelName, NpgsqlDbType.Text);
-                await copy.WriteAsync(r.PromptTokens + r.CompletionTokens, NpgsqlDbType.Bigint);
-                await copy.WriteAsync(r.PromptTokens, NpgsqlDbType.Bigint);
-                await copy.WriteAsync(r.CompletionTokens, NpgsqlDbType.Bigint);
-                await copy.WriteAsync(1L, NpgsqlDbType.Bigint);
-            }
-            await copy.CompleteAsync();
-        }
-        await using var max = new NpgsqlCommand("""SELECT max("id") FROM "logs" """, connection);
-        return (long)(await max.ExecuteScalarAsync())!;
+        var transaction = await connection.BeginTransactionAsync();
+        await using var insert = new NpgsqlCommand(
+            """INSERT INTO "logs" ("user_id", "created_at", "type", "username", "token_name", "token_id", "group", "model_name", "prompt_tokens", "completion_tokens", "other") VALUES (@u, @c, @t, @n, @k, @ki, @g, @m, @p, @o, @x) RETURNING "id" """,
+            connection, transaction);
+        PendingInsert.AddValues(insert, row);
+        return new PendingInsert(connection, transaction, (long)(await insert.ExecuteScalarAsync())!);
     }
 
     public async ValueTask DisposeAsync()

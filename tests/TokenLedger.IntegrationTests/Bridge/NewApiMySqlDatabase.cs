@@ -5,13 +5,6 @@ using TokenLedger.Testing;
 
 namespace TokenLedger.IntegrationTests.Bridge;
 
-/// <summary>A new-api database the bridge reads: its URL for --db, and how new-api's inserts land in it.</summary>
-public interface INewApiDatabase : IAsyncDisposable
-{
-    string Url { get; }
-    Task<long> InsertAsync(IReadOnlyList<NewApiLog> rows);
-}
-
 /// <summary>
 /// A new-api database of its own on a real MariaDB (most new-api installs run MySQL), with the <c>logs</c> table that
 /// GORM's AutoMigrate creates on MySQL for new-api's <c>model.Log</c> struct. The server is the one TOKENLEDGER_MARIADB
@@ -78,7 +71,7 @@ public sealed class NewApiMySqlDatabase : INewApiDatabase
         Url = $"mysql://{user}@{server.Host}:{port}/{name}";
         var colon = user.IndexOf(':');
         var (login, password) = colon < 0 ? (user, "") : (user[..colon], user[(colon + 1)..]);
-        GoDsn = $"{Uri.UnescapeDataString(login)}:{Uri.UnescapeDataString(password)}@tcp({server.Host}:{port})/{name}?charset=utf8mb4&parseTime=True&loc=Local";
+        SqlDsn = $"{Uri.UnescapeDataString(login)}:{Uri.UnescapeDataString(password)}@tcp({server.Host}:{port})/{name}?charset=utf8mb4&parseTime=True&loc=Local";
         ConnectionString = new MySqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
     }
 
@@ -89,7 +82,7 @@ public sealed class NewApiMySqlDatabase : INewApiDatabase
     public string Url { get; }
 
     /// <summary>The same database as new-api's own SQL_DSN for MySQL (go-sql-driver DSN), which --db also takes.</summary>
-    public string GoDsn { get; }
+    public string SqlDsn { get; }
 
     public static async Task<NewApiMySqlDatabase> CreateAsync()
     {
@@ -154,6 +147,19 @@ public sealed class NewApiMySqlDatabase : INewApiDatabase
         }
         await using var max = new MySqlCommand("SELECT max(`id`) FROM `logs`", connection);
         return Convert.ToInt64(await max.ExecuteScalarAsync());
+    }
+
+    public async Task<PendingInsert> BeginInsertAsync(NewApiLog row)
+    {
+        var connection = new MySqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var insert = new MySqlCommand(
+            "INSERT INTO `logs` (`user_id`, `created_at`, `type`, `username`, `token_name`, `token_id`, `group`, `model_name`, `prompt_tokens`, `completion_tokens`, `other`) VALUES (@u, @c, @t, @n, @k, @ki, @g, @m, @p, @o, @x)",
+            connection, transaction);
+        PendingInsert.AddValues(insert, row);
+        await insert.ExecuteNonQueryAsync();
+        return new PendingInsert(connection, transaction, insert.LastInsertedId);
     }
 
     /// <summary>TOKENLEDGER_MARIADB, else <c>ops/mariadb up</c> (installs mariadb-server if missing, starts it once).</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Npgsql;
 using Shouldly;
 using TokenLedger.IntegrationTests.Fixtures;
 using TokenLedger.Testing;
@@ -11,29 +10,21 @@ namespace TokenLedger.IntegrationTests.Bridge;
 /// <summary>
 /// ops/bridge-new-api against a real new-api database (the logs table new-api's GORM model creates, see
 /// <see cref="NewApiDatabase.LogsTable"/>) on the test PostgreSQL, publishing to the running ledger over the test RabbitMQ.
+/// The tests that take a <see cref="NewApiSource"/> run the same body on MySQL too (MariaDB, <see cref="NewApiMySqlDatabase.LogsTable"/>).
 /// </summary>
 [Collection(LedgerCollection.Name)]
 public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper output) : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("tl-bridge-").FullName;
 
-    [Fact]
-    public async Task killed_in_the_middle_and_started_again_it_records_every_consumption_row_exactly_once()
+    /// <summary>The restart is given new-api's own SQL_DSN (on MySQL, the Go driver's DSN rather than a URL).</summary>
+    [Theory]
+    [InlineData(NewApiSource.PostgreSql)]
+    [InlineData(NewApiSource.MySql)]
+    public async Task killed_in_the_middle_and_started_again_it_records_every_consumption_row_exactly_once(NewApiSource source)
     {
-        await using var newApi = await NewApiDatabase.CreateAsync(fixture.Servers.Postgres);
-        await KilledInTheMiddleAsync(newApi, "kill", newApi.Url);
-    }
-
-    /// <summary>The same on MySQL (MariaDB, the table new-api's GORM model creates there); the restart is given new-api's own SQL_DSN.</summary>
-    [Fact]
-    public async Task on_mysql_killed_in_the_middle_and_started_again_it_records_every_consumption_row_exactly_once()
-    {
-        await using var newApi = await NewApiMySqlDatabase.CreateAsync();
-        await KilledInTheMiddleAsync(newApi, "mkill", newApi.GoDsn);
-    }
-
-    private async Task KilledInTheMiddleAsync(INewApiDatabase newApi, string prefix, string restartDb)
-    {
+        await using var newApi = await CreateAsync(source);
+        var prefix = Prefix(source, "kill");
         var (acme, globex, users) = Users(prefix);
         var dave = users[^1];
         var first = Epoch.UtcNow.AddHours(-3).ToUnixTimeSeconds();
@@ -59,7 +50,7 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
 
         // The restart reads and publishes in the default, larger steps: the ids, not the batching, make the re-sends harmless.
         string[] restart = [.. args[..^4]];
-        restart[1] = restartDb;
+        restart[1] = newApi.SqlDsn;
         using (var again = BridgeProcess.Start(output, restart))
         {
             var (exitCode, summary) = await again.ExitAsync(TimeSpan.FromMinutes(5));
@@ -220,97 +211,32 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
         }
     }
 
-    [Fact]
-    public async Task a_row_whose_insert_commits_after_later_rows_is_not_passed_over()
+    /// <summary>PostgreSQL takes the id from the sequence at the insert, InnoDB its AUTO_INCREMENT; either way the row is visible only at its commit.</summary>
+    [Theory]
+    [InlineData(NewApiSource.PostgreSql)]
+    [InlineData(NewApiSource.MySql)]
+    public async Task a_row_whose_insert_commits_after_later_rows_is_not_passed_over(NewApiSource source)
     {
-        var (acme, globex, users) = Users("gap");
-        await using var newApi = await NewApiDatabase.CreateAsync(fixture.Servers.Postgres);
+        var prefix = Prefix(source, "gap");
+        var (acme, globex, users) = Users(prefix);
+        await using var newApi = await CreateAsync(source);
         var now = Epoch.UtcNow.ToUnixTimeSeconds();
         var rows = NewApiTraffic.Make(60, now - 20, users, seed: 3);
         var map = WriteMapping(acme, globex, users, unmapped: null);
         var state = Path.Combine(_folder, "state.json");
 
-        // new-api's insert of the first row has taken its id from the sequence but not committed yet.
-        await using var slow = new NpgsqlConnection(newApi.ConnectionString);
-        await slow.OpenAsync();
-        await using var transaction = await slow.BeginTransactionAsync();
-        var late = rows[0].Log;
-        await using (var insert = new NpgsqlCommand(
-                         """INSERT INTO "logs" ("user_id", "created_at", "type", "username", "token_name", "token_id", "group", "model_name", "prompt_tokens", "completion_tokens", "other") VALUES (@u, @c, @t, @n, @k, @ki, @g, @m, @p, @o, @x) RETURNING "id" """, slow, transaction))
-        {
-            insert.Parameters.AddWithValue("u", (long)late.UserId);
-            insert.Parameters.AddWithValue("c", late.CreatedAt);
-            insert.Parameters.AddWithValue("t", (long)late.Type);
-            insert.Parameters.AddWithValue("n", late.Username);
-            insert.Parameters.AddWithValue("k", late.TokenName);
-            insert.Parameters.AddWithValue("ki", (long)late.TokenId);
-            insert.Parameters.AddWithValue("g", late.Group);
-            insert.Parameters.AddWithValue("m", late.ModelName);
-            insert.Parameters.AddWithValue("p", late.PromptTokens);
-            insert.Parameters.AddWithValue("o", late.CompletionTokens);
-            insert.Parameters.AddWithValue("x", (object?)late.Other ?? DBNull.Value);
-            ((long)(await insert.ExecuteScalarAsync())!).ShouldBe(1);
-        }
-        var lastId = await newApi.InsertAsync(rows.Skip(1).Select(r => r.Log).ToList());
-
-        using var run = BridgeProcess.Start(output, "--db", newApi.Url, "--amqp", fixture.Servers.RabbitMq, "--source", "it-gap",
-            "--state", state, "--map", map, "--follow", "--interval", "1", "--gap-wait", "120");
-        await Task.Delay(TimeSpan.FromSeconds(4));
-        Watermark(state).ShouldBe(0, "rows after an uncommitted id must wait for it");
-
-        await transaction.CommitAsync();
-        await Eventually.Until(() => Task.FromResult(Watermark(state)), w => w == lastId, what: "the watermark to pass the late row");
-        var from = DateTimeOffset.FromUnixTimeSeconds(now - 60);
-        var to = Epoch.UtcNow.AddMinutes(1);
-        string? TenantOf(NewApiUser u) => u.Name is "alice" or "bob" ? acme : u.Group == "vip" ? globex : u.Name;
-        var expected = NewApiTraffic.Totals(rows, TenantOf, TenantOf(rows[0].User)!);
-        (await UsageSamples.EventuallyEqualAsync(fixture.Operator, TenantOf(rows[0].User)!, from, to, expected)).Models.ShouldBe(expected);
-        await run.TerminateAsync();
-        (await run.ExitAsync(TimeSpan.FromSeconds(30))).ExitCode.ShouldBe(0);
-    }
-
-    /// <summary>The same on MySQL: InnoDB hands out the AUTO_INCREMENT id at the insert, and the row is visible only at its commit.</summary>
-    [Fact]
-    public async Task on_mysql_a_row_whose_insert_commits_after_later_rows_is_not_passed_over()
-    {
-        var (acme, globex, users) = Users("mgap");
-        await using var newApi = await NewApiMySqlDatabase.CreateAsync();
-        var now = Epoch.UtcNow.ToUnixTimeSeconds();
-        var rows = NewApiTraffic.Make(60, now - 20, users, seed: 3);
-        var map = WriteMapping(acme, globex, users, unmapped: null);
-        var state = Path.Combine(_folder, "state.json");
-
-        await using var slow = new MySqlConnector.MySqlConnection(newApi.ConnectionString);
-        await slow.OpenAsync();
-        await using var transaction = await slow.BeginTransactionAsync();
-        var late = rows[0].Log;
-        await using (var insert = new MySqlConnector.MySqlCommand(
-                         "INSERT INTO `logs` (`user_id`, `created_at`, `type`, `username`, `token_name`, `token_id`, `group`, `model_name`, `prompt_tokens`, `completion_tokens`, `other`) VALUES (@u, @c, @t, @n, @k, @ki, @g, @m, @p, @o, @x)",
-                         slow, transaction))
-        {
-            insert.Parameters.AddWithValue("u", (long)late.UserId);
-            insert.Parameters.AddWithValue("c", late.CreatedAt);
-            insert.Parameters.AddWithValue("t", (long)late.Type);
-            insert.Parameters.AddWithValue("n", late.Username);
-            insert.Parameters.AddWithValue("k", late.TokenName);
-            insert.Parameters.AddWithValue("ki", (long)late.TokenId);
-            insert.Parameters.AddWithValue("g", late.Group);
-            insert.Parameters.AddWithValue("m", late.ModelName);
-            insert.Parameters.AddWithValue("p", late.PromptTokens);
-            insert.Parameters.AddWithValue("o", late.CompletionTokens);
-            insert.Parameters.AddWithValue("x", (object?)late.Other ?? DBNull.Value);
-            await insert.ExecuteNonQueryAsync();
-            insert.LastInsertedId.ShouldBe(1);
-        }
+        // new-api's insert of the first row has taken its id but not committed yet.
+        await using var late = await newApi.BeginInsertAsync(rows[0].Log);
+        late.Id.ShouldBe(1);
         var lastId = await newApi.InsertAsync(rows.Skip(1).Select(r => r.Log).ToList());
         lastId.ShouldBe(rows.Count);
 
-        using var run = BridgeProcess.Start(output, "--db", newApi.Url, "--amqp", fixture.Servers.RabbitMq, "--source", "it-mgap",
+        using var run = BridgeProcess.Start(output, "--db", newApi.Url, "--amqp", fixture.Servers.RabbitMq, "--source", $"it-{prefix}",
             "--state", state, "--map", map, "--follow", "--interval", "1", "--gap-wait", "120");
         await Task.Delay(TimeSpan.FromSeconds(4));
         Watermark(state).ShouldBe(0, "rows after an uncommitted id must wait for it");
 
-        await transaction.CommitAsync();
+        await late.CommitAsync();
         await Eventually.Until(() => Task.FromResult(Watermark(state)), w => w == lastId, what: "the watermark to pass the late row");
         var from = DateTimeOffset.FromUnixTimeSeconds(now - 60);
         var to = Epoch.UtcNow.AddMinutes(1);
@@ -335,6 +261,17 @@ public sealed class bridging_new_api(LedgerFixture fixture, ITestOutputHelper ou
         node.ExitCode.ShouldBe(0);
         (await stdout).ShouldContain("# fail 0");
     }
+
+    /// <summary>A new-api database of its own on <paramref name="source"/>: the test PostgreSQL, or MariaDB (ops/mariadb up).</summary>
+    private async Task<INewApiDatabase> CreateAsync(NewApiSource source) => source switch
+    {
+        NewApiSource.PostgreSql => await NewApiDatabase.CreateAsync(fixture.Servers.Postgres),
+        NewApiSource.MySql => await NewApiMySqlDatabase.CreateAsync(),
+        _ => throw new ArgumentOutOfRangeException(nameof(source)),
+    };
+
+    /// <summary>The name's own tenants and bridge --source per database ("kill", "mkill"), so the two runs share no event id.</summary>
+    private static string Prefix(NewApiSource source, string name) => source == NewApiSource.MySql ? $"m{name}" : name;
 
     /// <summary>alice and bob map to one tenant by username, carol and erin to another by group, dave to nothing.</summary>
     private static (string Acme, string Globex, List<NewApiUser> Users) Users(string prefix)

@@ -12,20 +12,7 @@ namespace TokenLedger.IntegrationTests.Distributors;
 [Collection(PinnedClockCollection.Name)]
 public sealed class distributor_margins(PinnedClockLedgerFixture fixture)
 {
-    private async Task<string> BookAsync(string a, string b)
-    {
-        var id = LedgerFixture.NewTenantId("mbook");
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", new
-        {
-            currency = "CNY", effectiveFrom = Epoch.LongAgo,
-            prices = new[]
-            {
-                new { model = "model-a", inputPerMillion = a, cachedInputPerMillion = a, cacheWritePerMillion = a, outputPerMillion = a },
-                new { model = "model-b", inputPerMillion = b, cachedInputPerMillion = b, cacheWritePerMillion = b, outputPerMillion = b },
-            },
-        })).EnsureSuccessStatusCode();
-        return id;
-    }
+    private Task<string> BookAsync(string a, string b) => AccountScenario.FlatPriceBookAsync(fixture, "mbook", ("model-a", a), ("model-b", b));
 
     [Fact]
     public async Task margins_by_model_tenant_and_day_flag_selling_below_cost_and_are_private_to_the_distributor()

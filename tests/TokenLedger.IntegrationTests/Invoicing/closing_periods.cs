@@ -224,20 +224,14 @@ public sealed class closing_periods(PinnedClockLedgerFixture fixture)
     [Fact]
     public async Task a_price_correction_after_the_close_is_exactly_one_credit_note_and_the_next_invoice_does_not_bill_it_again()
     {
-        static object Book(string price) => new
-        {
-            currency = "CNY", effectiveFrom = Epoch.LongAgo,
-            prices = new[] { new { model = Model, inputPerMillion = price, cachedInputPerMillion = price, cacheWritePerMillion = price, outputPerMillion = price } },
-        };
-        var book = LedgerFixture.NewTenantId("fix");
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", Book("1000000"))).EnsureSuccessStatusCode();
+        var book = await FlatPriceBookAsync(fixture, "fix", (Model, "1000000"));
         var tenant = await TenantAsync(fixture, book, "fix");
         await PostUsageAsync(fixture, [UsageOf(tenant, 10, MidJune)]);
         await FundedAsync(fixture, tenant, 1);
         var june = await IssuedAsync(tenant);
         var juneNumber = june.GetProperty("number").GetString();
 
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", Book("500000"))).EnsureSuccessStatusCode();
+        await PutFlatPriceBookAsync(fixture, book, (Model, "500000"));
         var rerate = new { tenantId = tenant, from = June.StartIso, to = July.StartIso, reason = "list price halved" };
         var first = await (await fixture.Operator.PostAsJsonAsync("/api/rerating", rerate)).Content.ReadFromJsonAsync<JsonElement>();
         var again = await (await fixture.Operator.PostAsJsonAsync("/api/rerating", rerate)).Content.ReadFromJsonAsync<JsonElement>();
@@ -260,17 +254,11 @@ public sealed class closing_periods(PinnedClockLedgerFixture fixture)
     [Fact]
     public async Task a_price_correction_before_the_close_is_a_line_of_the_invoice_that_bills_the_usage_and_no_note()
     {
-        static object Book(string price) => new
-        {
-            currency = "CNY", effectiveFrom = Epoch.LongAgo,
-            prices = new[] { new { model = Model, inputPerMillion = price, cachedInputPerMillion = price, cacheWritePerMillion = price, outputPerMillion = price } },
-        };
-        var book = LedgerFixture.NewTenantId("fix");
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", Book("1000000"))).EnsureSuccessStatusCode();
+        var book = await FlatPriceBookAsync(fixture, "fix", (Model, "1000000"));
         var tenant = await TenantAsync(fixture, book, "fix");
         await PostUsageAsync(fixture, [UsageOf(tenant, 10, MidJune)]);
         await FundedAsync(fixture, tenant, 1);
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", Book("500000"))).EnsureSuccessStatusCode();
+        await PutFlatPriceBookAsync(fixture, book, (Model, "500000"));
 
         var rerated = await (await fixture.Operator.PostAsJsonAsync("/api/rerating",
             new { tenantId = tenant, from = June.StartIso, to = July.StartIso, reason = "list price halved" })).Content.ReadFromJsonAsync<JsonElement>();

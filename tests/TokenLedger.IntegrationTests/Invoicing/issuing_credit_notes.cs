@@ -119,15 +119,9 @@ public sealed class issuing_credit_notes(PinnedClockLedgerFixture fixture)
     [Fact]
     public async Task a_price_raised_after_the_close_is_a_debit_note_owed_on_its_own_due_date()
     {
-        static object Book(string price) => new
-        {
-            currency = "CNY", effectiveFrom = Epoch.LongAgo,
-            prices = new[] { new { model = Model, inputPerMillion = price, cachedInputPerMillion = price, cacheWritePerMillion = price, outputPerMillion = price } },
-        };
-        var book = LedgerFixture.NewTenantId("dn");
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", Book("1000000"))).EnsureSuccessStatusCode();
+        var book = await FlatPriceBookAsync(fixture, "dn", (Model, "1000000"));
         var (tenant, invoice) = await InvoicedAsync(book);
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", Book("1100000"))).EnsureSuccessStatusCode();
+        await PutFlatPriceBookAsync(fixture, book, (Model, "1100000"));
 
         var rerated = await (await fixture.Operator.PostAsJsonAsync("/api/rerating",
             new { tenantId = tenant, from = Epoch.MonthsAgo(3).StartIso, to = Epoch.MonthsAgo(2).StartIso, reason = "list price corrected upwards" })).Content.ReadFromJsonAsync<JsonElement>();

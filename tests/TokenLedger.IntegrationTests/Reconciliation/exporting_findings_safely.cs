@@ -13,27 +13,10 @@ namespace TokenLedger.IntegrationTests.Reconciliation;
 [Collection(LedgerCollection.Name)]
 public sealed class exporting_findings_safely(LedgerFixture fixture)
 {
-    private async Task<string> DistributorAsync()
-    {
-        var book = LedgerFixture.NewTenantId("upstream");
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", new
-        {
-            currency = "CNY", effectiveFrom = Epoch.LongAgo,
-            prices = new[] { new { model = "model-a", inputPerMillion = "2", cachedInputPerMillion = "0.2", cacheWritePerMillion = "2", outputPerMillion = "8" } },
-        })).EnsureSuccessStatusCode();
-        var distributor = LedgerFixture.NewTenantId("csvsafe");
-        (await fixture.Operator.PutAsJsonAsync($"/api/distributors/{distributor}", new { name = "Reseller", wholesalePriceBookId = book })).EnsureSuccessStatusCode();
-        return distributor;
-    }
+    private Task<string> DistributorAsync() => ReconciliationScenario.DistributorAsync(fixture, "csvsafe", "model-a");
 
-    private async Task<HttpResponseMessage> UploadAsync(string distributor, string csv, string? tokenTolerance = null)
-    {
-        using var form = new MultipartFormDataContent();
-        form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", "statement.csv");
-        form.Add(new StringContent(fixture.MonthsAgo(3).Period), "period");
-        if (tokenTolerance is not null) form.Add(new StringContent(tokenTolerance), "tokenTolerance");
-        return await fixture.Operator.PostAsync($"/api/distributors/{distributor}/reconciliations", form);
-    }
+    private Task<HttpResponseMessage> UploadAsync(string distributor, string csv, params (string Name, string Value)[] fields) =>
+        ReconciliationScenario.UploadAsync(fixture.Operator, distributor, csv, "statement.csv", fixture.MonthsAgo(3).Period, fields);
 
     [Fact]
     public async Task formula_models_are_neutralised_in_the_csv_export_and_negative_amounts_stay_numbers()
@@ -71,12 +54,8 @@ public sealed class exporting_findings_safely(LedgerFixture fixture)
     public async Task a_tolerance_out_of_range_answers_400_naming_it(string field, string value, string message)
     {
         var distributor = await DistributorAsync();
-        using var form = new MultipartFormDataContent();
-        form.Add(new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes($"date,model,input_tokens,amount\n{fixture.MonthsAgo(3).Period}-01,model-a,1,0.01\n")), "file", "statement.csv");
-        form.Add(new StringContent(fixture.MonthsAgo(3).Period), "period");
-        form.Add(new StringContent(value), field);
 
-        var response = await fixture.Operator.PostAsync($"/api/distributors/{distributor}/reconciliations", form);
+        var response = await UploadAsync(distributor, $"date,model,input_tokens,amount\n{fixture.MonthsAgo(3).Period}-01,model-a,1,0.01\n", (field, value));
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty(field)[0].GetString().ShouldBe(message);

@@ -14,31 +14,10 @@ namespace TokenLedger.IntegrationTests.Reconciliation;
 public sealed class reconciling_a_statement(PinnedClockLedgerFixture fixture)
 {
     /// <summary>model-a: 2 per million input tokens; model-b: 8 per million output tokens.</summary>
-    private async Task<string> DistributorAsync()
-    {
-        var book = LedgerFixture.NewTenantId("upstream");
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{book}", new
-        {
-            currency = "CNY", effectiveFrom = Epoch.LongAgo,
-            prices = new[]
-            {
-                new { model = "model-a", inputPerMillion = "2", cachedInputPerMillion = "0.2", cacheWritePerMillion = "2", outputPerMillion = "8" },
-                new { model = "model-b", inputPerMillion = "2", cachedInputPerMillion = "0.2", cacheWritePerMillion = "2", outputPerMillion = "8" },
-            },
-        })).EnsureSuccessStatusCode();
-        var distributor = LedgerFixture.NewTenantId("recon");
-        (await fixture.Operator.PutAsJsonAsync($"/api/distributors/{distributor}", new { name = "Reseller", wholesalePriceBookId = book })).EnsureSuccessStatusCode();
-        return distributor;
-    }
+    private Task<string> DistributorAsync() => ReconciliationScenario.DistributorAsync(fixture, "recon", "model-a", "model-b");
 
-    private async Task<HttpResponseMessage> UploadAsync(HttpClient client, string distributor, string csv, string? period = null, string? tokenTolerance = null)
-    {
-        using var form = new MultipartFormDataContent();
-        form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", $"deepseek-{Epoch.MonthsAgo(3).Period}.csv");
-        form.Add(new StringContent(period ?? Epoch.MonthsAgo(3).Period), "period");
-        if (tokenTolerance is not null) form.Add(new StringContent(tokenTolerance), "tokenTolerance");
-        return await client.PostAsync($"/api/distributors/{distributor}/reconciliations", form);
-    }
+    private Task<HttpResponseMessage> UploadAsync(HttpClient client, string distributor, string csv, string? period = null) =>
+        ReconciliationScenario.UploadAsync(client, distributor, csv, $"deepseek-{Epoch.MonthsAgo(3).Period}.csv", period ?? Epoch.MonthsAgo(3).Period);
 
     [Fact]
     public async Task a_statement_with_a_missing_day_an_over_billed_model_and_a_rounding_difference_yields_exactly_those_findings()

@@ -159,18 +159,5 @@ public sealed class the_console_charts(LedgerFixture fixture)
         return buckets.Select(bucket => cny.ValueKind == JsonValueKind.Undefined ? 0m : cny.GetProperty("aging").GetProperty(bucket).GetDecimal()).ToList();
     }
 
-    private async Task<string> BookAsync(string a, string b)
-    {
-        var id = LedgerFixture.NewTenantId("cbook");
-        (await fixture.Operator.PutAsJsonAsync($"/api/price-books/{id}", new
-        {
-            currency = "CNY", effectiveFrom = Epoch.LongAgo,
-            prices = new[]
-            {
-                new { model = "model-a", inputPerMillion = a, cachedInputPerMillion = a, cacheWritePerMillion = a, outputPerMillion = a },
-                new { model = "model-b", inputPerMillion = b, cachedInputPerMillion = b, cacheWritePerMillion = b, outputPerMillion = b },
-            },
-        })).EnsureSuccessStatusCode();
-        return id;
-    }
+    private Task<string> BookAsync(string a, string b) => FlatPriceBookAsync(fixture, "cbook", ("model-a", a), ("model-b", b));
 }

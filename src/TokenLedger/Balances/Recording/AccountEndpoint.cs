@@ -38,4 +38,7 @@ public static class MoneyRules
     public static IRuleBuilderOptions<T, string?> OptionalRequestId<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(id => id is null || LedgerIds.IsValid(id)).WithMessage(LedgerIds.Rule("requestId"));
 
+    /// <summary>Why money was moved by hand (an adjustment, refund, credit or write-off): required, at most 500 characters.</summary>
+    public static IRuleBuilderOptions<T, string?> RequiredReason<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.NotEmpty().WithMessage("reason is required").MaximumLength(500);
 }

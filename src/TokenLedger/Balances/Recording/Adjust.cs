@@ -20,7 +20,7 @@ public sealed record Adjust(decimal Amount, string? Currency, string? Reason, st
         {
             RuleFor(x => x.Amount).NotEqual(0).WithMessage("amount must not be 0").PrecisionScale(20, 6, true).WithMessage("amount has at most 6 decimals");
             RuleFor(x => x.Currency).Currency();
-            RuleFor(x => x.Reason).NotEmpty().WithMessage("reason is required").MaximumLength(500);
+            RuleFor(x => x.Reason).RequiredReason();
             RuleFor(x => x.RequestId).OptionalRequestId();
         }
     }

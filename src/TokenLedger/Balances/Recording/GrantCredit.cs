@@ -22,7 +22,7 @@ public sealed record GrantCredit(decimal Amount, string? Currency, DateTimeOffse
             RuleFor(x => x.Currency).Currency();
             RuleFor(x => x.ExpiresAt).NotNull().WithMessage("expiresAt is required (RFC 3339 timestamp with an offset)")
                 .Must(e => e is null || Instant.FromDateTimeOffset(e.Value) > now).WithMessage("expiresAt must be in the future");
-            RuleFor(x => x.Reason).NotEmpty().WithMessage("reason is required").MaximumLength(500);
+            RuleFor(x => x.Reason).RequiredReason();
             RuleFor(x => x.RequestId).OptionalRequestId();
         }
     }

@@ -20,7 +20,7 @@ public sealed record Refund(decimal Amount, string? Currency, string? Reason, st
         {
             RuleFor(x => x.Amount).PositiveMoney("amount");
             RuleFor(x => x.Currency).Currency();
-            RuleFor(x => x.Reason).NotEmpty().WithMessage("reason is required").MaximumLength(500);
+            RuleFor(x => x.Reason).RequiredReason();
             RuleFor(x => x.RequestId).OptionalRequestId();
         }
     }

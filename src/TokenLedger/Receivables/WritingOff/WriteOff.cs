@@ -21,7 +21,7 @@ public sealed record WriteOff(string? InvoiceNumber, decimal Amount, string? Rea
         {
             RuleFor(x => x.InvoiceNumber).NotEmpty().WithMessage("invoiceNumber is required");
             RuleFor(x => x.Amount).PositiveMoney("amount");
-            RuleFor(x => x.Reason).NotEmpty().WithMessage("reason is required").MaximumLength(500);
+            RuleFor(x => x.Reason).RequiredReason();
             RuleFor(x => x.RequestId).OptionalRequestId();
         }
     }

@@ -75,14 +75,15 @@ public static class Drawdown
         var packages = account.Packages.Where(p => p.UsableAt(usage.OccurredAt) && p.CoversModel(usage.Model))
             .OrderBy(p => p.ValidTo).ThenBy(p => p.PackageId, StringComparer.Ordinal);
         // Package tokens other requests' holds reserve are theirs: a usage event draws only on the rest and its own hold's.
-        var heldByOthers = account.Holds.Count == 0 ? null : PackageHolds.Reserved(account.Holds, usage.RequestId);
+        Dictionary<string, decimal>? heldByOthers = null;
         foreach (var package in packages)
         {
+            heldByOthers ??= PackageHolds.Reserved(account.Holds, usage.RequestId);
             var covered = TokenClasses.Where(package.Weights.ContainsKey).ToList();
             var needed = covered.Sum(c => Tokens(usage, c) * package.Weights[c] * unpaidShare[c]);
             var money = covered.Sum(c => Money(usage, c) * unpaidShare[c]);
             if (needed <= 0 || money <= 0) continue;
-            var taken = Math.Min(package.RemainingTokens - (heldByOthers?.GetValueOrDefault(package.PackageId) ?? 0m), needed);
+            var taken = Math.Min(package.RemainingTokens - heldByOthers.GetValueOrDefault(package.PackageId), needed);
             if (taken <= 0) continue;
             var share = taken / needed;
             var part = Math.Min(taken == needed ? money : money * share, rest - paid);

@@ -81,7 +81,7 @@ public sealed record PlaceHold(
                     body.MaxOutputTokens!.Value, PlanId: body.PlanId, DistributorId: body.DistributorId, RequestId: body.RequestId)).Retail;
                 if (!retail.IsRated) return Problems.Unprocessable($"the hold cannot be priced: {retail.UnratedReason}; name an amount instead");
                 amount = retail.Charge!.Amount;
-                priced = new HoldPrice(retail.Charge.Input, retail.Charge.Output);
+                priced = new HoldPrice(retail.Charge!.Input, retail.Charge!.Output);
             }
             var ask = new HoldAsk(tenantId, AccountEndpoint.NewId("hold"), body.RequestId!, body.Model!, body.MaxInputTokens ?? 0, body.MaxOutputTokens ?? 0,
                 amount.Value, turn.Tenant.Currency, body.PlanId, body.DistributorId,

@@ -25,7 +25,7 @@ public sealed class holding_on_packages
         var spec = new HoldSpec(Package("p1", 1000), Terms());
         var hold = Granted(spec.AskTokens(100, 50));
         (hold.Source, hold.Amount).ShouldBe((FundingSources.Package, 150m));
-        hold.Packages.ShouldBe([new PackageHold("p1", 150, 150)]);
+        hold.Packages!.ShouldBe([new PackageHold("p1", 150, 150)]);
         spec.Position.MoneyHeld.ShouldBe(0);
     }
 
@@ -45,7 +45,7 @@ public sealed class holding_on_packages
         var spec = new HoldSpec(Package("p1", 150), Wallet(100), Terms());
         var hold = Granted(spec.AskTokens(200, 0));
         (hold.Source, hold.Amount).ShouldBe((FundingSources.Wallet, 200m));
-        hold.Packages.ShouldBe([new PackageHold("p1", 150, 150)]);
+        hold.Packages!.ShouldBe([new PackageHold("p1", 150, 150)]);
         spec.Position.MoneyHeld.ShouldBe(50);
         var refused = spec.AskTokens(60, 0).ShouldBeOfType<HoldRefused>();
         refused.Reason.ShouldBe(HoldReasons.InsufficientFunds);
@@ -57,8 +57,8 @@ public sealed class holding_on_packages
     {
         var spec = new HoldSpec(Package("later", 1000), Package("sooner", 100, new() { ["input"] = 1, ["output"] = 4 }, validTo: Far - Duration.FromDays(1)), Terms());
         // 20 input + 20 output tokens cost 20 + 80 = 100 package tokens of "sooner": all of it.
-        Granted(spec.AskTokens(20, 20, inputPrice: 1, outputPrice: 3)).Packages.ShouldBe([new PackageHold("sooner", 100, 80)]);
-        Granted(spec.AskTokens(20, 20)).Packages.ShouldBe([new PackageHold("later", 40, 40)]);
+        Granted(spec.AskTokens(20, 20, inputPrice: 1, outputPrice: 3)).Packages!.ShouldBe([new PackageHold("sooner", 100, 80)]);
+        Granted(spec.AskTokens(20, 20)).Packages!.ShouldBe([new PackageHold("later", 40, 40)]);
     }
 
     [Fact]
@@ -66,8 +66,9 @@ public sealed class holding_on_packages
     {
         var spec = new HoldSpec(Package("glm", 1000, models: ["glm-4.6"]), Package("brief", 1000, validTo: T + Duration.FromMinutes(5)), Wallet(100), Terms());
         var hold = Granted(spec.AskTokens(10, 0, ttlSeconds: 600));
-        (hold.Source, hold.Packages).ShouldBe((FundingSources.Wallet, null));
-        Granted(spec.AskTokens(10, 0, ttlSeconds: 60)).Packages.ShouldBe([new PackageHold("brief", 10, 10)]);
+        hold.Source.ShouldBe(FundingSources.Wallet);
+        hold.Packages.ShouldBeNull();
+        Granted(spec.AskTokens(10, 0, ttlSeconds: 60)).Packages!.ShouldBe([new PackageHold("brief", 10, 10)]);
     }
 
     [Fact]
@@ -117,6 +118,6 @@ public sealed class holding_on_packages
         spec.AskTokens(1, 0).ShouldBeOfType<HoldRefused>();
         spec.Tail(new HoldVoided(Tenant, hold.HoldId, hold.RequestId, T, "gw"));
         spec.FundTail().OfType<HoldReleased>().Single().Source.ShouldBe(FundingSources.Package);
-        Granted(spec.AskTokens(100, 0)).Packages.ShouldBe([new PackageHold("p1", 100, 100)]);
+        Granted(spec.AskTokens(100, 0)).Packages!.ShouldBe([new PackageHold("p1", 100, 100)]);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using NodaTime;
 
 namespace TokenLedger.Balances.Holds;
@@ -87,6 +88,7 @@ public sealed record ActiveHold(
     public bool OnPlan => Source == FundingSources.Plan;
 
     /// <summary>The money the hold reserves: nothing on the plan, else its amount less the part its package tokens stand for.</summary>
+    [JsonIgnore]
     public decimal Money => OnPlan ? 0m : Packages is null ? Amount : Amount - Packages.Sum(p => p.Amount);
 
     public static ActiveHold Of(HoldPlaced p) =>

@@ -23,8 +23,8 @@ public sealed partial class TenantAccount
     /// <summary>What postpaid may still take before the credit limit; null when postpaid is unlimited.</summary>
     public decimal? PostpaidHeadroom => CreditLimit is { } limit ? Math.Max(0, limit - PostpaidUnbilled) : null;
 
-    /// <summary>Money reserved by open holds (holds on the plan reserve quota, not money).</summary>
-    public decimal MoneyHeld => Holds.Where(h => !h.OnPlan).Sum(h => h.Amount);
+    /// <summary>Money reserved by open holds (holds on the plan reserve quota, and holds on packages package tokens, not money).</summary>
+    public decimal MoneyHeld => Holds.Sum(h => h.Money);
 
     /// <summary>Cap use counting open plan holds as one request and their maximum tokens each.</summary>
     public IReadOnlyList<LimitUse> CapUseWithHolds(Plan plan, Instant at) => WithHeld(CapUse(plan, at), plan, Holds);

@@ -40,6 +40,9 @@ public class validating_the_examples_against_their_schemas
         ["webhook-hold-refused.json"] = ("webhook-payload.v1.schema.json", null),
         ["webhook-disabled.json"] = ("webhook-payload.v1.schema.json", null),
         ["webhook-invalid-invoice-without-number.json"] = ("webhook-payload.v1.schema.json", "/data required"),
+        ["tenant-put.json"] = ("tenant-request.v1.schema.json", null),
+        ["tenant-invalid-hold-ttl.json"] = ("tenant-request.v1.schema.json", "/holdTtlSeconds maximum"),
+        ["hold-placed.json"] = ("hold-response.v1.schema.json", null),
     };
 
     public static TheoryData<string> ValidExamples() => new(Examples.Where(e => e.Value.Failure is null).Select(e => e.Key));

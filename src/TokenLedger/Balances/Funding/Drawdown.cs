@@ -1,4 +1,5 @@
 using NodaTime;
+using TokenLedger.Balances.Holds;
 using TokenLedger.Plans;
 
 namespace TokenLedger.Balances.Funding;
@@ -7,7 +8,8 @@ namespace TokenLedger.Balances.Funding;
 /// Decides what pays for one rated usage event: the plan (if it covers the model and no cap is reached, or the overage
 /// policy is throttle), then the tenant's prepaid sources in its drawdown order (default: packages, credits soonest
 /// expiry first, wallet), then postpaid. A source that covers only part of the charge pays that part and the rest falls
-/// through; the allocations always sum exactly to the charge.
+/// through; the allocations always sum exactly to the charge. Package tokens that open holds of other requests reserve
+/// are left to them (<see cref="PackageHolds"/>).
 /// </summary>
 public static class Drawdown
 {
@@ -72,13 +74,16 @@ public static class Drawdown
         var paid = 0m;
         var packages = account.Packages.Where(p => p.UsableAt(usage.OccurredAt) && p.CoversModel(usage.Model))
             .OrderBy(p => p.ValidTo).ThenBy(p => p.PackageId, StringComparer.Ordinal);
+        // Package tokens other requests' holds reserve are theirs: a usage event draws only on the rest and its own hold's.
+        Dictionary<string, decimal>? heldByOthers = null;
         foreach (var package in packages)
         {
+            heldByOthers ??= PackageHolds.Reserved(account.Holds, usage.RequestId);
             var covered = TokenClasses.Where(package.Weights.ContainsKey).ToList();
             var needed = covered.Sum(c => Tokens(usage, c) * package.Weights[c] * unpaidShare[c]);
             var money = covered.Sum(c => Money(usage, c) * unpaidShare[c]);
             if (needed <= 0 || money <= 0) continue;
-            var taken = Math.Min(package.RemainingTokens, needed);
+            var taken = Math.Min(package.RemainingTokens - heldByOthers.GetValueOrDefault(package.PackageId), needed);
             if (taken <= 0) continue;
             var share = taken / needed;
             var part = Math.Min(taken == needed ? money : money * share, rest - paid);

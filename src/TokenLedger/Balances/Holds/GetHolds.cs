@@ -17,7 +17,7 @@ public static class HoldReaders
 
 /// <summary>A hold that still counts: <c>open</c>, <c>expired</c> (past its expiry, release pending) or <c>closing</c> (voided or expired, release pending).</summary>
 public sealed record HoldLine(string HoldId, string RequestId, string Model, decimal Amount, string Source, string? PlanId, long Tokens,
-    Instant PlacedAt, Instant ExpiresAt, string Status, string PlacedBy);
+    Instant PlacedAt, Instant ExpiresAt, string Status, string PlacedBy, IReadOnlyList<PackageHold>? Packages = null);
 
 /// <summary>
 /// The tenant's holds as the hold desk sees them now: funds (prepaid plus postpaid headroom; null when postpaid is
@@ -46,7 +46,7 @@ public static class GetHolds
         var funds = position.Funds(now);
         var held = position.MoneyHeld;
         var lines = position.Counted.OrderBy(h => h.PlacedAt).Select(h => new HoldLine(h.HoldId, h.RequestId, h.Model, h.Amount, h.Source, h.PlanId, h.Tokens,
-            h.PlacedAt, h.ExpiresAt, position.IsClosing(h.HoldId) ? "closing" : h.ExpiresAt <= now ? "expired" : "open", h.ActedBy)).ToList();
+            h.PlacedAt, h.ExpiresAt, position.IsClosing(h.HoldId) ? "closing" : h.ExpiresAt <= now ? "expired" : "open", h.ActedBy, h.Packages)).ToList();
         return Results.Ok(new HoldsResponse(tenantId, turn.Tenant.Currency, now, funds, held, funds - held, funds is null, lines));
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using NodaTime;
 
 namespace TokenLedger.Balances.Holds;
@@ -18,11 +19,13 @@ public interface IHoldFact
 /// <summary>
 /// A gateway reserved <paramref name="Amount"/> (the retail price of the request's maximum tokens at
 /// <paramref name="PlacedAt"/>, or the amount it named) for request <paramref name="RequestId"/>, on
-/// <paramref name="Source"/> (plan, credit, wallet or postpaid), until <paramref name="ExpiresAt"/>.
+/// <paramref name="Source"/> (plan, package, credit, wallet or postpaid), until <paramref name="ExpiresAt"/>.
+/// <paramref name="Packages"/>: the package tokens it reserves, and the part of the amount they stand for (the rest is money).
 /// </summary>
 public sealed record HoldPlaced(
     string TenantId, string HoldId, string RequestId, string Model, long MaxInputTokens, long MaxOutputTokens, decimal Amount,
-    string Currency, string Source, string? PlanId, string? DistributorId, Instant PlacedAt, Instant ExpiresAt, string ActedBy) : IHoldFact
+    string Currency, string Source, string? PlanId, string? DistributorId, Instant PlacedAt, Instant ExpiresAt, string ActedBy,
+    IReadOnlyList<PackageHold>? Packages = null) : IHoldFact
 {
     public Instant At => PlacedAt;
     public long MaxTokens => MaxInputTokens + MaxOutputTokens;
@@ -74,13 +77,20 @@ public static class HoldReasons
     public const string Expired = "expired";
 }
 
+/// <summary><paramref name="Tokens"/> package tokens of package <paramref name="PackageId"/> reserved by a hold, standing for <paramref name="Amount"/> of its amount.</summary>
+public sealed record PackageHold(string PackageId, decimal Tokens, decimal Amount);
+
 /// <summary>An open hold as the account keeps it until funding settles or releases it.</summary>
 public sealed record ActiveHold(
     string HoldId, string RequestId, string Model, decimal Amount, string Source, string? PlanId, long Tokens, Instant PlacedAt,
-    Instant ExpiresAt, string ActedBy)
+    Instant ExpiresAt, string ActedBy, IReadOnlyList<PackageHold>? Packages = null)
 {
     public bool OnPlan => Source == FundingSources.Plan;
 
+    /// <summary>The money the hold reserves: nothing on the plan, else its amount less the part its package tokens stand for.</summary>
+    [JsonIgnore]
+    public decimal Money => OnPlan ? 0m : Packages is null ? Amount : Amount - Packages.Sum(p => p.Amount);
+
     public static ActiveHold Of(HoldPlaced p) =>
-        new(p.HoldId, p.RequestId, p.Model, p.Amount, p.Source, p.PlanId, p.MaxTokens, p.PlacedAt, p.ExpiresAt, p.ActedBy);
+        new(p.HoldId, p.RequestId, p.Model, p.Amount, p.Source, p.PlanId, p.MaxTokens, p.PlacedAt, p.ExpiresAt, p.ActedBy, p.Packages);
 }

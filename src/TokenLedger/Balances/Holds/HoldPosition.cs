@@ -43,7 +43,7 @@ public sealed class HoldPosition
 
     public ActiveHold? ForRequest(string requestId) => _open.FirstOrDefault(h => h.RequestId == requestId);
 
-    public decimal MoneyHeld => _open.Where(h => !h.OnPlan).Sum(h => h.Amount);
+    public decimal MoneyHeld => _open.Sum(h => h.Money);
 
     /// <summary>Open holds past their expiry that nobody has expired yet.</summary>
     public IEnumerable<ActiveHold> DueAt(Instant now) => _open.Where(h => h.ExpiresAt <= now && !_closing.Contains(h.HoldId));

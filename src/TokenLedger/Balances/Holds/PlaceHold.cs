@@ -73,6 +73,7 @@ public sealed record PlaceHold(
         var result = await desk.DecideAsync(tenantId, key, claim => IdempotencyMiddleware.Answer(claim, key.Key, key.Operation, key.Fingerprint)!, async turn =>
         {
             var amount = body.Amount;
+            HoldPrice? priced = null;
             if (amount is null)
             {
                 var catalog = await catalogs.CurrentAsync(turn.Session, turn.CatalogRevision, ct);
@@ -80,10 +81,11 @@ public sealed record PlaceHold(
                     body.MaxOutputTokens!.Value, PlanId: body.PlanId, DistributorId: body.DistributorId, RequestId: body.RequestId)).Retail;
                 if (!retail.IsRated) return Problems.Unprocessable($"the hold cannot be priced: {retail.UnratedReason}; name an amount instead");
                 amount = retail.Charge!.Amount;
+                priced = new HoldPrice(retail.Charge!.Input, retail.Charge!.Output);
             }
             var ask = new HoldAsk(tenantId, AccountEndpoint.NewId("hold"), body.RequestId!, body.Model!, body.MaxInputTokens ?? 0, body.MaxOutputTokens ?? 0,
                 amount.Value, turn.Tenant.Currency, body.PlanId, body.DistributorId,
-                body.TtlSeconds is { } ttl ? Duration.FromSeconds(ttl) : HoldDecider.DefaultTtl, user.KeyId());
+                HoldDecider.Ttl(body.TtlSeconds, turn.Tenant.HoldTtlSeconds), user.KeyId(), priced);
             switch (HoldDecider.Place(turn.Position, ask, now))
             {
                 case HoldGranted granted:

@@ -6,9 +6,11 @@ namespace TokenLedger.Tenants.RegisteringTenant;
 
 /// <summary>
 /// Registers a tenant, or changes its profile. A field left out keeps its current value (on registration: zone
-/// Asia/Shanghai, currency CNY; the name is required). A repeated identical request changes nothing.
+/// Asia/Shanghai, currency CNY; the name is required; no default hold TTL, so holds live 10 minutes). A repeated identical
+/// request changes nothing.
 /// </summary>
-public sealed record PutTenant(string TenantId, string? Name, string? TimeZone, string? Currency, string? RetailPriceBookId = null, string? ActedBy = null)
+public sealed record PutTenant(
+    string TenantId, string? Name, string? TimeZone, string? Currency, string? RetailPriceBookId = null, string? ActedBy = null, int? HoldTtlSeconds = null)
 {
     public sealed class Validator : AbstractValidator<PutTenant>
     {
@@ -20,8 +22,13 @@ public sealed record PutTenant(string TenantId, string? Name, string? TimeZone, 
                 .WithMessage(x => $"timeZone '{x.TimeZone}' is not an IANA time zone id such as Asia/Shanghai");
             RuleFor(x => x.Currency).Matches(@"^[A-Z]{3}\z").When(x => x.Currency is not null)
                 .WithMessage("currency must be an ISO 4217 code such as CNY or USD");
+            RuleFor(x => x.HoldTtlSeconds).InclusiveBetween(1, MaxHoldTtlSeconds)
+                .WithMessage($"holdTtlSeconds must be 1 to {MaxHoldTtlSeconds} (a hold lives at most one hour)");
         }
     }
+
+    /// <summary>The longest default hold TTL a tenant may set, in seconds: the longest a hold may live.</summary>
+    public const int MaxHoldTtlSeconds = 3600;
 
     /// <summary>The profile this request leaves the tenant with.</summary>
     public (string Name, string Zone, string Currency) ProfileAfter(Tenant? current) => (
@@ -44,7 +51,7 @@ public sealed record PutTenant(string TenantId, string? Name, string? TimeZone, 
 
     /// <summary>Omitting a field keeps its current value; the request must not be refused (<see cref="Refusal"/>).</summary>
     public static object[] Decide(Tenant? current, PutTenant command, Instant now) =>
-        [.. ProfileEvents(current, command, now), .. PriceBookEvents(current, command, now)];
+        [.. ProfileEvents(current, command, now), .. PriceBookEvents(current, command, now), .. HoldTtlEvents(current, command, now)];
 
     private static object[] ProfileEvents(Tenant? current, PutTenant command, Instant now)
     {
@@ -60,6 +67,11 @@ public sealed record PutTenant(string TenantId, string? Name, string? TimeZone, 
     private static object[] PriceBookEvents(Tenant? current, PutTenant command, Instant now) =>
         command.RetailPriceBookId is { } book && book != current?.RetailPriceBookId
             ? [new TenantRetailPriceBookAssigned(command.TenantId, book, now, command.ActedBy)]
+            : [];
+
+    private static object[] HoldTtlEvents(Tenant? current, PutTenant command, Instant now) =>
+        command.HoldTtlSeconds is { } ttl && ttl != current?.HoldTtlSeconds
+            ? [new TenantHoldTtlSet(command.TenantId, ttl, now, command.ActedBy)]
             : [];
 }
 

@@ -13,11 +13,12 @@ using TokenLedger.Pricing.RatingUsage;
 
 namespace TokenLedger.Tenants.RegisteringTenant;
 
-public sealed record PutTenantRequest(string? Name, string? TimeZone, string? Currency, string? RetailPriceBookId = null);
+public sealed record PutTenantRequest(string? Name, string? TimeZone, string? Currency, string? RetailPriceBookId = null, int? HoldTtlSeconds = null);
 
-public sealed record TenantResponse(string TenantId, string Name, string TimeZone, string Currency, Instant RegisteredAt, string? RetailPriceBookId)
+public sealed record TenantResponse(
+    string TenantId, string Name, string TimeZone, string Currency, Instant RegisteredAt, string? RetailPriceBookId, int? HoldTtlSeconds)
 {
-    public static TenantResponse From(Tenant t) => new(t.TenantId, t.Name, t.TimeZone, t.Currency, t.RegisteredAt, t.RetailPriceBookId);
+    public static TenantResponse From(Tenant t) => new(t.TenantId, t.Name, t.TimeZone, t.Currency, t.RegisteredAt, t.RetailPriceBookId, t.HoldTtlSeconds);
 }
 
 public static class PutTenantEndpoint
@@ -26,11 +27,11 @@ public static class PutTenantEndpoint
         app.MapPut("/api/tenants/{tenantId}", Handle)
             .RequireAuthorization(Policies.Operator)
             .WithTags("Tenants")
-            .WithSummary("Register a tenant or change its name or retail price book; fields left out keep their values (on registration: zone Asia/Shanghai, currency CNY). Zone and currency are fixed once the tenant has activity (409)");
+            .WithSummary("Register a tenant or change its name, retail price book or default hold TTL (holdTtlSeconds, 1–3600); fields left out keep their values (on registration: zone Asia/Shanghai, currency CNY). Zone and currency are fixed once the tenant has activity (409)");
 
     public static async Task<IResult> Handle(string tenantId, PutTenantRequest body, LedgerWrites writes, NpgsqlDataSource db, IClock clock, ClaimsPrincipal user, CancellationToken ct)
     {
-        var command = new PutTenant(tenantId, body.Name, body.TimeZone, body.Currency, body.RetailPriceBookId, user.KeyId());
+        var command = new PutTenant(tenantId, body.Name, body.TimeZone, body.Currency, body.RetailPriceBookId, user.KeyId(), body.HoldTtlSeconds);
         var validation = new PutTenant.Validator().Validate(command);
         if (!validation.IsValid) return Problems.Validation(validation);
         var streamKey = TenantStreams.For(tenantId);

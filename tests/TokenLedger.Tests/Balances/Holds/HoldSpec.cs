@@ -30,13 +30,19 @@ public sealed class HoldSpec
 
     public HoldPosition Position => new(Funding.Account, _tail, Plan, Suspended);
 
-    public HoldDecision Ask(decimal amount, string? requestId = null, Instant? at = null, string model = "m", long maxIn = 100, long maxOut = 100, int ttlSeconds = 600)
+    public HoldDecision Ask(decimal amount, string? requestId = null, Instant? at = null, string model = "m", long maxIn = 100, long maxOut = 100, int ttlSeconds = 600,
+        HoldPrice? priced = null)
     {
-        var ask = new HoldAsk(Tenant, $"h{++_ids}", requestId ?? $"r{_ids}", model, maxIn, maxOut, amount, "CNY", null, null, Duration.FromSeconds(ttlSeconds), "gw");
+        var ask = new HoldAsk(Tenant, $"h{++_ids}", requestId ?? $"r{_ids}", model, maxIn, maxOut, amount, "CNY", null, null, Duration.FromSeconds(ttlSeconds), "gw", priced);
         var decision = HoldDecider.Place(Position, ask, at ?? T);
         if (decision is HoldGranted { Replayed: false } granted) _tail.Add(granted.Hold);
         return decision;
     }
+
+    /// <summary>A hold priced by tokens, at <paramref name="inputPrice"/> and <paramref name="outputPrice"/> per token.</summary>
+    public HoldDecision AskTokens(long maxIn, long maxOut, decimal inputPrice = 1, decimal outputPrice = 1, string? requestId = null, Instant? at = null,
+        string model = "m", int ttlSeconds = 600) =>
+        Ask(maxIn * inputPrice + maxOut * outputPrice, requestId, at, model, maxIn, maxOut, ttlSeconds, new HoldPrice(maxIn * inputPrice, maxOut * outputPrice));
 
     public void Tail(IHoldFact fact) => _tail.Add(fact);
 

@@ -187,6 +187,32 @@ public class putting_a_tenant
             .ShouldBe(["TenantId", "Name", "TimeZone", "Currency"]);
     }
 
+    [Fact]
+    public void a_default_hold_ttl_is_set_once_and_kept_when_a_put_leaves_it_out()
+    {
+        PutTenant.Decide(Acme, new PutTenant("acme", null, null, null, ActedBy: "k1", HoldTtlSeconds: 120), Now)
+            .ShouldBe([new TenantHoldTtlSet("acme", 120, Now, "k1")]);
+        var withTtl = Acme.Apply(new TenantHoldTtlSet("acme", 120, Now, "k1"));
+        withTtl.HoldTtlSeconds.ShouldBe(120);
+        PutTenant.Decide(withTtl, new PutTenant("acme", null, null, null, HoldTtlSeconds: 120), Now).ShouldBeEmpty();
+        PutTenant.Decide(withTtl, new PutTenant("acme", "Acme Ltd", null, null), Now).ShouldBeEmpty();
+        PutTenant.Decide(null, new PutTenant("globex", "Globex", null, null, HoldTtlSeconds: 60), Now)
+            .ShouldBe([new TenantRegistered("globex", "Globex", "Asia/Shanghai", "CNY", Now), new TenantHoldTtlSet("globex", 60, Now)]);
+    }
+
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(3600, true)]
+    [InlineData(0, false)]
+    [InlineData(-5, false)]
+    [InlineData(3601, false)]
+    public void a_default_hold_ttl_is_1_to_3600_seconds(int seconds, bool valid)
+    {
+        var errors = ErrorsOf(new PutTenant("acme", null, null, null, HoldTtlSeconds: seconds));
+        if (valid) errors.ShouldBeEmpty();
+        else errors.ShouldBe([("HoldTtlSeconds", "holdTtlSeconds must be 1 to 3600 (a hold lives at most one hour)")]);
+    }
+
     private static readonly (string, string) TenantIdError =
         ("TenantId", "tenantId must be 1–100 letters, digits, '.', '_' or '-', starting with a letter or digit");
 

@@ -58,8 +58,7 @@ public static class HttpSetup
         services.AddSingleton<TokenLedger.Balances.Holds.HoldDesk>();
         services.AddSingleton<TokenLedger.Balances.Holds.HoldHistory>();
         services.AddOptions<TokenLedger.Balances.Holds.HoldOptions>().BindConfiguration(TokenLedger.Balances.Holds.HoldOptions.Section)
-            .Validate(o => o.SweepSeconds is >= 0 and <= 3600, "TokenLedger:Holds:SweepSeconds must be 0 to 3600")
-            .Validate(o => o.PlacementGroup is >= 1 and <= 256, "TokenLedger:Holds:PlacementGroup must be 1 to 256").ValidateOnStart();
+            .Validate(o => o.SweepSeconds is >= 0 and <= 3600, "TokenLedger:Holds:SweepSeconds must be 0 to 3600").ValidateOnStart();
         services.AddSingleton<TokenLedger.Balances.Holds.HoldExpirySweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<TokenLedger.Balances.Holds.HoldExpirySweeper>());
         services.AddOptions<InvoicingOptions>().BindConfiguration(InvoicingOptions.Section);

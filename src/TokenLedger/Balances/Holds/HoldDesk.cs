@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Marten;
-using Microsoft.Extensions.Options;
 using NodaTime;
 using Npgsql;
 using TokenLedger.Idempotency;
@@ -48,7 +47,7 @@ public sealed record HoldTurn(IDocumentSession Session, Tenant Tenant, HoldPosit
 /// holds stream funding has not read yet; the tail's facts are immutable, so the facts this instance read or appended
 /// are kept in memory and only the part another instance appended is read.
 /// </summary>
-public sealed partial class HoldDesk(IDocumentStore store, IClock clock, IOptions<HoldOptions> options)
+public sealed class HoldDesk(IDocumentStore store, IClock clock)
 {
     // Requests for one tenant queue here first, in memory, so that a burst waits without holding database connections;
     // the advisory lock then orders the instances. Striped, so the number of semaphores stays fixed.
@@ -56,10 +55,6 @@ public sealed partial class HoldDesk(IDocumentStore store, IClock clock, IOption
     private readonly ConcurrentDictionary<string, KnownTail> _tails = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _plans = new(StringComparer.Ordinal);
     private readonly Lazy<StateTables> _tables = new(() => StateTables.Of(store));
-
-    private int PlacementGroup => options.Value.PlacementGroup;
-    private IDocumentSession OpenSession() => store.LightweightSession();
-    private Instant Now => clock.GetCurrentInstant();
 
     /// <summary>The selects of the state a decision reads, by id, from the tables Marten keeps the documents and streams in.</summary>
     private sealed record StateTables(string Tenant, string Account, string Receivables, string Plan, string StreamVersion)
@@ -134,29 +129,15 @@ public sealed partial class HoldDesk(IDocumentStore store, IClock clock, IOption
     /// </summary>
     private async Task<StateRead> ReadStateAsync(IDocumentSession session, string tenantId, bool locking, KeyedRequest? key, CancellationToken ct)
     {
-        await using var batch = new NpgsqlBatch(session.Connection);
-        if (locking) AddLock(batch, tenantId);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(RatingCatalogRevision.ReadSql(LedgerSchema.Name)));
-        var guessed = AddStateReads(batch, tenantId, key, clock.GetCurrentInstant());
-
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        if (locking) await reader.NextResultAsync(ct);
-        var revision = await reader.ReadAsync(ct) ? reader.GetInt64(0) : 0;
-        await reader.NextResultAsync(ct);
-        return await ReadStateResultsAsync(reader, revision, key, guessed, ct);
-    }
-
-    private static void AddLock(NpgsqlBatch batch, string tenantId) =>
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_advisory_xact_lock(hashtextextended('tokenledger-holds:' || $1, 0))")
-        {
-            Parameters = { new NpgsqlParameter { Value = tenantId } },
-        });
-
-    /// <summary>Adds the key's claim and the reads of one tenant's state to <paramref name="batch"/>; returns the plan id guessed.</summary>
-    private string? AddStateReads(NpgsqlBatch batch, string tenantId, KeyedRequest? key, Instant now)
-    {
         var tables = _tables.Value;
-        if (key is not null) KeysInTransaction.AddClaim(batch, key, now);
+        await using var batch = new NpgsqlBatch(session.Connection);
+        if (locking)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_advisory_xact_lock(hashtextextended('tokenledger-holds:' || $1, 0))")
+            {
+                Parameters = { new NpgsqlParameter { Value = tenantId } },
+            });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(RatingCatalogRevision.ReadSql(LedgerSchema.Name)));
+        if (key is not null) KeysInTransaction.AddClaim(batch, key, clock.GetCurrentInstant());
         AddSelect(batch, tables.Tenant, TenantStreams.For(tenantId));
         AddSelect(batch, tables.Account, tenantId);
         AddSelect(batch, tables.Receivables, ReceivableStreams.For(tenantId));
@@ -164,12 +145,11 @@ public sealed partial class HoldDesk(IDocumentStore store, IClock clock, IOption
         // The plan the tenant was on last time: a subscription rarely changes, so this is almost always the one needed.
         var guessed = _plans.TryGetValue(tenantId, out var g) ? g : null;
         if (guessed is not null) AddSelect(batch, tables.Plan, PlanStreams.For(guessed));
-        return guessed;
-    }
 
-    /// <summary>Reads back what <see cref="AddStateReads"/> added, from the current result on; leaves the reader after them.</summary>
-    private async Task<StateRead> ReadStateResultsAsync(NpgsqlDataReader reader, long revision, KeyedRequest? key, string? guessed, CancellationToken ct)
-    {
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (locking) await reader.NextResultAsync(ct);
+        var revision = await reader.ReadAsync(ct) ? reader.GetInt64(0) : 0;
+        await reader.NextResultAsync(ct);
         var claim = key is null ? null : await KeysInTransaction.ReadClaimAsync(reader, ct);
         var tenant = await DocumentAsync<Tenant>(reader, ct);
         var account = await DocumentAsync<TenantAccount>(reader, ct);

@@ -12,9 +12,6 @@ public sealed class HoldOptions
 
     /// <summary>How often open holds past their expiry are looked for and expired (0 turns the sweeper off).</summary>
     public int SweepSeconds { get; set; } = 1;
-
-    /// <summary>Placements committed together at most (<see cref="HoldDesk"/>'s group commit); 1 commits each placement on its own.</summary>
-    public int PlacementGroup { get; set; } = 32;
 }
 
 /// <summary>

@@ -70,7 +70,7 @@ public sealed record PlaceHold(
         if (GatewayScope.Of(user)?.Refusal(tenantId, body.DistributorId) is { } outside) return Problems.BadRequest(outside.Field, outside.Message);
         var key = http.KeyedRequest();
         var now = clock.GetCurrentInstant();
-        var result = await desk.PlaceAsync<IResult>(tenantId, key, claim => IdempotencyMiddleware.Answer(claim, key.Key, key.Operation, key.Fingerprint)!, async turn =>
+        var result = await desk.DecideAsync(tenantId, key, claim => IdempotencyMiddleware.Answer(claim, key.Key, key.Operation, key.Fingerprint)!, async turn =>
         {
             var amount = body.Amount;
             if (amount is null)

@@ -19,6 +19,7 @@ public sealed class TokenLedgerOptions
     public string? MetricsKey { get; set; }
     public IngestOptions Ingest { get; set; } = new();
     public ProjectionOptions Projections { get; set; } = new();
+    public SchemaOptions Schema { get; set; } = new();
 
     /// <summary>How often accounts with an expiry, renewal or window roll due are ticked.</summary>
     public TimeSpan AccountClockInterval { get; set; } = TimeSpan.FromSeconds(5);
@@ -29,6 +30,16 @@ public sealed class TokenLedgerOptions
         public int PollingMilliseconds { get; set; } = (int)Infrastructure.LedgerStoreConfiguration.DefaultPolling.TotalMilliseconds;
 
         public TimeSpan Polling => TimeSpan.FromMilliseconds(PollingMilliseconds);
+    }
+
+    public sealed class SchemaOptions
+    {
+        /// <summary>
+        /// False (default): a start whose configured schema has the fingerprint stamped by the last successful schema apply
+        /// skips the comparison of the whole schema with the database (docs/operations.md, "Schema at start-up"). True:
+        /// every start compares all of it, as before, and stamps nothing (after a change made to the schema by hand).
+        /// </summary>
+        public bool AlwaysCompare { get; set; }
     }
 
     public sealed class IngestOptions

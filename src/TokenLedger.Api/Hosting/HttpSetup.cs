@@ -89,6 +89,7 @@ public static class HttpSetup
         builder.AddLedgerAccess(settings.AdminKey);
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        services.SkipKeyRingWarmUp();
         services.AddAuthorization(o => { o.AddLedgerPolicies(); TokenLedger.Webhooks.WebhookAccess.AddWebhookPolicy(o); });
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestProblems>();

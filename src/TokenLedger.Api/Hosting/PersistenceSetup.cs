@@ -21,7 +21,15 @@ public static class PersistenceSetup
     {
         builder.Services.AddNpgsqlDataSource(settings.Postgres);
         builder.Services.AddSingleton<IConfigureMarten, EventTimestampsFromTheClock>();
-        builder.Services.AddMarten(opts => opts.ConfigureLedger(settings.Projections.Polling))
+        builder.Services.AddMarten(opts =>
+            {
+                opts.ConfigureLedger(settings.Projections.Polling);
+                // After a successful apply Weasel stamps a SHA-256 of the configured schema's DDL (every table, function,
+                // index and sequence Marten would create) into public.weasel_schema_fingerprints; a start whose configuration
+                // hashes to a stamped value skips the comparison of the whole schema with the catalog (one select instead of
+                // several seconds on a busy box). A build whose schema differs hashes differently and applies as before.
+                opts.Advanced.Migrator.UseSchemaFingerprinting = !settings.Schema.AlwaysCompare;
+            })
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()

@@ -23,8 +23,13 @@ public sealed class UnratedScope
 
     public static UnratedScope Everything { get; } = new($"{RetailUnrated} or {WholesaleUnrated}", [], [], false);
 
+    /// <summary>
+    /// The retail side of a tenant's usage: what a change of the tenant (its retail book) can rate. Its wholesale side is
+    /// rated from the payer's book and chain, which a tenant change does not touch; reading it here re-rated every event
+    /// whose wholesale side stays unrated (no house book) on every tenant PUT.
+    /// </summary>
     public static UnratedScope OfTenant(string tenantId) =>
-        new($"f.tenant_id = any(@tenants) and ({RetailUnrated} or {WholesaleUnrated})", [tenantId], [], false);
+        new($"f.tenant_id = any(@tenants) and {RetailUnrated}", [tenantId], [], false);
 
     public static UnratedScope OfPayer(string distributorId) => new($"f.payer = any(@payers) and {WholesaleUnrated}", [], [distributorId], false);
 

@@ -628,6 +628,9 @@ management.tcp.port = $TL_RABBIT_MGMT_PORT
 loopback_users.guest = true
 # Fresher management API statistics for tests (default 5000 ms).
 collect_statistics_interval = 1000
+# Classic queues on the version 2 index and store (the only one from RabbitMQ 4.0 on): 73-77 against 99-105 us of the
+# broker's CPU per persistent message (docs/operations.md, RabbitMQ).
+classic_queue.default_version = 2
 log.file.level = info
 log.console = false
 EOF

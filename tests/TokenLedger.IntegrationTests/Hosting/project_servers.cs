@@ -27,6 +27,15 @@ public sealed class project_servers
         output.ShouldContain("-sbwtdio none");
     }
 
+    [FactWhenTheBrokerIsOurs]
+    public async Task the_project_rabbitmq_declares_classic_queues_with_the_version_2_index_and_store()
+    {
+        var (exitCode, output, errors) = await BashAsync("source ops/lib.sh; tl_rabbit - rabbitmqctl eval 'application:get_env(rabbit, classic_queue_default_version).'");
+
+        exitCode.ShouldBe(0, errors);
+        output.ShouldBe("{ok,2}");
+    }
+
     [FactWhenThePostgreSqlIsOurs]
     public async Task the_project_postgresql_compresses_large_events_with_lz4()
     {

@@ -32,7 +32,7 @@ public sealed class EndToEnd(Broker broker, LedgerReader ledger, BenchOptions op
         {
             var sent = progress.AddTask($"publish {workload.Items:N0} items in {workload.Messages.Count:N0} messages", maxValue: workload.Items);
             var inline = progress.AddTask($"usage_facts rows (inline)", maxValue: workload.Expected.Events);
-            var summaries = progress.AddTask($"tenant summaries (async)", maxValue: workload.Expected.Events);
+            var summaries = progress.AddTask($"tenant summaries (inline)", maxValue: workload.Expected.Events);
             var clock = Stopwatch.StartNew();
             var publishing = Task.Run(async () =>
             {

@@ -86,7 +86,7 @@ public sealed class Latency(Broker broker, LedgerReader ledger, BenchOptions opt
         var check = await Live.ProgressAsync(async progress =>
         {
             var inline = progress.AddTask("background usage_facts rows (inline)", maxValue: Math.Max(1, expected.Events));
-            var summaries = progress.AddTask("background tenant summaries (async)", maxValue: Math.Max(1, expected.Events));
+            var summaries = progress.AddTask("background tenant summaries (inline)", maxValue: Math.Max(1, expected.Events));
             return await new Verification(ledger, TimeSpan.FromSeconds(options.StallSeconds))
                 .WaitAsync(expected, Stopwatch.StartNew(), v => inline.Value = v, v => summaries.Value = v, ct);
         });

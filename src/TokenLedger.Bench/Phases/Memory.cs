@@ -82,7 +82,7 @@ public sealed class Memory(Broker broker, LedgerReader ledger, ProcessMemory ser
         var check = await Live.ProgressAsync(async progress =>
         {
             var inline = progress.AddTask("steady usage_facts rows (inline)", maxValue: expected.Events);
-            var summaries = progress.AddTask("steady tenant summaries (async)", maxValue: expected.Events);
+            var summaries = progress.AddTask("steady tenant summaries (inline)", maxValue: expected.Events);
             return await new Verification(ledger, TimeSpan.FromSeconds(options.StallSeconds))
                 .WaitAsync(expected, Stopwatch.StartNew(), v => inline.Value = v, v => summaries.Value = v, ct);
         });

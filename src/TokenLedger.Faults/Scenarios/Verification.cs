@@ -97,13 +97,13 @@ public static class Verification
             actual = await probe.SummariesAsync(workload.Tenants, ct);
             if (expected.All(e => e.Value.Events == 0 ? !actual.ContainsKey(e.Key) || actual[e.Key] == e.Value : actual.GetValueOrDefault(e.Key) == e.Value))
             {
-                result.Notes.Add($"async TenantUsageSummary equal to usage_facts {watch.Elapsed.TotalSeconds:F1} s after ingest ended");
+                result.Notes.Add($"TenantUsageSummary equal to usage_facts {watch.Elapsed.TotalSeconds:F1} s after ingest ended");
                 return;
             }
             if (watch.Elapsed > SummaryCatchUp) break;
             if (api is { HasExited: true })
             {
-                result.Fail($"no service left to run the async projection: {api.ExitExplanation()}");
+                result.Fail($"no service left: {api.ExitExplanation()}");
                 break;
             }
             await Task.Delay(500, ct);
@@ -111,7 +111,7 @@ public static class Verification
         foreach (var (tenant, want) in expected.Where(e => actual.GetValueOrDefault(e.Key) != e.Value).Take(2))
         {
             var got = actual.GetValueOrDefault(tenant);
-            result.Fail($"async TenantUsageSummary of {tenant} after {SummaryCatchUp.TotalMinutes} min: {got.Events} events/{got.TotalTokens} tokens, " +
+            result.Fail($"TenantUsageSummary of {tenant} after {SummaryCatchUp.TotalMinutes} min: {got.Events} events/{got.TotalTokens} tokens, " +
                         $"usage_facts {want.Events}/{want.TotalTokens}");
         }
         context.Log("  async projection did not catch up; see the failures");

@@ -46,7 +46,8 @@ public static class LedgerStoreConfiguration
         opts.Storage.ExtendedSchemaObjects.Add(Usage.LoggingRejectedUsage.RejectedUsageLog.Table(LedgerSchema.Name));
         opts.Projections.Add(new UsageFactsProjection(LedgerSchema.Name), ProjectionLifecycle.Inline);
         opts.Projections.Add(new UsageAdjustmentsProjection(LedgerSchema.Name), ProjectionLifecycle.Inline);
-        opts.Projections.Add(new TenantUsageSummaryProjection(LedgerSchema.Name), ProjectionLifecycle.Async);
+        // Inline: the ingest transaction has the batch in hand, and an async reader would read every batch's JSON back.
+        opts.Projections.Add(new TenantUsageSummaryProjection(LedgerSchema.Name), ProjectionLifecycle.Inline);
         opts.Projections.Snapshot<Tenant>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<ApiKey>(SnapshotLifecycle.Inline);
         opts.Schema.For<TokenLedger.Access.TrackingUse.ApiKeyLastUse>();

@@ -51,7 +51,7 @@ public sealed class drawing_on_packages
         var hold = Granted(spec.AskTokens(100, 50));
 
         hold.Packages!.ShouldBe([new PackageHold("a", 120, 60), new PackageHold("b", 120, 60)]);
-        (hold.Source, hold.Amount, spec.Position.MoneyHeld).ShouldBe((FundingSources.Wallet, 150m, 30m));
+        (hold.Source, hold.Amount, spec.Position.MoneyHeldAt(T)).ShouldBe((FundingSources.Wallet, 150m, 30m));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class drawing_on_packages
         // 60 free of 10 + 30 × 3 = 100 needed: 0.6 of 10 × 2 + 30 × 5 = 170 is 102; the other 68 on the wallet.
         var second = Granted(spec.AskTokens(10, 30, inputPrice: 2, outputPrice: 5));
         second.Packages!.ShouldBe([new PackageHold("p", 60, 102)]);
-        spec.Position.MoneyHeld.ShouldBe(68);
+        spec.Position.MoneyHeldAt(T).ShouldBe(68);
         Granted(spec.AskTokens(1, 0)).Packages.ShouldBeNull();
     }
 }

@@ -72,8 +72,8 @@ public static class Drawdown
     {
         var candidates = PackageDraw.Candidates(account.Packages, usage.Model, usage.OccurredAt).ToList();
         if (candidates.Count == 0) return 0m;
-        // Package tokens other requests' holds reserve are theirs: a usage event draws only on the rest and its own hold's.
-        var heldByOthers = PackageHolds.Reserved(account.Holds, usage.RequestId);
+        // Package tokens other requests' holds still reserve are theirs: a usage event draws only on the rest and its own hold's.
+        var heldByOthers = HoldClaims.Reserved(account.Holds, account.Packages, usage.OccurredAt, usage.RequestId);
         var takes = PackageDraw.Take(candidates, [.. TokenClasses.Select(c => new ClassCharge(c, Tokens(usage, c), Money(usage, c)))], rest,
             id => heldByOthers.GetValueOrDefault(id));
         allocations.AddRange(takes.Select(t => new Allocation(FundingSources.Package, t.PackageId, t.Amount, t.Tokens)));
@@ -83,9 +83,7 @@ public static class Drawdown
     private static decimal FromCredits(TenantAccount account, Instant at, decimal rest, List<Allocation> allocations)
     {
         var paid = 0m;
-        var credits = account.Credits.Where(c => !c.Expired && c.Remaining > 0 && at < c.ExpiresAt)
-            .OrderBy(c => c.ExpiresAt).ThenByDescending(c => c.Priority).ThenBy(c => c.GrantId, StringComparer.Ordinal);
-        foreach (var credit in credits)
+        foreach (var credit in UsableCredits(account, at))
         {
             if (paid >= rest) break;
             var part = Math.Min(credit.Remaining, rest - paid);
@@ -94,6 +92,11 @@ public static class Drawdown
         }
         return paid;
     }
+
+    /// <summary>The credits that pay at <paramref name="at"/>, in the order they pay: soonest expiry first, then higher priority, then by id.</summary>
+    public static IEnumerable<CreditBalance> UsableCredits(TenantAccount account, Instant at) =>
+        account.Credits.Where(c => !c.Expired && c.Remaining > 0 && at < c.ExpiresAt)
+            .OrderBy(c => c.ExpiresAt).ThenByDescending(c => c.Priority).ThenBy(c => c.GrantId, StringComparer.Ordinal);
 
     private static decimal FromWallet(TenantAccount account, decimal rest, List<Allocation> allocations)
     {

@@ -45,7 +45,8 @@ public sealed record BalanceResponse(
             : null;
         var wallet = Math.Max(0, account.Wallet);
         var funds = account.PostpaidHeadroom is { } headroom ? account.PrepaidFunds(now) + headroom : (decimal?)null;
-        var holds = new HoldsLine(funds, account.MoneyHeld, funds - account.MoneyHeld, account.Holds.Count, account.Holds);
+        var held = account.MoneyHeldAt(now);
+        var holds = new HoldsLine(funds, held, funds - held, account.Holds.Count, account.Holds);
         return new BalanceResponse(tenant.TenantId, tenant.Currency, now, wallet + credits.Sum(c => c.Remaining), account.Wallet, credits, packages,
             postpaid, account.DrawdownOrder, planLine, account.Totals, account.LastSequence, holds);
     }

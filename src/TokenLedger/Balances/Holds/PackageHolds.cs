@@ -7,7 +7,7 @@ namespace TokenLedger.Balances.Holds;
 /// How a hold sits on the tenant's token packages (pure). It takes packages by the usage drawdown's own rule (<see cref="PackageDraw"/>):
 /// the packages usable now that cover the model, soonest expiry first, each taking the package tokens of the hold's
 /// maximum tokens at its weights (all input counted as uncached input) and standing for that share of the amount. A
-/// package's free tokens are its remaining tokens less what the holds that still count reserve on it; the drawdown of
+/// package's free tokens are its remaining tokens less what the holds that still count reserve on it (<see cref="HoldClaims"/>); the drawdown of
 /// a usage event takes only the free tokens plus its own hold's, so a hold's package tokens are never spent by another
 /// request. Packages are held on only when they come first in the drawdown order (so the usage draws on them first),
 /// only for a hold priced by tokens (not one that names an amount), and only on a package valid until the hold expires.
@@ -17,18 +17,6 @@ public static class PackageHolds
     /// <summary>The hold's parts on packages and the rest of its amount, which is held on money.</summary>
     public sealed record Take(IReadOnlyList<PackageHold> Parts, decimal Rest);
 
-    /// <summary>Package tokens reserved per package by <paramref name="holds"/>, leaving out the hold of request <paramref name="exceptRequestId"/>.</summary>
-    public static Dictionary<string, decimal> Reserved(IEnumerable<ActiveHold> holds, string? exceptRequestId = null)
-    {
-        var reserved = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var hold in holds)
-        {
-            if (hold.Packages is not { Count: > 0 } parts || (exceptRequestId is not null && hold.RequestId == exceptRequestId)) continue;
-            foreach (var part in parts) reserved[part.PackageId] = reserved.GetValueOrDefault(part.PackageId) + part.Tokens;
-        }
-        return reserved;
-    }
-
     /// <summary>What of <paramref name="ask"/> the packages take, in the drawdown's order, after the holds that still count (<paramref name="counted"/>).</summary>
     public static Take Place(TenantAccount account, IReadOnlyList<ActiveHold> counted, HoldAsk ask, Instant now)
     {
@@ -37,7 +25,7 @@ public static class PackageHolds
         var candidates = PackageDraw.Candidates(account.Packages, ask.Model, now).Where(p => p.ValidTo >= expiresAt).ToList();
         if (candidates.Count == 0) return new Take([], ask.Amount);
 
-        var reserved = Reserved(counted);
+        var reserved = HoldClaims.Reserved(counted, account.Packages, now);
         // A hold counts all its input as uncached input, and prices its maximum tokens of each class.
         ClassCharge[] charge = [new("input", ask.MaxInputTokens, priced.Input), new("output", ask.MaxOutputTokens, priced.Output)];
         var parts = new List<PackageHold>();

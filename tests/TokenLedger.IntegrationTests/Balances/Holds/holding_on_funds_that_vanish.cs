@@ -28,12 +28,17 @@ public sealed class holding_on_funds_that_vanish(LedgerFixture fixture)
         placed.StatusCode.ShouldBe(HttpStatusCode.Created);
         (await placed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("source").GetString().ShouldBe("credit");
         (await HoldsAsync(tenant)).GetProperty("available").GetDecimal().ShouldBe(4m);
+        // The balance shows the hold on the credit once funding has read it.
+        var before = await Eventually.Until(() => BalanceAsync(Op, tenant), b => b.GetProperty("holds").GetProperty("open").GetInt32() == 1, TimeSpan.FromSeconds(30), "the hold read");
+        before.GetProperty("credits")[0].GetProperty("reserved").GetDecimal().ShouldBe(10m);
+        (before.Dec("holds.reservedOnWallet"), before.Dec("holds.unfunded")).ShouldBe((0m, 0m));
 
         Epoch.Clock.Advance(NodaTime.Duration.FromSeconds(6)); // past the credit's expiry, well before the hold's
         var balance = await Eventually.Until(() => BalanceAsync(Op, tenant), b => b.Dec("totals.creditsExpired") == 10m, TimeSpan.FromSeconds(30), "the credit to expire");
 
         (balance.Dec("holds.funds"), balance.Dec("holds.held"), balance.Dec("holds.available")).ShouldBe((4m, 10m, -6m));
         balance.GetProperty("holds").GetProperty("open").GetInt32().ShouldBe(1);
+        (balance.Dec("holds.reservedOnWallet"), balance.Dec("holds.unfunded")).ShouldBe((4m, 6m));
         var holds = await HoldsAsync(tenant);
         (holds.GetProperty("held").GetDecimal(), holds.GetProperty("available").GetDecimal()).ShouldBe((10m, -6m));
         var refused = await HoldAsync(Op, tenant, "next-request", maxInput: 1);

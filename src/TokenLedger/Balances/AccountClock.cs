@@ -53,8 +53,15 @@ public sealed class AccountClock(IDocumentStore store, IClock clock, IOptions<Ac
         await StreamConflicts.RetryAsync(5, async () =>
         {
             await using var session = store.LightweightSession();
+            // One query for every due stream's version, then each tick is appended right after the version read.
+            var streamVersions = await session.StreamVersionsAsync([.. toTick.Select(AccountStreams.For)], ct);
             foreach (var tenantId in toTick)
-                await session.AppendAtCurrentVersionAsync(AccountStreams.For(tenantId), ct, new AccountClockTicked(tenantId, now));
+            {
+                var stream = AccountStreams.For(tenantId);
+                var tick = new AccountClockTicked(tenantId, now);
+                if (streamVersions.TryGetValue(stream, out var streamVersion)) session.Events.Append(stream, streamVersion + 1, tick);
+                else session.Events.StartStream(stream, tick);
+            }
             await session.SaveChangesAsync(ct);
             return true;
         }, ct);

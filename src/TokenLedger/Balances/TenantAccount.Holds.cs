@@ -23,8 +23,14 @@ public sealed partial class TenantAccount
     /// <summary>What postpaid may still take before the credit limit; null when postpaid is unlimited.</summary>
     public decimal? PostpaidHeadroom => CreditLimit is { } limit ? Math.Max(0, limit - PostpaidUnbilled) : null;
 
-    /// <summary>Money reserved by open holds (holds on the plan reserve quota, and holds on packages package tokens, not money).</summary>
-    public decimal MoneyHeld => Holds.Sum(h => h.Money);
+    /// <summary>Money reserved by open holds at the account's clock (<see cref="MoneyHeldAt"/>).</summary>
+    public decimal MoneyHeld => MoneyHeldAt(Clock);
+
+    /// <summary>
+    /// Money reserved by open holds at <paramref name="at"/>: holds on the plan reserve quota and holds on packages package
+    /// tokens, not money, except the package tokens that no longer exist then, which are held on money (<see cref="HoldClaims"/>).
+    /// </summary>
+    public decimal MoneyHeldAt(Instant at) => HoldClaims.Money(Holds, Packages, at);
 
     /// <summary>Cap use counting open plan holds as one request and their maximum tokens each.</summary>
     public IReadOnlyList<LimitUse> CapUseWithHolds(Plan plan, Instant at) => WithHeld(CapUse(plan, at), plan, Holds);

@@ -1,4 +1,5 @@
 using Marten;
+using Npgsql;
 
 namespace TokenLedger.Infrastructure;
 
@@ -20,5 +21,22 @@ public static class StreamTails
         }
         if (await session.Events.FetchStreamStateAsync(stream, ct) is { } state) session.Events.Append(stream, state.Version + facts.Length, facts);
         else session.Events.StartStream(stream, facts);
+    }
+
+    /// <summary>
+    /// The current versions of <paramref name="streams"/> in one query (streams that do not exist are absent), read in
+    /// the session's transaction: a writer that appends many streams at the versions read names them all at once
+    /// instead of one round trip per stream.
+    /// </summary>
+    public static async Task<Dictionary<string, long>> StreamVersionsAsync(this IDocumentSession session, IReadOnlyCollection<string> streams, CancellationToken ct)
+    {
+        await session.BeginTransactionAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"select id, version from {session.DocumentStore.Options.Events.DatabaseSchemaName}.mt_streams where id = any(@ids)", session.Connection);
+        command.Parameters.AddWithValue("ids", streams.ToArray());
+        var versions = new Dictionary<string, long>(streams.Count, StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) versions[reader.GetString(0)] = reader.GetInt64(1);
+        return versions;
     }
 }

@@ -43,6 +43,7 @@ public class validating_the_examples_against_their_schemas
         ["tenant-put.json"] = ("tenant-request.v1.schema.json", null),
         ["tenant-invalid-hold-ttl.json"] = ("tenant-request.v1.schema.json", "/holdTtlSeconds maximum"),
         ["hold-placed.json"] = ("hold-response.v1.schema.json", null),
+        ["balance.json"] = ("balance-response.v1.schema.json", null),
     };
 
     public static TheoryData<string> ValidExamples() => new(Examples.Where(e => e.Value.Failure is null).Select(e => e.Key));

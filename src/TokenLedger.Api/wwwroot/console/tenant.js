@@ -45,13 +45,17 @@ export async function tenantView(main, tenantId, me) {
   const balance = await api(`/api/tenants/${encodeURIComponent(tenantId)}/balance`).catch(() => null);
   if (balance) {
     const b = card(main, t('balance'), 'balance');
+    // What open holds reserve, shown where it sits (docs/holds.md): on the wallet, on each credit, on each package.
+    const reserved = (amount, show) => Number(amount) > 0 ? ` (${show(amount)} ${t('reservedByHolds')})` : '';
+    const creditsReserved = balance.credits.reduce((s, c) => s + Number(c.reserved ?? 0), 0);
     b.insertAdjacentHTML('beforeend', `<table><tbody>
-      <tr><th>${t('wallet')}</th><td class="num" data-testid="wallet">${money(balance.wallet, currency)}</td></tr>
-      <tr><th>${t('credits')}</th><td class="num">${money(balance.credits.reduce((s, c) => s + Number(c.remaining), 0), currency)}</td></tr>
-      <tr><th>${t('packages')}</th><td class="num">${balance.packages.map(p => `${escape(p.name)}: ${count(p.remainingTokens)} / ${count(p.sizeTokens)}`).join('<br>') || '–'}</td></tr>
+      <tr><th>${t('wallet')}</th><td class="num" data-testid="wallet">${money(balance.wallet, currency)}${reserved(balance.holds.reservedOnWallet ?? 0, a => money(a, currency))}</td></tr>
+      <tr><th>${t('credits')}</th><td class="num" data-testid="credits">${money(balance.credits.reduce((s, c) => s + Number(c.remaining), 0), currency)}${reserved(creditsReserved, a => money(a, currency))}</td></tr>
+      <tr><th>${t('packages')}</th><td class="num" data-testid="packages">${balance.packages.map(p => `${escape(p.name)}: ${count(p.remainingTokens)} / ${count(p.sizeTokens)}${reserved(p.reservedTokens ?? 0, count)}`).join('<br>') || '–'}</td></tr>
       <tr><th>${t('postpaid')}</th><td class="num">${money(balance.postpaid.unbilled, currency)}</td></tr>
       <tr><th>${t('creditLimit')}</th><td class="num">${balance.postpaid.creditLimit == null ? '–' : money(balance.postpaid.creditLimit, currency)}</td></tr>
-      <tr><th>${t('held')}</th><td class="num" data-testid="held">${money(balance.holds.held, currency)} (${count(balance.holds.open)} ${t('openHolds')})</td></tr>
+      <tr><th>${t('held')}</th><td class="num" data-testid="held">${money(balance.holds.held, currency)} (${count(balance.holds.open)} ${t('openHolds')})</td></tr>${
+        Number(balance.holds.unfunded ?? 0) > 0 ? `<tr><th>${t('unfundedHolds')}</th><td class="num" data-testid="unfunded">${money(balance.holds.unfunded, currency)}</td></tr>` : ''}
       <tr><th>${t('available')}</th><td class="num" data-testid="available">${balance.holds.available == null ? t('unlimited') : money(balance.holds.available, currency)}</td></tr></tbody></table>`);
     if (balance.holds.holds.length > 0) {
       const holds = card(main, `${t('activeHolds')} (${count(balance.holds.open)})`, 'holds');

@@ -49,13 +49,12 @@ public static class Drawdown
     {
         var allocations = new List<Allocation>();
         var rest = amount;
-        var unpaidShare = TokenClasses.ToDictionary(c => c, _ => 1m);
         foreach (var source in account.DrawdownOrder)
         {
             if (rest <= 0) break;
             rest -= source switch
             {
-                "packages" => FromPackages(account, usage, rest, unpaidShare, allocations),
+                "packages" => FromPackages(account, usage, rest, allocations),
                 "credits" => FromCredits(account, usage.OccurredAt, rest, allocations),
                 "wallet" => FromWallet(account, rest, allocations),
                 _ => 0m,
@@ -69,37 +68,22 @@ public static class Drawdown
         return allocations;
     }
 
-    private static decimal FromPackages(TenantAccount account, ChargedUsage usage, decimal rest, Dictionary<string, decimal> unpaidShare, List<Allocation> allocations)
+    private static decimal FromPackages(TenantAccount account, ChargedUsage usage, decimal rest, List<Allocation> allocations)
     {
-        var paid = 0m;
-        var packages = account.Packages.Where(p => p.UsableAt(usage.OccurredAt) && p.CoversModel(usage.Model))
-            .OrderBy(p => p.ValidTo).ThenBy(p => p.PackageId, StringComparer.Ordinal);
-        // Package tokens other requests' holds reserve are theirs: a usage event draws only on the rest and its own hold's.
-        Dictionary<string, decimal>? heldByOthers = null;
-        foreach (var package in packages)
-        {
-            heldByOthers ??= PackageHolds.Reserved(account.Holds, usage.RequestId);
-            var covered = TokenClasses.Where(package.Weights.ContainsKey).ToList();
-            var needed = covered.Sum(c => Tokens(usage, c) * package.Weights[c] * unpaidShare[c]);
-            var money = covered.Sum(c => Money(usage, c) * unpaidShare[c]);
-            if (needed <= 0 || money <= 0) continue;
-            var taken = Math.Min(package.RemainingTokens - heldByOthers.GetValueOrDefault(package.PackageId), needed);
-            if (taken <= 0) continue;
-            var share = taken / needed;
-            var part = Math.Min(taken == needed ? money : money * share, rest - paid);
-            foreach (var c in covered) unpaidShare[c] = taken == needed ? 0m : unpaidShare[c] * (1 - share);
-            allocations.Add(new Allocation(FundingSources.Package, package.PackageId, part, taken));
-            paid += part;
-        }
-        return paid;
+        var candidates = PackageDraw.Candidates(account.Packages, usage.Model, usage.OccurredAt).ToList();
+        if (candidates.Count == 0) return 0m;
+        // Package tokens other requests' holds still reserve are theirs: a usage event draws only on the rest and its own hold's.
+        var heldByOthers = HoldClaims.Reserved(account.Holds, account.Packages, usage.OccurredAt, usage.RequestId);
+        var takes = PackageDraw.Take(candidates, [.. TokenClasses.Select(c => new ClassCharge(c, Tokens(usage, c), Money(usage, c)))], rest,
+            id => heldByOthers.GetValueOrDefault(id));
+        allocations.AddRange(takes.Select(t => new Allocation(FundingSources.Package, t.PackageId, t.Amount, t.Tokens)));
+        return takes.Sum(t => t.Amount);
     }
 
     private static decimal FromCredits(TenantAccount account, Instant at, decimal rest, List<Allocation> allocations)
     {
         var paid = 0m;
-        var credits = account.Credits.Where(c => !c.Expired && c.Remaining > 0 && at < c.ExpiresAt)
-            .OrderBy(c => c.ExpiresAt).ThenByDescending(c => c.Priority).ThenBy(c => c.GrantId, StringComparer.Ordinal);
-        foreach (var credit in credits)
+        foreach (var credit in UsableCredits(account, at))
         {
             if (paid >= rest) break;
             var part = Math.Min(credit.Remaining, rest - paid);
@@ -108,6 +92,11 @@ public static class Drawdown
         }
         return paid;
     }
+
+    /// <summary>The credits that pay at <paramref name="at"/>, in the order they pay: soonest expiry first, then higher priority, then by id.</summary>
+    public static IEnumerable<CreditBalance> UsableCredits(TenantAccount account, Instant at) =>
+        account.Credits.Where(c => !c.Expired && c.Remaining > 0 && at < c.ExpiresAt)
+            .OrderBy(c => c.ExpiresAt).ThenByDescending(c => c.Priority).ThenBy(c => c.GrantId, StringComparer.Ordinal);
 
     private static decimal FromWallet(TenantAccount account, decimal rest, List<Allocation> allocations)
     {

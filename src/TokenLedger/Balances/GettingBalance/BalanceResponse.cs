@@ -1,12 +1,15 @@
 using NodaTime;
+using TokenLedger.Balances.Holds;
 using TokenLedger.Tenants;
 
 namespace TokenLedger.Balances.GettingBalance;
 
-public sealed record CreditLine(string GrantId, decimal Granted, decimal Remaining, Instant ExpiresAt, int Priority, string Reason);
+/// <summary>A credit grant; <c>Reserved</c>: the money of open holds that lands on it in the drawdown order (<see cref="HoldClaims.Lay"/>).</summary>
+public sealed record CreditLine(string GrantId, decimal Granted, decimal Remaining, Instant ExpiresAt, int Priority, string Reason, decimal Reserved = 0);
 
+/// <summary>A token package; <c>ReservedTokens</c>: the package tokens open holds reserve on it and it still has (<see cref="HoldClaims.Back"/>).</summary>
 public sealed record PackageLine(string PackageId, string Name, decimal SizeTokens, decimal RemainingTokens, IReadOnlyList<string> Models,
-    IReadOnlyDictionary<string, decimal> Weights, Instant ValidFrom, Instant ValidTo);
+    IReadOnlyDictionary<string, decimal> Weights, Instant ValidFrom, Instant ValidTo, decimal ReservedTokens = 0);
 
 public sealed record PostpaidLine(decimal Unbilled, decimal? CreditLimit, decimal? Headroom);
 
@@ -15,9 +18,12 @@ public sealed record CapLine(string Name, decimal Used, decimal Limit, decimal U
 
 /// <summary>
 /// Holds as funding has decided them: money <c>Held</c> by open holds, <c>Funds</c> (prepaid plus postpaid headroom;
-/// null when postpaid is unlimited) and <c>Available</c> = funds − held, what a new hold or the credit limit sees.
+/// null when postpaid is unlimited) and <c>Available</c> = funds − held, what a new hold or the credit limit sees. Where
+/// the money held sits after the credits (each credit line shows its own part): on the wallet, on postpaid headroom,
+/// and <c>Unfunded</c>, what no source covers (docs/holds.md, "When what a hold sits on goes away").
 /// </summary>
-public sealed record HoldsLine(decimal? Funds, decimal Held, decimal? Available, int Open, IReadOnlyList<Holds.ActiveHold> Holds);
+public sealed record HoldsLine(decimal? Funds, decimal Held, decimal? Available, int Open, IReadOnlyList<ActiveHold> Holds,
+    decimal ReservedOnWallet = 0, decimal ReservedOnPostpaid = 0, decimal Unfunded = 0);
 
 public sealed record PlanLine(string PlanId, int PeriodIndex, Instant PeriodStart, Instant PeriodEnd, Instant? EndsAt, IReadOnlyList<CapLine> Caps);
 
@@ -32,10 +38,16 @@ public sealed record BalanceResponse(
 {
     public static BalanceResponse From(TenantAccount account, Tenant tenant, Instant now, Plans.Plan? plan = null)
     {
+        var backing = HoldClaims.Back(account.Holds, account.Packages, now);
+        var held = backing.Sum(b => b.Money);
+        var claims = HoldClaims.Lay(account, held, now);
+        var reservedTokens = backing.SelectMany(b => b.Backed).GroupBy(p => p.PackageId).ToDictionary(g => g.Key, g => g.Sum(p => p.Tokens));
         var credits = account.Credits.Where(c => !c.Expired && c.Remaining > 0 && c.ExpiresAt > now)
-            .OrderBy(c => c.ExpiresAt).Select(c => new CreditLine(c.GrantId, c.Granted, c.Remaining, c.ExpiresAt, c.Priority, c.Reason)).ToList();
+            .OrderBy(c => c.ExpiresAt).Select(c => new CreditLine(c.GrantId, c.Granted, c.Remaining, c.ExpiresAt, c.Priority, c.Reason,
+                claims.Credits.GetValueOrDefault(c.GrantId))).ToList();
         var packages = account.Packages.Where(p => !p.Expired && p.RemainingTokens > 0 && p.ValidTo > now)
-            .OrderBy(p => p.ValidTo).Select(p => new PackageLine(p.PackageId, p.Name, p.SizeTokens, p.RemainingTokens, p.Models, p.Weights, p.ValidFrom, p.ValidTo)).ToList();
+            .OrderBy(p => p.ValidTo).Select(p => new PackageLine(p.PackageId, p.Name, p.SizeTokens, p.RemainingTokens, p.Models, p.Weights, p.ValidFrom, p.ValidTo,
+                reservedTokens.GetValueOrDefault(p.PackageId))).ToList();
         var postpaid = new PostpaidLine(account.PostpaidUnbilled, account.CreditLimit,
             account.CreditLimit is { } limit ? Math.Max(0, limit - account.PostpaidUnbilled) : null);
         var planLine = account.Subscription is { } s
@@ -45,7 +57,7 @@ public sealed record BalanceResponse(
             : null;
         var wallet = Math.Max(0, account.Wallet);
         var funds = account.PostpaidHeadroom is { } headroom ? account.PrepaidFunds(now) + headroom : (decimal?)null;
-        var holds = new HoldsLine(funds, account.MoneyHeld, funds - account.MoneyHeld, account.Holds.Count, account.Holds);
+        var holds = new HoldsLine(funds, held, funds - held, account.Holds.Count, account.Holds, claims.Wallet, claims.Postpaid, claims.Unfunded);
         return new BalanceResponse(tenant.TenantId, tenant.Currency, now, wallet + credits.Sum(c => c.Remaining), account.Wallet, credits, packages,
             postpaid, account.DrawdownOrder, planLine, account.Totals, account.LastSequence, holds);
     }

@@ -44,7 +44,7 @@ public static class GetHolds
         var now = clock.GetCurrentInstant();
         var position = turn.Position;
         var funds = position.Funds(now);
-        var held = position.MoneyHeld;
+        var held = position.MoneyHeldAt(now);
         var lines = position.Counted.OrderBy(h => h.PlacedAt).Select(h => new HoldLine(h.HoldId, h.RequestId, h.Model, h.Amount, h.Source, h.PlanId, h.Tokens,
             h.PlacedAt, h.ExpiresAt, position.IsClosing(h.HoldId) ? "closing" : h.ExpiresAt <= now ? "expired" : "open", h.ActedBy, h.Packages)).ToList();
         return Results.Ok(new HoldsResponse(tenantId, turn.Tenant.Currency, now, funds, held, funds - held, funds is null, lines));

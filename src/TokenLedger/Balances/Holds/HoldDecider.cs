@@ -61,7 +61,7 @@ public static class HoldDecider
         var (parts, rest) = PackageHolds.Place(position.Account, position.Counted, ask, now);
         if (parts.Count > 0 && rest <= 0) return Grant(ask, FundingSources.Package, null, now, parts);
         if (position.MoneySource(rest, now) is { } source) return Grant(ask, source, null, now, parts.Count > 0 ? parts : null);
-        var available = (position.Funds(now) ?? 0) - position.MoneyHeld;
+        var available = (position.Funds(now) ?? 0) - position.MoneyHeldAt(now);
         var limit = position.Account.CreditLimit ?? 0;
         var onPackages = parts.Count > 0 ? $" after {ask.Amount - rest} {ask.Currency} on token packages" : "";
         return limit > 0

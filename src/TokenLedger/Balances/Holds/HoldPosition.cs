@@ -43,7 +43,8 @@ public sealed class HoldPosition
 
     public ActiveHold? ForRequest(string requestId) => _open.FirstOrDefault(h => h.RequestId == requestId);
 
-    public decimal MoneyHeld => _open.Sum(h => h.Money);
+    /// <summary>Money held by the holds that still count at <paramref name="now"/>, package parts that lost their tokens included (<see cref="HoldClaims"/>).</summary>
+    public decimal MoneyHeldAt(Instant now) => HoldClaims.Money(_open, Account.Packages, now);
 
     /// <summary>Open holds past their expiry that nobody has expired yet.</summary>
     public IEnumerable<ActiveHold> DueAt(Instant now) => _open.Where(h => h.ExpiresAt <= now && !_closing.Contains(h.HoldId));
@@ -72,7 +73,7 @@ public sealed class HoldPosition
             else if (source == "wallet") sources.Add((FundingSources.Wallet, Math.Max(0, Account.Wallet)));
         }
         sources.Add((FundingSources.Postpaid, Account.PostpaidHeadroom ?? decimal.MaxValue));
-        var taken = MoneyHeld;
+        var taken = MoneyHeldAt(now);
         var need = amount;
         foreach (var (source, capacity) in sources)
         {

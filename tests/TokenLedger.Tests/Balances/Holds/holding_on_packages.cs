@@ -26,7 +26,7 @@ public sealed class holding_on_packages
         var hold = Granted(spec.AskTokens(100, 50));
         (hold.Source, hold.Amount).ShouldBe((FundingSources.Package, 150m));
         hold.Packages!.ShouldBe([new PackageHold("p1", 150, 150)]);
-        spec.Position.MoneyHeld.ShouldBe(0);
+        spec.Position.MoneyHeldAt(T).ShouldBe(0);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class holding_on_packages
         var hold = Granted(spec.AskTokens(200, 0));
         (hold.Source, hold.Amount).ShouldBe((FundingSources.Wallet, 200m));
         hold.Packages!.ShouldBe([new PackageHold("p1", 150, 150)]);
-        spec.Position.MoneyHeld.ShouldBe(50);
+        spec.Position.MoneyHeldAt(T).ShouldBe(50);
         var refused = spec.AskTokens(60, 0).ShouldBeOfType<HoldRefused>();
         refused.Reason.ShouldBe(HoldReasons.InsufficientFunds);
         Granted(spec.AskTokens(50, 0)).Source.ShouldBe(FundingSources.Wallet);
@@ -75,10 +75,10 @@ public sealed class holding_on_packages
     public void packages_after_money_in_the_drawdown_order_or_a_hold_naming_an_amount_hold_money_only()
     {
         var walletFirst = new HoldSpec(Package("p1", 1000), Wallet(100), Terms("wallet", "packages", "credits"));
-        (Granted(walletFirst.AskTokens(10, 0)).Source, walletFirst.Position.MoneyHeld).ShouldBe((FundingSources.Wallet, 10m));
+        (Granted(walletFirst.AskTokens(10, 0)).Source, walletFirst.Position.MoneyHeldAt(T)).ShouldBe((FundingSources.Wallet, 10m));
         var named = new HoldSpec(Package("p1", 1000), Wallet(100), Terms());
         Granted(named.Ask(10)).Packages.ShouldBeNull();
-        named.Position.MoneyHeld.ShouldBe(10);
+        named.Position.MoneyHeldAt(T).ShouldBe(10);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class placing_holds
         var decisions = Enumerable.Range(0, 250).Select(_ => spec.Ask(1)).ToList();
         decisions.Count(d => d is HoldGranted).ShouldBe(100);
         decisions.OfType<HoldRefused>().Select(r => r.Reason).Distinct().ShouldBe([HoldReasons.InsufficientFunds]);
-        spec.Position.MoneyHeld.ShouldBe(100);
+        spec.Position.MoneyHeldAt(T).ShouldBe(100);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class placing_holds
         var again = spec.Ask(6, requestId: "req-1").ShouldBeOfType<HoldGranted>();
         again.Replayed.ShouldBeTrue();
         (again.Hold.HoldId, again.Hold.Amount, again.Hold.ExpiresAt).ShouldBe((first.HoldId, first.Amount, first.ExpiresAt));
-        spec.Position.MoneyHeld.ShouldBe(6);
+        spec.Position.MoneyHeldAt(T).ShouldBe(6);
         spec.FundTail();
         spec.Ask(6, requestId: "req-1").ShouldBeOfType<HoldGranted>().Hold.HoldId.ShouldBe(first.HoldId);
     }
@@ -111,7 +111,7 @@ public sealed class placing_holds
         decisions.OfType<HoldGranted>().Select(g => g.Hold.Source).ShouldAllBe(s => s == FundingSources.Plan);
         decisions.Count(d => d is HoldGranted).ShouldBe(100);
         decisions.OfType<HoldRefused>().Select(r => r.Reason).Distinct().ShouldBe([HoldReasons.CapReached]);
-        spec.Position.MoneyHeld.ShouldBe(0);
+        spec.Position.MoneyHeldAt(T).ShouldBe(0);
     }
 
     [Fact]

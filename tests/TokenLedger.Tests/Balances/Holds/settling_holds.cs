@@ -25,7 +25,7 @@ public sealed class settling_holds
         decided.OfType<HoldSettled>().Single().ShouldBe(new HoldSettled(Tenant, hold.HoldId, "req-1", "e1", FundingSources.Wallet, 10, 7, 3, T, "gw"));
         spec.Funding.Account.Holds.ShouldBeEmpty();
         spec.Funding.Account.Wallet.ShouldBe(93);
-        spec.Position.MoneyHeld.ShouldBe(0);
+        spec.Position.MoneyHeldAt(T).ShouldBe(0);
     }
 
     [Fact]
@@ -64,9 +64,9 @@ public sealed class settling_holds
         var open = Prepaid(100);
         var hold = Granted(open.Ask(10, requestId: "req-1"));
         open.Tail(new HoldVoided(Tenant, hold.HoldId, "req-1", T, "gw"));
-        open.Position.MoneyHeld.ShouldBe(10, "a voided hold counts until funding releases it");
+        open.Position.MoneyHeldAt(T).ShouldBe(10, "a voided hold counts until funding releases it");
         open.FundTail().OfType<HoldReleased>().Single().ShouldBe(new HoldReleased(Tenant, hold.HoldId, "req-1", FundingSources.Wallet, 10, HoldReasons.Voided, T, "gw"));
-        open.Position.MoneyHeld.ShouldBe(0);
+        open.Position.MoneyHeldAt(T).ShouldBe(0);
 
         var settled = Prepaid(100);
         Granted(settled.Ask(10, requestId: "req-1"));
@@ -113,7 +113,7 @@ public sealed class settling_holds
         expired.Single().ShouldBe(new HoldExpired(Tenant, "h1", "r1", T + Duration.FromSeconds(60), T + Duration.FromSeconds(60)));
         spec.Tail(expired[0]);
         HoldDecider.Expire(spec.Position, Tenant, T + Duration.FromSeconds(61)).ShouldBeEmpty();
-        spec.Position.MoneyHeld.ShouldBe(10, "an expired hold counts until funding releases it");
+        spec.Position.MoneyHeldAt(T).ShouldBe(10, "an expired hold counts until funding releases it");
         HoldDecider.Void(spec.Position, spec.Position.Find("h1")!, Tenant, "gw", T).ShouldBeNull();
     }
 

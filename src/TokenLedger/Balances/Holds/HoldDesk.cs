@@ -41,9 +41,10 @@ public sealed record HoldTurn(IDocumentSession Session, Tenant Tenant, HoldPosit
 /// (a transaction-scoped advisory lock), so concurrent requests queue instead of racing, and appends at the stream
 /// version it read: one writer at a time, on every instance. A placement is one transaction: the lock, the read of the
 /// request's idempotency key, the catalog revision and the tenant's state in one round trip, then the hold with the key
-/// and its answer (one insert, <see cref="KeysInTransaction"/>) and any outgoing message, and one commit. The state is the account funding last stored plus the tail of the
-/// holds stream funding has not read yet; the tail's facts are immutable, so the facts this instance read or appended
-/// are kept in memory and only the part another instance appended is read.
+/// and its answer (one insert, <see cref="KeysInTransaction"/>) and any outgoing message, and one commit. The state is
+/// the account funding last stored plus the tail of the holds stream funding has not read yet; the tail's facts are
+/// immutable, so the facts this instance read or appended are kept in memory and only the part another instance
+/// appended is read.
 /// </summary>
 public sealed class HoldDesk(IDocumentStore store, IClock clock)
 {

@@ -10,6 +10,8 @@
 // --rabbitmq-pid (any of them), it also prints the CPU time (utime + stime from /proc) each process spent per hold
 // cycle, from the first hold until every hold was settled, and the idle floor it measured for 5 s before the load
 // (meaningful on a service that has settled: right after start-up or another run it is still busy).
+// It then prints `load started: <instant>` when the measured load begins, so a profiler or a sampler of
+// pg_stat_activity can be started on that line.
 //
 // --mode splits the hold cycle's cost: `cycle` (default) places holds and sends each granted hold's usage; `place`
 // places holds only (ttl 1 h, no usage: they stay open; it ends when funding has read every placement); `usage` places
@@ -101,6 +103,7 @@ const total = mode === 'background' ? 0 : rate * seconds;
 let backgroundSent = 0, loadDone = false;
 let next = 0;
 const started = performance.now();
+if (measuring) console.log(`load started: ${new Date().toISOString()}`);
 async function caller() {
   for (;;) {
     const i = next++;

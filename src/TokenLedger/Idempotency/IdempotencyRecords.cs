@@ -14,6 +14,8 @@ public abstract record KeyClaim
 {
     public sealed record Claimed : KeyClaim;
     public sealed record InProgress : KeyClaim;
+    /// <summary>Claimed longer ago than <see cref="IdempotencyRecords.Lease"/> and never completed: its request died; may be taken over.</summary>
+    public sealed record Stale : KeyClaim;
     public sealed record Completed(string Operation, string Fingerprint, StoredAnswer Answer) : KeyClaim;
 }
 

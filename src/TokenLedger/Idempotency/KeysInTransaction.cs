@@ -16,63 +16,84 @@ public sealed record KeyedRequest(string Scope, string Key, string Operation, st
 }
 
 /// <summary>
-/// A key claimed in the command's own transaction, after the command's lock: the claim, the decision's events and the
-/// stored answer commit together, or nothing does. So a hot path pays one commit instead of three (claim, command,
-/// answer), and no claim is ever left "in progress" by a command that died: its transaction rolls back.
+/// A key claimed in the command's own transaction, after the command's lock: the key's row, the decision's events and
+/// the stored answer commit together, or nothing does. The claim is not a row of its own: the command reads the key's
+/// row under its lock (<see cref="AddRead"/>) and, once it has decided, inserts the row with its answer
+/// (<see cref="QueueKept"/>): one write per request instead of a claim and its completion, and no claim is ever left
+/// "in progress" by a command that died (nothing of it was committed). A request that does not keep its answer writes
+/// nothing. Every command that claims its keys this way holds a lock that covers the key's scope, so two of them never
+/// race for one key; a request of another kind that claimed the same key (through <see cref="IdempotencyRecords"/>)
+/// after the read makes the insert fail on the key's primary key (<see cref="IsTakenKey"/>), the transaction rolls
+/// back and the command decides again, now seeing that claim.
 /// </summary>
 public static class KeysInTransaction
 {
     private static string Qualified => $"{LedgerSchema.Name}.{IdempotencyRecords.TableName}";
 
+    /// <summary>The primary key an insert of a key that another request claimed meanwhile fails on.</summary>
+    public static readonly string PrimaryKey = $"pkey_{IdempotencyRecords.TableName}_scope_key";
+
     public static KeyedRequest KeyedRequest(this HttpContext context) =>
         context.Items[Idempotency.KeyedRequest.ItemName] as KeyedRequest
         ?? throw new InvalidOperationException("a command that claims its own key ran without it: is IdempotencyMiddleware in the pipeline?");
 
-    /// <summary>Adds the claim and the read of the row it met to <paramref name="batch"/>; read them back with <see cref="ReadClaimAsync"/>.</summary>
-    public static void AddClaim(NpgsqlBatch batch, KeyedRequest request, Instant now)
+    /// <summary>Adds the read of the key's row to <paramref name="batch"/>; read it back with <see cref="ReadClaimAsync"/>.</summary>
+    public static void AddRead(NpgsqlBatch batch, KeyedRequest request, Instant now)
     {
-        var claim = new NpgsqlBatchCommand(
-            $"insert into {Qualified} (scope, key, operation, fingerprint, claimed_at) values ($1, $2, $3, $4, $5) " +
-            $"on conflict (scope, key) do update set operation = $3, fingerprint = $4, claimed_at = $5 " +
-            $"where {IdempotencyRecords.TableName}.completed_at is null and {IdempotencyRecords.TableName}.claimed_at < $6 returning 1");
-        claim.Parameters.Add(new NpgsqlParameter { Value = request.Scope });
-        claim.Parameters.Add(new NpgsqlParameter { Value = request.Key });
-        claim.Parameters.Add(new NpgsqlParameter { Value = request.Operation });
-        claim.Parameters.Add(new NpgsqlParameter { Value = request.Fingerprint });
-        claim.Parameters.Add(new NpgsqlParameter { Value = now.ToDateTimeOffset() });
-        claim.Parameters.Add(new NpgsqlParameter { Value = (now - IdempotencyRecords.Lease).ToDateTimeOffset() });
         var read = new NpgsqlBatchCommand(
-            $"select operation, fingerprint, completed_at is not null, status, content_type, location, body from {Qualified} where scope = $1 and key = $2");
+            $"select operation, fingerprint, completed_at is not null, status, content_type, location, body, claimed_at < $3 from {Qualified} where scope = $1 and key = $2");
         read.Parameters.Add(new NpgsqlParameter { Value = request.Scope });
         read.Parameters.Add(new NpgsqlParameter { Value = request.Key });
-        batch.BatchCommands.Add(claim);
+        read.Parameters.Add(new NpgsqlParameter { Value = (now - IdempotencyRecords.Lease).ToDateTimeOffset() });
         batch.BatchCommands.Add(read);
     }
 
-    /// <summary>Reads the two results <see cref="AddClaim"/> added, from the current result on; leaves the reader after them.</summary>
+    /// <summary>
+    /// Reads the result <see cref="AddRead"/> added and moves past it: <see cref="KeyClaim.Claimed"/> when the key is free
+    /// (no row), <see cref="KeyClaim.Completed"/> with the kept answer, <see cref="KeyClaim.InProgress"/> while another
+    /// request holds it, and <see cref="KeyClaim.Stale"/> for a claim older than <see cref="IdempotencyRecords.Lease"/>.
+    /// </summary>
     public static async Task<KeyClaim> ReadClaimAsync(NpgsqlDataReader reader, CancellationToken ct)
     {
-        var claimed = await reader.ReadAsync(ct);
-        await reader.NextResultAsync(ct);
-        KeyClaim result = new KeyClaim.InProgress();
-        if (claimed) result = new KeyClaim.Claimed();
-        else if (await reader.ReadAsync(ct) && reader.GetBoolean(2))
-            result = new KeyClaim.Completed(reader.GetString(0), reader.GetString(1), new StoredAnswer(reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), (byte[])reader.GetValue(6)));
+        KeyClaim result = new KeyClaim.Claimed();
+        if (await reader.ReadAsync(ct))
+            result = reader.GetBoolean(2)
+                ? new KeyClaim.Completed(reader.GetString(0), reader.GetString(1), new StoredAnswer(reader.GetInt32(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), (byte[])reader.GetValue(6)))
+                : reader.GetBoolean(7) ? new KeyClaim.Stale() : new KeyClaim.InProgress();
         await reader.NextResultAsync(ct);
         return result;
     }
 
-    /// <summary>Stores the answer with the session's next commit (the claim was made in the same transaction).</summary>
-    public static void QueueCompletion(IDocumentSession session, KeyedRequest request, StoredAnswer answer, Instant now) =>
-        session.QueueSqlCommand(
-            $"update {Qualified} set completed_at = ?, status = ?, content_type = ?, location = ?, body = ? where scope = ? and key = ?",
-            now.ToDateTimeOffset(), answer.Status, (object?)answer.ContentType ?? DBNull.Value, (object?)answer.Location ?? DBNull.Value, answer.Body,
-            request.Scope, request.Key);
+    /// <summary>
+    /// Takes over a stale claim (its request died) in the session's transaction, now: the row is deleted, so the answer
+    /// can be inserted at commit. False when another request took it over first.
+    /// </summary>
+    public static async Task<bool> TakeOverAsync(IDocumentSession session, KeyedRequest request, Instant now, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"delete from {Qualified} where scope = $1 and key = $2 and completed_at is null and claimed_at < $3", session.Connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = request.Scope });
+        command.Parameters.Add(new NpgsqlParameter { Value = request.Key });
+        command.Parameters.Add(new NpgsqlParameter { Value = (now - IdempotencyRecords.Lease).ToDateTimeOffset() });
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
 
-    /// <summary>Gives the key up with the session's next commit: only 2xx answers are kept.</summary>
-    public static void QueueRelease(IDocumentSession session, KeyedRequest request) =>
-        session.QueueSqlCommand($"delete from {Qualified} where scope = ? and key = ? and completed_at is null", request.Scope, request.Key);
+    /// <summary>Stores the key with its answer at the session's next commit (the key was read free in the same transaction).</summary>
+    public static void QueueKept(IDocumentSession session, KeyedRequest request, StoredAnswer answer, Instant now) =>
+        session.QueueSqlCommand(
+            $"insert into {Qualified} (scope, key, operation, fingerprint, claimed_at, completed_at, status, content_type, location, body) " +
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            request.Scope, request.Key, request.Operation, request.Fingerprint, now.ToDateTimeOffset(), now.ToDateTimeOffset(), answer.Status,
+            (object?)answer.ContentType ?? DBNull.Value, (object?)answer.Location ?? DBNull.Value, answer.Body);
+
+    /// <summary>Whether <paramref name="e"/> (or an exception inside it) is the insert of a key another request claimed after it was read.</summary>
+    public static bool IsTakenKey(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg && pg.ConstraintName == PrimaryKey) return true;
+        return false;
+    }
 }
 
 /// <summary>A kept answer as it was (status, <c>Content-Type</c>, <c>Location</c>, body); sent again with <c>Idempotent-Replayed: true</c>.</summary>

@@ -19,7 +19,6 @@ namespace TokenLedger.Balances.Holds;
 public sealed record HoldTurn(IDocumentSession Session, Tenant Tenant, HoldPosition Position, long StreamVersion, long CatalogRevision, KeyedRequest? Key)
 {
     internal List<IHoldFact> Appended { get; } = [];
-    internal bool KeyKept { get; private set; }
 
     /// <summary>Appends the decided facts at the version the position was read at.</summary>
     public void Append(params IHoldFact[] facts)
@@ -29,23 +28,23 @@ public sealed record HoldTurn(IDocumentSession Session, Tenant Tenant, HoldPosit
         Appended.AddRange(facts);
     }
 
-    /// <summary>Keeps <paramref name="answer"/> for the request's key, in this turn's commit. A key not kept is given up.</summary>
+    /// <summary>Keeps <paramref name="answer"/> for the request's key, in this turn's commit. A key not kept stays free.</summary>
     public void Keep(StoredAnswer answer, Instant now)
     {
         if (Key is null) throw new InvalidOperationException("this turn claimed no key");
-        KeysInTransaction.QueueCompletion(Session, Key, answer, now);
-        KeyKept = true;
+        KeysInTransaction.QueueKept(Session, Key, answer, now);
     }
 }
 
 /// <summary>
 /// Where holds are decided. Every decision on a tenant's holds (placing, voiding, expiring) takes the tenant's hold lock
 /// (a transaction-scoped advisory lock), so concurrent requests queue instead of racing, and appends at the stream
-/// version it read: one writer at a time, on every instance. A placement is one transaction: the lock, the request's
-/// idempotency key, the catalog revision and the tenant's state in one round trip, then the hold with the kept answer
-/// (and any outgoing message), and one commit. The state is the account funding last stored plus the tail of the
-/// holds stream funding has not read yet; the tail's facts are immutable, so the facts this instance read or appended
-/// are kept in memory and only the part another instance appended is read.
+/// version it read: one writer at a time, on every instance. A placement is one transaction: the lock, the read of the
+/// request's idempotency key, the catalog revision and the tenant's state in one round trip, then the hold with the key
+/// and its answer (one insert, <see cref="KeysInTransaction"/>) and any outgoing message, and one commit. The state is
+/// the account funding last stored plus the tail of the holds stream funding has not read yet; the tail's facts are
+/// immutable, so the facts this instance read or appended are kept in memory and only the part another instance
+/// appended is read.
 /// </summary>
 public sealed class HoldDesk(IDocumentStore store, IClock clock)
 {
@@ -78,7 +77,9 @@ public sealed class HoldDesk(IDocumentStore store, IClock clock)
 
     /// <summary>
     /// Decides under the tenant's hold lock, claiming <paramref name="key"/> in the same transaction. A key that is not
-    /// ours (kept, in progress, or used otherwise) answers <paramref name="notOurs"/> without reading the tenant.
+    /// ours (kept, in progress, or used otherwise) answers <paramref name="notOurs"/> without reading the tenant. When a
+    /// request of another kind claimed the key between the read and the commit, the transaction rolls back and the
+    /// decision is made once more, now seeing that claim.
     /// </summary>
     public async Task<T?> DecideAsync<T>(string tenantId, KeyedRequest? key, Func<KeyClaim, T> notOurs, Func<HoldTurn, Task<T>> decide, CancellationToken ct)
     {
@@ -86,7 +87,17 @@ public sealed class HoldDesk(IDocumentStore store, IClock clock)
         await stripe.WaitAsync(ct);
         try
         {
-            return await DecideLockedAsync(tenantId, key, notOurs, decide, ct);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await DecideLockedAsync(tenantId, key, notOurs, decide, ct);
+                }
+                catch (Exception e) when (key is not null && attempt == 1 && KeysInTransaction.IsTakenKey(e))
+                {
+                    // The session (its transaction and lock) is gone: decide again.
+                }
+            }
         }
         finally
         {
@@ -99,11 +110,12 @@ public sealed class HoldDesk(IDocumentStore store, IClock clock)
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(ct);
         var read = await ReadStateAsync(session, tenantId, locking: true, key, ct);
-        if (read.Claim is not null and not KeyClaim.Claimed) return notOurs(read.Claim);
+        if (read.Claim is KeyClaim.Stale && !await KeysInTransaction.TakeOverAsync(session, key!, clock.GetCurrentInstant(), ct))
+            return notOurs(new KeyClaim.InProgress());
+        if (read.Claim is not null and not KeyClaim.Claimed and not KeyClaim.Stale) return notOurs(read.Claim);
         if (await TurnAsync(session, tenantId, read, key, ct) is not { } turned) return default;
         var (turn, tail) = turned;
         var result = await decide(turn);
-        if (key is not null && !turn.KeyKept) KeysInTransaction.QueueRelease(session, key);
         await session.SaveChangesAsync(ct);
         _tails[tenantId] = new KnownTail(tail.From, [.. tail.Facts, .. turn.Appended]);
         return result;
@@ -117,13 +129,13 @@ public sealed class HoldDesk(IDocumentStore store, IClock clock)
         return (await TurnAsync(session, tenantId, await ReadStateAsync(session, tenantId, locking: false, null, ct), null, ct))?.Turn;
     }
 
-    /// <summary>What one round trip read: the catalog revision, the key's claim, and the tenant's documents and holds stream version.</summary>
+    /// <summary>What one round trip read: the catalog revision, the key's row, and the tenant's documents and holds stream version.</summary>
     private sealed record StateRead(
         long Revision, KeyClaim? Claim, Tenant? Tenant, TenantAccount? Account, ReceivablesAccount? Receivables, long StreamVersion, string? GuessedPlanId, Plan? GuessedPlan);
 
     /// <summary>
     /// One round trip: the tenant's hold lock (when <paramref name="locking"/>), the rating catalog's revision, the key's
-    /// claim, then the tenant, the account funding stored, the receivables account, the holds stream's version and the plan
+    /// row, then the tenant, the account funding stored, the receivables account, the holds stream's version and the plan
     /// the tenant was on last time. PostgreSQL runs a batch's statements in order, so every read after the lock sees what
     /// the previous holder committed.
     /// </summary>
@@ -137,7 +149,7 @@ public sealed class HoldDesk(IDocumentStore store, IClock clock)
                 Parameters = { new NpgsqlParameter { Value = tenantId } },
             });
         batch.BatchCommands.Add(new NpgsqlBatchCommand(RatingCatalogRevision.ReadSql(LedgerSchema.Name)));
-        if (key is not null) KeysInTransaction.AddClaim(batch, key, clock.GetCurrentInstant());
+        if (key is not null) KeysInTransaction.AddRead(batch, key, clock.GetCurrentInstant());
         AddSelect(batch, tables.Tenant, TenantStreams.For(tenantId));
         AddSelect(batch, tables.Account, tenantId);
         AddSelect(batch, tables.Receivables, ReceivableStreams.For(tenantId));

@@ -21,10 +21,10 @@ public sealed partial class TenantAccount
         + (DrawdownOrder.Contains("wallet") ? Math.Max(0, Wallet) : 0m);
 
     /// <summary>What postpaid may still take before the credit limit; null when postpaid is unlimited.</summary>
-    public decimal? PostpaidHeadroom => CreditLimit is { } limit ? Math.Max(0, limit - PostpaidUnbilled) : null;
+    [System.Text.Json.Serialization.JsonIgnore] public decimal? PostpaidHeadroom => CreditLimit is { } limit ? Math.Max(0, limit - PostpaidUnbilled) : null;
 
     /// <summary>Money reserved by open holds at the account's clock (<see cref="MoneyHeldAt"/>).</summary>
-    public decimal MoneyHeld => MoneyHeldAt(Clock);
+    [System.Text.Json.Serialization.JsonIgnore] public decimal MoneyHeld => MoneyHeldAt(Clock);
 
     /// <summary>
     /// Money reserved by open holds at <paramref name="at"/>: holds on the plan reserve quota and holds on packages package

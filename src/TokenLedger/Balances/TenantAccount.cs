@@ -80,8 +80,8 @@ public sealed partial class TenantAccount
     public long LastSequence { get; set; }
     public long? NextDueAtUnixMs { get; set; }
 
-    public DateTimeZone Zone => DateTimeZoneProviders.Tzdb[TimeZone];
-    public bool Subscribed => Subscription is not null;
+    [System.Text.Json.Serialization.JsonIgnore] public DateTimeZone Zone => DateTimeZoneProviders.Tzdb[TimeZone];
+    [System.Text.Json.Serialization.JsonIgnore] public bool Subscribed => Subscription is not null;
 }
 
 /// <summary>Running totals that explain the balance: every figure is a sum of amounts in the account stream's events.</summary>

@@ -59,7 +59,9 @@ public static class LedgerStoreConfiguration
         opts.ConfigureInvoicing(LedgerSchema.Name);
         opts.ConfigureReceivables(LedgerSchema.Name);
         Webhooks.WebhookStoreConfiguration.ConfigureWebhooks(opts);
-        opts.Schema.For<TenantAccount>().Index(a => a.NextDueAtUnixMs!).Index(a => a.NextHoldExpiryUnixMs!);
+        // Columns of their own, not indexes on expressions over the JSON: an index on `data` makes every rewrite of the
+        // document (Funding stores each touched account per page) a non-HOT update that inserts into every index.
+        opts.Schema.For<TenantAccount>().Duplicate(a => a.NextDueAtUnixMs!).Duplicate(a => a.NextHoldExpiryUnixMs!);
         opts.Schema.For<Parking.ParkedInput>().Index(p => p.AccountId).Index(p => p.Status);
         opts.Events.AddEventType<Parking.ParkedInputRetryRequested>();
     }

@@ -58,9 +58,7 @@ public sealed class AccountClock(IDocumentStore store, IClock clock, IOptions<Ac
             foreach (var tenantId in toTick)
             {
                 var stream = AccountStreams.For(tenantId);
-                var tick = new AccountClockTicked(tenantId, now);
-                if (streamVersions.TryGetValue(stream, out var streamVersion)) session.Events.Append(stream, streamVersion + 1, tick);
-                else session.Events.StartStream(stream, tick);
+                session.AppendAfter(stream, streamVersions.TryGetValue(stream, out var version) ? version : null, new AccountClockTicked(tenantId, now));
             }
             await session.SaveChangesAsync(ct);
             return true;

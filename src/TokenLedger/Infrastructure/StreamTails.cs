@@ -19,7 +19,13 @@ public static class StreamTails
             session.Events.Append(stream, facts);
             return;
         }
-        if (await session.Events.FetchStreamStateAsync(stream, ct) is { } state) session.Events.Append(stream, state.Version + facts.Length, facts);
+        session.AppendAfter(stream, (await session.Events.FetchStreamStateAsync(stream, ct))?.Version, facts);
+    }
+
+    /// <summary>Appends <paramref name="facts"/> right after <paramref name="version"/>, or starts the stream when it has none (null).</summary>
+    public static void AppendAfter(this IDocumentSession session, string stream, long? version, params object[] facts)
+    {
+        if (version is { } v) session.Events.Append(stream, v + facts.Length, facts);
         else session.Events.StartStream(stream, facts);
     }
 

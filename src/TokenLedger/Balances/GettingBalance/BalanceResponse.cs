@@ -48,8 +48,7 @@ public sealed record BalanceResponse(
         var packages = account.Packages.Where(p => !p.Expired && p.RemainingTokens > 0 && p.ValidTo > now)
             .OrderBy(p => p.ValidTo).Select(p => new PackageLine(p.PackageId, p.Name, p.SizeTokens, p.RemainingTokens, p.Models, p.Weights, p.ValidFrom, p.ValidTo,
                 reservedTokens.GetValueOrDefault(p.PackageId))).ToList();
-        var postpaid = new PostpaidLine(account.PostpaidUnbilled, account.CreditLimit,
-            account.CreditLimit is { } limit ? Math.Max(0, limit - account.PostpaidUnbilled) : null);
+        var postpaid = new PostpaidLine(account.PostpaidUnbilled, account.CreditLimit, account.PostpaidHeadroom);
         var planLine = account.Subscription is { } s
             ? new PlanLine(s.PlanId, s.PeriodIndex, s.PeriodStart, s.PeriodEnd, s.EndsAt,
                 plan is null ? [] : account.CapUseWithHolds(plan, Instant.Max(now, account.Clock))

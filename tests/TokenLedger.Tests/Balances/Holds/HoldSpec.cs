@@ -15,6 +15,16 @@ namespace TokenLedger.Tests.Balances.Holds;
 public sealed class HoldSpec
 {
     public static readonly Instant T = At("2026-06-10T04:00:00Z");
+    public static readonly Instant Far = At("2027-01-01T00:00:00Z");
+
+    /// <summary>Package weights of one token per input or output token.</summary>
+    public static readonly Dictionary<string, decimal> Flat = new() { ["input"] = 1, ["output"] = 1 };
+
+    /// <summary>A token package bought the day before <see cref="T"/>, valid until <see cref="Far"/> unless told otherwise.</summary>
+    public static object Package(string id, decimal tokens, Dictionary<string, decimal>? weights = null, Instant? validTo = null, string[]? models = null) =>
+        new TokenPackagePurchased(Tenant, id, id, tokens, models ?? [], weights ?? Flat, 5, "CNY", T - Duration.FromDays(1), validTo ?? Far, T);
+
+    public static object Wallet(decimal amount) => new FundsToppedUp(Tenant, "t1", amount, "CNY", null, T, "k");
     private readonly List<IHoldFact> _tail = [];
     private long _version;
     private int _ids;

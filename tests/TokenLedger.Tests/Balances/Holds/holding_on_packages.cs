@@ -10,13 +10,6 @@ namespace TokenLedger.Tests.Balances.Holds;
 /// <summary>Holds on token packages (<see cref="PackageHolds"/>): the package's tokens are reserved in the usage drawdown's order.</summary>
 public sealed class holding_on_packages
 {
-    private static readonly Instant Far = At("2027-01-01T00:00:00Z");
-    private static readonly Dictionary<string, decimal> Flat = new() { ["input"] = 1, ["output"] = 1 };
-
-    private static object Package(string id, decimal tokens, Dictionary<string, decimal>? weights = null, Instant? validTo = null, string[]? models = null) =>
-        new TokenPackagePurchased(Tenant, id, id, tokens, models ?? [], weights ?? Flat, 5, "CNY", T - Duration.FromDays(1), validTo ?? Far, T);
-
-    private static object Wallet(decimal amount) => new FundsToppedUp(Tenant, "t1", amount, "CNY", null, T, "k");
     private static object Terms(params string[] order) => new CreditTermsSet(Tenant, 0, order.Length == 0 ? [.. FundingSources.Prepaid] : order, T);
 
     [Fact]

@@ -14,13 +14,6 @@ namespace TokenLedger.Tests.Balances.Holds;
 /// </summary>
 public sealed class holds_on_what_no_longer_exists
 {
-    private static readonly Instant Far = At("2027-01-01T00:00:00Z");
-    private static readonly Dictionary<string, decimal> Flat = new() { ["input"] = 1, ["output"] = 1 };
-
-    private static object Package(string id, decimal tokens, Instant validTo) =>
-        new TokenPackagePurchased(Tenant, id, id, tokens, [], Flat, 5, "CNY", T - Duration.FromDays(1), validTo, T);
-
-    private static object Wallet(decimal amount) => new FundsToppedUp(Tenant, "t1", amount, "CNY", null, T, "k");
     private static object Credit(decimal amount, Instant expiresAt) => new CreditGranted(Tenant, "c1", amount, "CNY", expiresAt, 0, "promo", T);
     private static readonly object PrepaidOnly = new CreditTermsSet(Tenant, 0, [.. FundingSources.Prepaid], T);
 
@@ -28,7 +21,7 @@ public sealed class holds_on_what_no_longer_exists
     public void a_package_that_expires_under_an_open_hold_moves_the_holds_part_to_the_wallet()
     {
         var validTo = T + Duration.FromMinutes(10);
-        var spec = new HoldSpec(Package("p1", 100, validTo), Wallet(200), PrepaidOnly);
+        var spec = new HoldSpec(Package("p1", 100, validTo: validTo), Wallet(200), PrepaidOnly);
         Granted(spec.AskTokens(100, 0, requestId: "req-1", ttlSeconds: 600)).Packages!.ShouldBe([new PackageHold("p1", 100, 100)]);
         spec.FundTail();
         spec.Position.MoneyHeldAt(T).ShouldBe(0);
@@ -47,7 +40,7 @@ public sealed class holds_on_what_no_longer_exists
     public void a_package_part_no_source_can_cover_stays_held_available_goes_negative_and_new_holds_are_refused()
     {
         var validTo = T + Duration.FromMinutes(10);
-        var spec = new HoldSpec(Package("p1", 100, validTo), Wallet(30), PrepaidOnly);
+        var spec = new HoldSpec(Package("p1", 100, validTo: validTo), Wallet(30), PrepaidOnly);
         Granted(spec.AskTokens(100, 0, requestId: "req-1"));
         spec.FundTail();
         var after = validTo + Duration.FromSeconds(1);
@@ -70,7 +63,7 @@ public sealed class holds_on_what_no_longer_exists
     [Fact]
     public void usage_funded_before_the_hold_was_read_leaves_the_earliest_holds_their_tokens_and_the_rest_on_money()
     {
-        var spec = new HoldSpec(Package("p1", 100, Far), Wallet(200));
+        var spec = new HoldSpec(Package("p1", 100), Wallet(200));
         // Both holds are decided on 100 free tokens; funding then funds usage without a hold before it reads them.
         Granted(spec.AskTokens(50, 0, requestId: "req-a")).Packages!.ShouldBe([new PackageHold("p1", 50, 50)]);
         Granted(spec.AskTokens(50, 0, requestId: "req-b")).Packages!.ShouldBe([new PackageHold("p1", 50, 50)]);

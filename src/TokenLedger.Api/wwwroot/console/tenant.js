@@ -60,7 +60,7 @@ export async function tenantView(main, tenantId, me) {
     if (balance.holds.holds.length > 0) {
       const holds = card(main, `${t('activeHolds')} (${count(balance.holds.open)})`, 'holds');
       holds.insertAdjacentHTML('beforeend', `<table><thead><tr><th>${t('request')}</th><th>${t('model')}</th><th>${t('source')}</th><th class="num">${t('amount')}</th><th>${t('expires')}</th></tr></thead><tbody>${
-        balance.holds.holds.slice(0, 50).map(h => `<tr><td>${escape(h.requestId)}</td><td>${escape(h.model)}</td><td>${escape(h.source)}</td><td class="num">${money(h.amount, currency)}</td><td>${escape(h.expiresAt)}</td></tr>`).join('')
+        balance.holds.holds.slice(0, 50).map(h => `<tr><td>${escape(h.requestId)}</td><td>${escape(h.model)}</td><td>${escape(h.source)}${h.currentSource && h.currentSource !== h.source ? ` → ${escape(h.currentSource)}` : ''}</td><td class="num">${money(h.amount, currency)}</td><td>${escape(h.expiresAt)}</td></tr>`).join('')
       }</tbody></table>`);
     }
     if (balance.plan) {

@@ -22,8 +22,16 @@ public sealed record CapLine(string Name, decimal Used, decimal Limit, decimal U
 /// the money held sits after the credits (each credit line shows its own part): on the wallet, on postpaid headroom,
 /// and <c>Unfunded</c>, what no source covers (docs/holds.md, "When what a hold sits on goes away").
 /// </summary>
-public sealed record HoldsLine(decimal? Funds, decimal Held, decimal? Available, int Open, IReadOnlyList<ActiveHold> Holds,
+public sealed record HoldsLine(decimal? Funds, decimal Held, decimal? Available, int Open, IReadOnlyList<OpenHold> Holds,
     decimal ReservedOnWallet = 0, decimal ReservedOnPostpaid = 0, decimal Unfunded = 0);
+
+/// <summary>An open hold: <c>Source</c> where it sat when placed, <c>CurrentSource</c> where its claim sits now (<see cref="HoldClaims.Sources"/>).</summary>
+public sealed record OpenHold(string HoldId, string RequestId, string Model, decimal Amount, string Source, string CurrentSource, string? PlanId, long Tokens,
+    Instant PlacedAt, Instant ExpiresAt, string ActedBy, bool OnPlan, IReadOnlyList<PackageHold>? Packages)
+{
+    public static OpenHold Of(ActiveHold h, string currentSource) =>
+        new(h.HoldId, h.RequestId, h.Model, h.Amount, h.Source, currentSource, h.PlanId, h.Tokens, h.PlacedAt, h.ExpiresAt, h.ActedBy, h.OnPlan, h.Packages);
+}
 
 public sealed record PlanLine(string PlanId, int PeriodIndex, Instant PeriodStart, Instant PeriodEnd, Instant? EndsAt, IReadOnlyList<CapLine> Caps);
 
@@ -56,7 +64,9 @@ public sealed record BalanceResponse(
             : null;
         var wallet = Math.Max(0, account.Wallet);
         var funds = account.PostpaidHeadroom is { } headroom ? account.PrepaidFunds(now) + headroom : (decimal?)null;
-        var holds = new HoldsLine(funds, held, funds - held, account.Holds.Count, account.Holds, claims.Wallet, claims.Postpaid, claims.Unfunded);
+        var sources = HoldClaims.Sources(account, account.Holds, now);
+        var holds = new HoldsLine(funds, held, funds - held, account.Holds.Count, [.. account.Holds.Select(h => OpenHold.Of(h, sources[h.HoldId]))],
+            claims.Wallet, claims.Postpaid, claims.Unfunded);
         return new BalanceResponse(tenant.TenantId, tenant.Currency, now, wallet + credits.Sum(c => c.Remaining), account.Wallet, credits, packages,
             postpaid, account.DrawdownOrder, planLine, account.Totals, account.LastSequence, holds);
     }

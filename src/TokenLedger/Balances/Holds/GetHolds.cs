@@ -15,8 +15,12 @@ public static class HoldReaders
         user.MayReadTenant(tenantId) || (user.IsInRole(Roles.Gateway) && (GatewayScope.Of(user)?.Tenants is not { } scoped || scoped.Contains(tenantId)));
 }
 
-/// <summary>A hold that still counts: <c>open</c>, <c>expired</c> (past its expiry, release pending) or <c>closing</c> (voided or expired, release pending).</summary>
-public sealed record HoldLine(string HoldId, string RequestId, string Model, decimal Amount, string Source, string? PlanId, long Tokens,
+/// <summary>
+/// A hold that still counts: <c>open</c>, <c>expired</c> (past its expiry, release pending) or <c>closing</c> (voided or
+/// expired, release pending). <see cref="Source"/> is where it sat when placed; <see cref="CurrentSource"/> where its
+/// claim sits now, after a credit or package under it went away (<see cref="HoldClaims.Sources"/>).
+/// </summary>
+public sealed record HoldLine(string HoldId, string RequestId, string Model, decimal Amount, string Source, string CurrentSource, string? PlanId, long Tokens,
     Instant PlacedAt, Instant ExpiresAt, string Status, string PlacedBy, IReadOnlyList<PackageHold>? Packages = null);
 
 /// <summary>
@@ -45,7 +49,8 @@ public static class GetHolds
         var position = turn.Position;
         var funds = position.Funds(now);
         var held = position.MoneyHeldAt(now);
-        var lines = position.Counted.OrderBy(h => h.PlacedAt).Select(h => new HoldLine(h.HoldId, h.RequestId, h.Model, h.Amount, h.Source, h.PlanId, h.Tokens,
+        var sources = HoldClaims.Sources(position.Account, position.Counted, now);
+        var lines = position.Counted.OrderBy(h => h.PlacedAt).Select(h => new HoldLine(h.HoldId, h.RequestId, h.Model, h.Amount, h.Source, sources[h.HoldId], h.PlanId, h.Tokens,
             h.PlacedAt, h.ExpiresAt, position.IsClosing(h.HoldId) ? "closing" : h.ExpiresAt <= now ? "expired" : "open", h.ActedBy, h.Packages)).ToList();
         return Results.Ok(new HoldsResponse(tenantId, turn.Tenant.Currency, now, funds, held, funds - held, funds is null, lines));
     }

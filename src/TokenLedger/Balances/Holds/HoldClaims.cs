@@ -81,6 +81,50 @@ public static class HoldClaims
         return reserved;
     }
 
+    /// <summary>What no source covers: the name <see cref="Sources"/> gives a hold whose last part lands beyond every source.</summary>
+    public const string Unfunded = "unfunded";
+
+    /// <summary>
+    /// Where each hold's claim sits now, by hold id (a hold's <c>source</c> is where it sat when placed): <c>plan</c>
+    /// for plan holds; <c>package</c> when package tokens still back all of it; otherwise the source its last part of
+    /// money lands on, the holds' money laid over the sources in ledger order (the order they were placed), as <see cref="Lay"/> lays
+    /// it in all (<c>credit</c>, <c>wallet</c>, <c>postpaid</c>, or <see cref="Unfunded"/>).
+    /// </summary>
+    public static Dictionary<string, string> Sources(TenantAccount account, IEnumerable<ActiveHold> holds, Instant at)
+    {
+        var capacities = new List<(string Source, decimal Capacity)>();
+        foreach (var source in account.DrawdownOrder)
+        {
+            if (source == "credits") capacities.AddRange(Drawdown.UsableCredits(account, at).Select(c => (FundingSources.Credit, c.Remaining)));
+            else if (source == "wallet") capacities.Add((FundingSources.Wallet, Math.Max(0, account.Wallet)));
+        }
+        capacities.Add((FundingSources.Postpaid, account.PostpaidHeadroom ?? decimal.MaxValue));
+        var sources = new Dictionary<string, string>(StringComparer.Ordinal);
+        var laid = 0m;
+        foreach (var backing in Back(holds, account.Packages, at))
+        {
+            var hold = backing.Hold;
+            if (hold.OnPlan || backing.Money == 0)
+            {
+                sources[hold.HoldId] = hold.OnPlan ? FundingSources.Plan : backing.Backed.Count > 0 ? FundingSources.Package : hold.Source;
+                continue;
+            }
+            laid += backing.Money;
+            sources[hold.HoldId] = LandsOn(capacities, laid);
+        }
+        return sources;
+    }
+
+    private static string LandsOn(List<(string Source, decimal Capacity)> capacities, decimal laid)
+    {
+        foreach (var (source, capacity) in capacities)
+        {
+            if (laid <= capacity) return source;
+            laid -= capacity;
+        }
+        return Unfunded;
+    }
+
     /// <summary>Lays <paramref name="money"/> over the account's sources at <paramref name="at"/>, in the drawdown order.</summary>
     public static MoneyClaims Lay(TenantAccount account, decimal money, Instant at)
     {

@@ -9,7 +9,8 @@ namespace TokenLedger.IntegrationTests.Balances.Holds;
 
 /// <summary>
 /// A credit that expires under an open hold (docs/holds.md, "When what a hold sits on goes away"): the hold stays, its
-/// claim moves to the wallet, what the wallet cannot cover leaves available below zero, and new holds are refused.
+/// claim moves to the wallet, what the wallet cannot cover leaves available below zero, and new holds are refused; the hold
+/// keeps the source it was placed on and shows where its claim sits now.
 /// </summary>
 [Collection(LedgerCollection.Name)]
 public sealed class holding_on_funds_that_vanish(LedgerFixture fixture)
@@ -32,6 +33,8 @@ public sealed class holding_on_funds_that_vanish(LedgerFixture fixture)
         var before = await Eventually.Until(() => BalanceAsync(Op, tenant), b => b.GetProperty("holds").GetProperty("open").GetInt32() == 1, TimeSpan.FromSeconds(30), "the hold read");
         before.GetProperty("credits")[0].GetProperty("reserved").GetDecimal().ShouldBe(10m);
         (before.Dec("holds.reservedOnWallet"), before.Dec("holds.unfunded")).ShouldBe((0m, 0m));
+        Sources(before.GetProperty("holds")).ShouldBe(("credit", "credit"));
+        Sources(await HoldsAsync(tenant)).ShouldBe(("credit", "credit"));
 
         Epoch.Clock.Advance(NodaTime.Duration.FromSeconds(6)); // past the credit's expiry, well before the hold's
         var balance = await Eventually.Until(() => BalanceAsync(Op, tenant), b => b.Dec("totals.creditsExpired") == 10m, TimeSpan.FromSeconds(30), "the credit to expire");
@@ -41,9 +44,18 @@ public sealed class holding_on_funds_that_vanish(LedgerFixture fixture)
         (balance.Dec("holds.reservedOnWallet"), balance.Dec("holds.unfunded")).ShouldBe((4m, 6m));
         var holds = await HoldsAsync(tenant);
         (holds.GetProperty("held").GetDecimal(), holds.GetProperty("available").GetDecimal()).ShouldBe((10m, -6m));
+        // The hold was placed on the credit and says so; its claim now sits beyond every source.
+        Sources(holds).ShouldBe(("credit", "unfunded"));
+        Sources(balance.GetProperty("holds")).ShouldBe(("credit", "unfunded"));
         var refused = await HoldAsync(Op, tenant, "next-request", maxInput: 1);
         refused.StatusCode.ShouldBe(HttpStatusCode.PaymentRequired);
         (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reason").GetString().ShouldBe("insufficient-funds");
+    }
+
+    private static (string? Source, string? CurrentSource) Sources(JsonElement holds)
+    {
+        var hold = holds.GetProperty("holds").EnumerateArray().Single();
+        return (hold.GetProperty("source").GetString(), hold.GetProperty("currentSource").GetString());
     }
 
     private Task<JsonElement> HoldsAsync(string tenant) => Op.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/holds");

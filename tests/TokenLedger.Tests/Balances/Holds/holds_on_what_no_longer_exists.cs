@@ -22,15 +22,19 @@ public sealed class holds_on_what_no_longer_exists
     {
         var validTo = T + Duration.FromMinutes(10);
         var spec = new HoldSpec(Package("p1", 100, validTo: validTo), Wallet(200), PrepaidOnly);
-        Granted(spec.AskTokens(100, 0, requestId: "req-1", ttlSeconds: 600)).Packages!.ShouldBe([new PackageHold("p1", 100, 100)]);
+        var hold = Granted(spec.AskTokens(100, 0, requestId: "req-1", ttlSeconds: 600));
+        hold.Packages!.ShouldBe([new PackageHold("p1", 100, 100)]);
         spec.FundTail();
         spec.Position.MoneyHeldAt(T).ShouldBe(0);
+        HoldClaims.Sources(spec.Funding.Account, spec.Funding.Account.Holds, T)[hold.HoldId].ShouldBe(FundingSources.Package);
 
         // The hold expired with the package, and is not released yet: its 100 are now claimed on the wallet.
         var after = validTo + Duration.FromSeconds(1);
         spec.Funding.When(new AccountClockTicked(Tenant, after)).ShouldContain(new TokenPackageExpired(Tenant, "p1", 100, validTo));
         spec.Position.MoneyHeldAt(after).ShouldBe(100);
         spec.Funding.Account.MoneyHeldAt(after).ShouldBe(100);
+        HoldClaims.Sources(spec.Funding.Account, spec.Funding.Account.Holds, after)[hold.HoldId].ShouldBe(FundingSources.Wallet);
+        hold.Source.ShouldBe(FundingSources.Package);
         HoldClaims.Lay(spec.Funding.Account, 100, after).ShouldBe(new MoneyClaims(new Dictionary<string, decimal>(), 100, 0, 0), new MoneyClaimsComparer());
         spec.Ask(101, at: after).ShouldBeOfType<HoldRefused>().Reason.ShouldBe(HoldReasons.InsufficientFunds);
         Granted(spec.Ask(100, at: after)).Source.ShouldBe(FundingSources.Wallet);
@@ -41,10 +45,11 @@ public sealed class holds_on_what_no_longer_exists
     {
         var validTo = T + Duration.FromMinutes(10);
         var spec = new HoldSpec(Package("p1", 100, validTo: validTo), Wallet(30), PrepaidOnly);
-        Granted(spec.AskTokens(100, 0, requestId: "req-1"));
+        var hold = Granted(spec.AskTokens(100, 0, requestId: "req-1"));
         spec.FundTail();
         var after = validTo + Duration.FromSeconds(1);
         spec.Funding.When(new AccountClockTicked(Tenant, after));
+        HoldClaims.Sources(spec.Funding.Account, spec.Funding.Account.Holds, after)[hold.HoldId].ShouldBe(HoldClaims.Unfunded);
 
         var position = spec.Position;
         (position.Funds(after), position.MoneyHeldAt(after)).ShouldBe((30m, 100m));
@@ -58,6 +63,26 @@ public sealed class holds_on_what_no_longer_exists
         funded.Allocations.ShouldBe([new Allocation(FundingSources.Wallet, null, 30), new Allocation(FundingSources.Postpaid, null, 70)]);
         funded.Flags.ShouldContain(FundingFlags.OverCreditLimit);
         decided.OfType<HoldSettled>().Single().Charged.ShouldBe(100);
+    }
+
+    [Fact]
+    public void each_holds_current_source_is_where_its_money_lands_in_ledger_order_and_moves_when_a_credit_expires()
+    {
+        var expires = T + Duration.FromMinutes(5);
+        var spec = new HoldSpec(Credit(10, expires), Wallet(9), PrepaidOnly);
+        var first = Granted(spec.Ask(8, requestId: "req-a"));
+        var second = Granted(spec.Ask(5, requestId: "req-b"));
+        (first.Source, second.Source).ShouldBe((FundingSources.Credit, FundingSources.Wallet));
+        spec.FundTail();
+        var now = HoldClaims.Sources(spec.Funding.Account, spec.Funding.Account.Holds, T);
+        (now[first.HoldId], now[second.HoldId]).ShouldBe((FundingSources.Credit, FundingSources.Wallet));
+
+        // The credit expires under both: the first hold's 8 now land on the wallet of 9, the second's 5 only 1 of them.
+        var after = expires + Duration.FromSeconds(1);
+        spec.Funding.When(new AccountClockTicked(Tenant, after));
+        var moved = HoldClaims.Sources(spec.Funding.Account, spec.Funding.Account.Holds, after);
+        (moved[first.HoldId], moved[second.HoldId]).ShouldBe((FundingSources.Wallet, HoldClaims.Unfunded));
+        (first.Source, second.Source).ShouldBe((FundingSources.Credit, FundingSources.Wallet));
     }
 
     [Fact]

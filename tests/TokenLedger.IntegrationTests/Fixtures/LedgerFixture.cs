@@ -99,3 +99,22 @@ public sealed class PinnedClockCollection : ICollectionFixture<PinnedClockLedger
 {
     public const string Name = "pinned clock";
 }
+
+/// <summary>
+/// Shared by the "no hold sweeper" collection: a service of its own with the hold expiry sweeper off
+/// (<c>TokenLedger:Holds:SweepSeconds = 0</c>), so a hold past its expiry keeps counting until it is voided or settled
+/// and a test can look at it after moving the clock past what it sits on.
+/// </summary>
+public sealed class NoHoldSweeperLedgerFixture : LedgerFixture
+{
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["TokenLedger:Holds:SweepSeconds"] = "0",
+    };
+}
+
+[CollectionDefinition(Name)]
+public sealed class NoHoldSweeperCollection : ICollectionFixture<NoHoldSweeperLedgerFixture>
+{
+    public const string Name = "no hold sweeper";
+}

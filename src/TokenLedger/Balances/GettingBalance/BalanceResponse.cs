@@ -64,7 +64,7 @@ public sealed record BalanceResponse(
             : null;
         var wallet = Math.Max(0, account.Wallet);
         var funds = account.PostpaidHeadroom is { } headroom ? account.PrepaidFunds(now) + headroom : (decimal?)null;
-        var sources = HoldClaims.Sources(account, account.Holds, now);
+        var sources = HoldClaims.Sources(account, backing, now);
         var holds = new HoldsLine(funds, held, funds - held, account.Holds.Count, [.. account.Holds.Select(h => OpenHold.Of(h, sources[h.HoldId]))],
             claims.Wallet, claims.Postpaid, claims.Unfunded);
         return new BalanceResponse(tenant.TenantId, tenant.Currency, now, wallet + credits.Sum(c => c.Remaining), account.Wallet, credits, packages,

@@ -48,8 +48,9 @@ public static class GetHolds
         var now = clock.GetCurrentInstant();
         var position = turn.Position;
         var funds = position.Funds(now);
-        var held = position.MoneyHeldAt(now);
-        var sources = HoldClaims.Sources(position.Account, position.Counted, now);
+        var backing = HoldClaims.Back(position.Counted, position.Account.Packages, now);
+        var held = backing.Sum(b => b.Money);
+        var sources = HoldClaims.Sources(position.Account, backing, now);
         var lines = position.Counted.OrderBy(h => h.PlacedAt).Select(h => new HoldLine(h.HoldId, h.RequestId, h.Model, h.Amount, h.Source, sources[h.HoldId], h.PlanId, h.Tokens,
             h.PlacedAt, h.ExpiresAt, position.IsClosing(h.HoldId) ? "closing" : h.ExpiresAt <= now ? "expired" : "open", h.ActedBy, h.Packages)).ToList();
         return Results.Ok(new HoldsResponse(tenantId, turn.Tenant.Currency, now, funds, held, funds - held, funds is null, lines));

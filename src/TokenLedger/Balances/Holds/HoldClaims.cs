@@ -85,23 +85,17 @@ public static class HoldClaims
     public const string Unfunded = "unfunded";
 
     /// <summary>
-    /// Where each hold's claim sits now, by hold id (a hold's <c>source</c> is where it sat when placed): <c>plan</c>
+    /// Where each backed hold's claim sits now, by hold id (a hold's <c>source</c> is where it sat when placed): <c>plan</c>
     /// for plan holds; <c>package</c> when package tokens still back all of it; otherwise the source its last part of
     /// money lands on, the holds' money laid over the sources in ledger order (the order they were placed), as <see cref="Lay"/> lays
     /// it in all (<c>credit</c>, <c>wallet</c>, <c>postpaid</c>, or <see cref="Unfunded"/>).
     /// </summary>
-    public static Dictionary<string, string> Sources(TenantAccount account, IEnumerable<ActiveHold> holds, Instant at)
+    public static Dictionary<string, string> Sources(TenantAccount account, IEnumerable<HoldBacking> backings, Instant at)
     {
-        var capacities = new List<(string Source, decimal Capacity)>();
-        foreach (var source in account.DrawdownOrder)
-        {
-            if (source == "credits") capacities.AddRange(Drawdown.UsableCredits(account, at).Select(c => (FundingSources.Credit, c.Remaining)));
-            else if (source == "wallet") capacities.Add((FundingSources.Wallet, Math.Max(0, account.Wallet)));
-        }
-        capacities.Add((FundingSources.Postpaid, account.PostpaidHeadroom ?? decimal.MaxValue));
+        var capacities = MoneySources(account, at);
         var sources = new Dictionary<string, string>(StringComparer.Ordinal);
         var laid = 0m;
-        foreach (var backing in Back(holds, account.Packages, at))
+        foreach (var backing in backings)
         {
             var hold = backing.Hold;
             if (hold.OnPlan || backing.Money == 0)
@@ -115,7 +109,23 @@ public static class HoldClaims
         return sources;
     }
 
-    private static string LandsOn(List<(string Source, decimal Capacity)> capacities, decimal laid)
+    /// <summary>
+    /// The money sources in the tenant's drawdown order with what each can take at <paramref name="at"/>: the usable
+    /// credits together, the positive wallet, then postpaid headroom (unlimited when postpaid is).
+    /// </summary>
+    public static IReadOnlyList<(string Source, decimal Capacity)> MoneySources(TenantAccount account, Instant at)
+    {
+        var sources = new List<(string Source, decimal Capacity)>();
+        foreach (var source in account.DrawdownOrder)
+        {
+            if (source == "credits") sources.Add((FundingSources.Credit, Drawdown.UsableCredits(account, at).Sum(c => c.Remaining)));
+            else if (source == "wallet") sources.Add((FundingSources.Wallet, Math.Max(0, account.Wallet)));
+        }
+        sources.Add((FundingSources.Postpaid, account.PostpaidHeadroom ?? decimal.MaxValue));
+        return sources;
+    }
+
+    private static string LandsOn(IReadOnlyList<(string Source, decimal Capacity)> capacities, decimal laid)
     {
         foreach (var (source, capacity) in capacities)
         {

@@ -66,16 +66,9 @@ public sealed class HoldPosition
     /// </summary>
     public string? MoneySource(decimal amount, Instant now)
     {
-        var sources = new List<(string Source, decimal Capacity)>();
-        foreach (var source in Account.DrawdownOrder)
-        {
-            if (source == "credits") sources.Add((FundingSources.Credit, Account.Credits.Where(c => !c.Expired && c.Remaining > 0 && now < c.ExpiresAt).Sum(c => c.Remaining)));
-            else if (source == "wallet") sources.Add((FundingSources.Wallet, Math.Max(0, Account.Wallet)));
-        }
-        sources.Add((FundingSources.Postpaid, Account.PostpaidHeadroom ?? decimal.MaxValue));
         var taken = MoneyHeldAt(now);
         var need = amount;
-        foreach (var (source, capacity) in sources)
+        foreach (var (source, capacity) in HoldClaims.MoneySources(Account, now))
         {
             var free = Math.Max(0, capacity - taken);
             taken = Math.Max(0, taken - capacity);

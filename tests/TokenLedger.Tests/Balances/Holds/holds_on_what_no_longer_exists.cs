@@ -15,6 +15,9 @@ namespace TokenLedger.Tests.Balances.Holds;
 public sealed class holds_on_what_no_longer_exists
 {
     private static object Credit(decimal amount, Instant expiresAt) => new CreditGranted(Tenant, "c1", amount, "CNY", expiresAt, 0, "promo", T);
+    private static Dictionary<string, string> SourcesAt(TenantAccount account, Instant at) =>
+        HoldClaims.Sources(account, HoldClaims.Back(account.Holds, account.Packages, at), at);
+
     private static readonly object PrepaidOnly = new CreditTermsSet(Tenant, 0, [.. FundingSources.Prepaid], T);
 
     [Fact]
@@ -26,14 +29,14 @@ public sealed class holds_on_what_no_longer_exists
         hold.Packages!.ShouldBe([new PackageHold("p1", 100, 100)]);
         spec.FundTail();
         spec.Position.MoneyHeldAt(T).ShouldBe(0);
-        HoldClaims.Sources(spec.Funding.Account, spec.Funding.Account.Holds, T)[hold.HoldId].ShouldBe(FundingSources.Package);
+        SourcesAt(spec.Funding.Account, T)[hold.HoldId].ShouldBe(FundingSources.Package);
 
         // The hold expired with the package, and is not released yet: its 100 are now claimed on the wallet.
         var after = validTo + Duration.FromSeconds(1);
         spec.Funding.When(new AccountClockTicked(Tenant, after)).ShouldContain(new TokenPackageExpired(Tenant, "p1", 100, validTo));
         spec.Position.MoneyHeldAt(after).ShouldBe(100);
         spec.Funding.Account.MoneyHeldAt(after).ShouldBe(100);
-        HoldClaims.Sources(spec.Funding.Account, spec.Funding.Account.Holds, after)[hold.HoldId].ShouldBe(FundingSources.Wallet);
+        SourcesAt(spec.Funding.Account, after)[hold.HoldId].ShouldBe(FundingSources.Wallet);
         hold.Source.ShouldBe(FundingSources.Package);
         HoldClaims.Lay(spec.Funding.Account, 100, after).ShouldBe(new MoneyClaims(new Dictionary<string, decimal>(), 100, 0, 0), new MoneyClaimsComparer());
         spec.Ask(101, at: after).ShouldBeOfType<HoldRefused>().Reason.ShouldBe(HoldReasons.InsufficientFunds);
@@ -49,7 +52,7 @@ public sealed class holds_on_what_no_longer_exists
         spec.FundTail();
         var after = validTo + Duration.FromSeconds(1);
         spec.Funding.When(new AccountClockTicked(Tenant, after));
-        HoldClaims.Sources(spec.Funding.Account, spec.Funding.Account.Holds, after)[hold.HoldId].ShouldBe(HoldClaims.Unfunded);
+        SourcesAt(spec.Funding.Account, after)[hold.HoldId].ShouldBe(HoldClaims.Unfunded);
 
         var position = spec.Position;
         (position.Funds(after), position.MoneyHeldAt(after)).ShouldBe((30m, 100m));
@@ -74,13 +77,13 @@ public sealed class holds_on_what_no_longer_exists
         var second = Granted(spec.Ask(5, requestId: "req-b"));
         (first.Source, second.Source).ShouldBe((FundingSources.Credit, FundingSources.Wallet));
         spec.FundTail();
-        var now = HoldClaims.Sources(spec.Funding.Account, spec.Funding.Account.Holds, T);
+        var now = SourcesAt(spec.Funding.Account, T);
         (now[first.HoldId], now[second.HoldId]).ShouldBe((FundingSources.Credit, FundingSources.Wallet));
 
         // The credit expires under both: the first hold's 8 now land on the wallet of 9, the second's 5 only 1 of them.
         var after = expires + Duration.FromSeconds(1);
         spec.Funding.When(new AccountClockTicked(Tenant, after));
-        var moved = HoldClaims.Sources(spec.Funding.Account, spec.Funding.Account.Holds, after);
+        var moved = SourcesAt(spec.Funding.Account, after);
         (moved[first.HoldId], moved[second.HoldId]).ShouldBe((FundingSources.Wallet, HoldClaims.Unfunded));
         (first.Source, second.Source).ShouldBe((FundingSources.Credit, FundingSources.Wallet));
     }

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Shouldly;
+using TokenLedger.Contracts.Usage;
 using TokenLedger.IntegrationTests.Fixtures;
 
 namespace TokenLedger.IntegrationTests.Balances.Holds;
@@ -39,6 +41,31 @@ public static class HoldScenario
     }
 
     public static Task<JsonElement> BalanceAsync(HttpClient client, string tenant) => client.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/balance")!;
+
+    public static Task<JsonElement> HoldsAsync(HttpClient client, string tenant) => client.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/holds")!;
+
+    /// <summary>The only hold of a holds list or a balance's <c>holds</c>: where it was placed, and where its claim sits now.</summary>
+    public static (string? Source, string? CurrentSource) SourcesOf(JsonElement holds)
+    {
+        var hold = holds.GetProperty("holds").EnumerateArray().Single();
+        return (hold.GetProperty("source").GetString(), hold.GetProperty("currentSource").GetString());
+    }
+
+    /// <summary>Buys a package of <paramref name="sizeTokens"/> valid from eight months ago until <paramref name="validTo"/> (far ahead by default) and waits for it.</summary>
+    public static async Task BuyPackageAsync(LedgerFixture fixture, string tenant, decimal sizeTokens, DateTimeOffset? validTo = null)
+    {
+        (await fixture.Operator.PostAsJsonAsync($"/api/tenants/{tenant}/packages", new
+        {
+            name = "Pack", sizeTokens, pricePaid = 1, currency = "CNY", validFrom = fixture.MonthsAgo(8).UtcAt(1), validTo = (object?)validTo ?? Epoch.FarAhead,
+        })).EnsureSuccessStatusCode();
+        await Eventually.Until(() => BalanceAsync(fixture.Operator, tenant), b => b.GetProperty("packages").GetArrayLength() == 1, TimeSpan.FromSeconds(30), $"{tenant}'s package");
+    }
+
+    public static async Task PostUsageAsync(HttpClient client, string tenant, string requestId, long input)
+    {
+        var usage = new UsageEventV1($"{tenant}-{Guid.NewGuid():N}", Epoch.UtcNow, tenant, Model, input, 0, 0, RequestId: requestId);
+        (await client.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(new[] { usage }), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+    }
 
     public static Task<HttpResponseMessage> HoldAsync(HttpClient client, string tenant, string requestId, long maxInput, long maxOutput = 0, int? ttlSeconds = null, string? planId = null) =>
         client.PostAsJsonAsync($"/api/tenants/{tenant}/holds", new { requestId, model = Model, maxInputTokens = maxInput, maxOutputTokens = maxOutput, ttlSeconds, planId });

@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Shouldly;
-using TokenLedger.Contracts.Usage;
 using TokenLedger.IntegrationTests.Fixtures;
 using static TokenLedger.IntegrationTests.Balances.Holds.HoldScenario;
 
@@ -24,11 +22,7 @@ public sealed class holding_on_a_package_that_expires(NoHoldSweeperLedgerFixture
     public async Task the_holds_part_falls_back_to_the_wallet_and_its_usage_is_charged_there()
     {
         var tenant = await TenantAsync(Op, await UnitBookAsync(Op), wallet: 200, prefix: "pkgexp");
-        (await Op.PostAsJsonAsync($"/api/tenants/{tenant}/packages", new
-        {
-            name = "Short pack", sizeTokens = 100, pricePaid = 1, currency = "CNY", validFrom = fixture.MonthsAgo(1).UtcAt(1), validTo = Epoch.UtcNow.AddSeconds(300),
-        })).EnsureSuccessStatusCode();
-        await Eventually.Until(() => BalanceAsync(Op, tenant), b => b.GetProperty("packages").GetArrayLength() == 1, TimeSpan.FromSeconds(30), "the package");
+        await BuyPackageAsync(fixture, tenant, 100, validTo: Epoch.UtcNow.AddSeconds(300));
 
         var placed = await HoldAsync(Op, tenant, "long-request", maxInput: 100, ttlSeconds: 60);
         placed.StatusCode.ShouldBe(HttpStatusCode.Created);
@@ -36,31 +30,22 @@ public sealed class holding_on_a_package_that_expires(NoHoldSweeperLedgerFixture
         var before = await Eventually.Until(() => BalanceAsync(Op, tenant), b => b.GetProperty("holds").GetProperty("open").GetInt32() == 1, TimeSpan.FromSeconds(30), "the hold read");
         (before.Dec("holds.held"), before.Dec("holds.available")).ShouldBe((0m, 200m));
         before.GetProperty("packages")[0].GetProperty("reservedTokens").GetDecimal().ShouldBe(100m);
-        Sources(await HoldsAsync(tenant)).ShouldBe(("package", "package"));
+        SourcesOf(await HoldsAsync(Op, tenant)).ShouldBe(("package", "package"));
 
         Epoch.Clock.Advance(NodaTime.Duration.FromSeconds(301)); // past the package's validTo and the hold's expiry
 
-        var holds = await HoldsAsync(tenant);
+        var holds = await HoldsAsync(Op, tenant);
         (holds.GetProperty("held").GetDecimal(), holds.GetProperty("available").GetDecimal()).ShouldBe((100m, 100m));
-        Sources(holds).ShouldBe(("package", "wallet"));
+        SourcesOf(holds).ShouldBe(("package", "wallet"));
         holds.GetProperty("holds")[0].GetProperty("status").GetString().ShouldBe("expired");
         var balance = await BalanceAsync(Op, tenant);
         (balance.Dec("holds.held"), balance.Dec("holds.available"), balance.Dec("holds.reservedOnWallet")).ShouldBe((100m, 100m, 100m));
-        Sources(balance.GetProperty("holds")).ShouldBe(("package", "wallet"));
+        SourcesOf(balance.GetProperty("holds")).ShouldBe(("package", "wallet"));
         (await HoldAsync(Op, tenant, "too-much", maxInput: 101)).StatusCode.ShouldBe(HttpStatusCode.PaymentRequired);
 
-        var usage = new UsageEventV1($"{tenant}-usage", Epoch.UtcNow, tenant, Model, 80, 0, 0, RequestId: "long-request");
-        (await Op.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(new[] { usage }), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        await PostUsageAsync(Op, tenant, "long-request", 80);
         var settled = await AccountScenario.FundedAsync(fixture, tenant, 1);
         settled.GetProperty("holds").GetProperty("open").GetInt32().ShouldBe(0);
         (settled.Dec("wallet"), settled.Dec("totals.packagesCovered"), settled.Dec("totals.walletUsed")).ShouldBe((120m, 0m, 80m));
     }
-
-    private static (string? Source, string? CurrentSource) Sources(JsonElement holds)
-    {
-        var hold = holds.GetProperty("holds").EnumerateArray().Single();
-        return (hold.GetProperty("source").GetString(), hold.GetProperty("currentSource").GetString());
-    }
-
-    private Task<JsonElement> HoldsAsync(string tenant) => Op.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/holds")!;
 }

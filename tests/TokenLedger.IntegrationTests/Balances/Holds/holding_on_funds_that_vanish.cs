@@ -28,13 +28,13 @@ public sealed class holding_on_funds_that_vanish(LedgerFixture fixture)
         var placed = await HoldAsync(Op, tenant, "long-request", maxInput: 10, ttlSeconds: 600);
         placed.StatusCode.ShouldBe(HttpStatusCode.Created);
         (await placed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("source").GetString().ShouldBe("credit");
-        (await HoldsAsync(tenant)).GetProperty("available").GetDecimal().ShouldBe(4m);
+        (await HoldsAsync(Op, tenant)).GetProperty("available").GetDecimal().ShouldBe(4m);
         // The balance shows the hold on the credit once funding has read it.
         var before = await Eventually.Until(() => BalanceAsync(Op, tenant), b => b.GetProperty("holds").GetProperty("open").GetInt32() == 1, TimeSpan.FromSeconds(30), "the hold read");
         before.GetProperty("credits")[0].GetProperty("reserved").GetDecimal().ShouldBe(10m);
         (before.Dec("holds.reservedOnWallet"), before.Dec("holds.unfunded")).ShouldBe((0m, 0m));
-        Sources(before.GetProperty("holds")).ShouldBe(("credit", "credit"));
-        Sources(await HoldsAsync(tenant)).ShouldBe(("credit", "credit"));
+        SourcesOf(before.GetProperty("holds")).ShouldBe(("credit", "credit"));
+        SourcesOf(await HoldsAsync(Op, tenant)).ShouldBe(("credit", "credit"));
 
         Epoch.Clock.Advance(NodaTime.Duration.FromSeconds(6)); // past the credit's expiry, well before the hold's
         var balance = await Eventually.Until(() => BalanceAsync(Op, tenant), b => b.Dec("totals.creditsExpired") == 10m, TimeSpan.FromSeconds(30), "the credit to expire");
@@ -42,21 +42,13 @@ public sealed class holding_on_funds_that_vanish(LedgerFixture fixture)
         (balance.Dec("holds.funds"), balance.Dec("holds.held"), balance.Dec("holds.available")).ShouldBe((4m, 10m, -6m));
         balance.GetProperty("holds").GetProperty("open").GetInt32().ShouldBe(1);
         (balance.Dec("holds.reservedOnWallet"), balance.Dec("holds.unfunded")).ShouldBe((4m, 6m));
-        var holds = await HoldsAsync(tenant);
+        var holds = await HoldsAsync(Op, tenant);
         (holds.GetProperty("held").GetDecimal(), holds.GetProperty("available").GetDecimal()).ShouldBe((10m, -6m));
         // The hold was placed on the credit and says so; its claim now sits beyond every source.
-        Sources(holds).ShouldBe(("credit", "unfunded"));
-        Sources(balance.GetProperty("holds")).ShouldBe(("credit", "unfunded"));
+        SourcesOf(holds).ShouldBe(("credit", "unfunded"));
+        SourcesOf(balance.GetProperty("holds")).ShouldBe(("credit", "unfunded"));
         var refused = await HoldAsync(Op, tenant, "next-request", maxInput: 1);
         refused.StatusCode.ShouldBe(HttpStatusCode.PaymentRequired);
         (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reason").GetString().ShouldBe("insufficient-funds");
     }
-
-    private static (string? Source, string? CurrentSource) Sources(JsonElement holds)
-    {
-        var hold = holds.GetProperty("holds").EnumerateArray().Single();
-        return (hold.GetProperty("source").GetString(), hold.GetProperty("currentSource").GetString());
-    }
-
-    private Task<JsonElement> HoldsAsync(string tenant) => Op.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/holds");
 }

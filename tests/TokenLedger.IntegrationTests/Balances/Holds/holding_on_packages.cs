@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Shouldly;
-using TokenLedger.Contracts.Usage;
 using TokenLedger.IntegrationTests.Fixtures;
 using static TokenLedger.IntegrationTests.Balances.Holds.HoldScenario;
 
@@ -15,26 +13,11 @@ public sealed class holding_on_packages(LedgerFixture fixture)
 {
     private HttpClient Op => fixture.Operator;
 
-    private async Task BuyPackageAsync(string tenant, decimal sizeTokens)
-    {
-        (await Op.PostAsJsonAsync($"/api/tenants/{tenant}/packages", new
-        {
-            name = "Pack", sizeTokens, pricePaid = 1, currency = "CNY", validFrom = fixture.MonthsAgo(8).UtcAt(1), validTo = Epoch.FarAhead,
-        })).EnsureSuccessStatusCode();
-        await Eventually.Until(() => BalanceAsync(Op, tenant), b => b.GetProperty("packages").GetArrayLength() == 1, TimeSpan.FromSeconds(30), $"{tenant}'s package");
-    }
-
-    private async Task PostUsageAsync(string tenant, string requestId, long input)
-    {
-        var usage = new UsageEventV1($"{tenant}-{Guid.NewGuid():N}", Epoch.UtcNow, tenant, Model, input, 0, 0, RequestId: requestId);
-        (await Op.PostAsync("/api/usage", new StringContent(UsageSamples.ToJson(new[] { usage }), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
-    }
-
     [Fact]
     public async Task a_package_of_100_tokens_gives_exactly_100_package_holds_of_one_token_out_of_250_concurrent_asks()
     {
         var tenant = await TenantAsync(Op, await UnitBookAsync(Op), wallet: 0, prefix: "pkghold");
-        await BuyPackageAsync(tenant, 100);
+        await BuyPackageAsync(fixture, tenant, 100);
         var clients = Enumerable.Range(0, 8).Select(_ => fixture.App.Client()).ToList();
 
         var outcomes = await ConcurrentHoldsAsync(clients, tenant, 250, maxInput: 1);
@@ -43,14 +26,14 @@ public sealed class holding_on_packages(LedgerFixture fixture)
         granted.Count.ShouldBe(100);
         granted.ShouldAllBe(o => o.Body.GetProperty("source").GetString() == "package" && o.Body.GetProperty("amount").GetDecimal() == 1m);
         outcomes.Where(o => o.Status != HttpStatusCode.Created).ShouldAllBe(o => o.Status == HttpStatusCode.PaymentRequired && o.Reason() == "insufficient-funds");
-        var holds = await Op.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/holds");
+        var holds = await HoldsAsync(Op, tenant);
         (holds.GetProperty("held").GetDecimal(), holds.GetProperty("holds").GetArrayLength()).ShouldBe((0m, 100));
         holds.GetProperty("holds").EnumerateArray().Sum(h => h.GetProperty("packages").EnumerateArray().Sum(p => p.GetProperty("tokens").GetDecimal())).ShouldBe(100m);
 
         // The usage of one held request settles its hold on the package; usage without a hold cannot take the 99 reserved tokens.
         var requestId = granted[0].Body.GetProperty("requestId").GetString()!;
-        await PostUsageAsync(tenant, requestId, 1);
-        await PostUsageAsync(tenant, "not-held", 5);
+        await PostUsageAsync(Op, tenant, requestId, 1);
+        await PostUsageAsync(Op, tenant, "not-held", 5);
         var balance = await AccountScenario.FundedAsync(fixture, tenant, 2);
         balance.GetProperty("packages").EnumerateArray().Single().GetProperty("remainingTokens").GetDecimal().ShouldBe(99m);
         (balance.Dec("totals.packagesCovered"), balance.Dec("postpaid.unbilled")).ShouldBe((1m, 5m));
@@ -62,13 +45,13 @@ public sealed class holding_on_packages(LedgerFixture fixture)
     public async Task what_the_package_cannot_take_is_held_on_the_wallet()
     {
         var tenant = await TenantAsync(Op, await UnitBookAsync(Op), wallet: 10, prefix: "pkghold");
-        await BuyPackageAsync(tenant, 5);
+        await BuyPackageAsync(fixture, tenant, 5);
 
         var placed = await HoldAsync(Op, tenant, "part-package", maxInput: 8);
         placed.StatusCode.ShouldBe(HttpStatusCode.Created);
         var hold = await placed.Content.ReadFromJsonAsync<JsonElement>();
         (hold.GetProperty("source").GetString(), hold.GetProperty("amount").GetDecimal()).ShouldBe(("wallet", 8m));
-        var holds = await Op.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/holds");
+        var holds = await HoldsAsync(Op, tenant);
         (holds.GetProperty("held").GetDecimal(), holds.GetProperty("available").GetDecimal()).ShouldBe((3m, 7m));
         (await HoldAsync(Op, tenant, "too-much", maxInput: 8)).StatusCode.ShouldBe(HttpStatusCode.PaymentRequired);
         (await HoldAsync(Op, tenant, "fits", maxInput: 7)).StatusCode.ShouldBe(HttpStatusCode.Created);

@@ -957,3 +957,27 @@ tl_psql_admin() {
 tl_connection_with_database() {
   printf '%s' "${TOKENLEDGER_POSTGRES/Database=$(tl_conn_value Database "$TOKENLEDGER_POSTGRES")/Database=$1}"
 }
+
+# Drops and creates the database $1 on our PostgreSQL and prints TOKENLEDGER_POSTGRES naming it; fails if either fails.
+tl_fresh_database() {
+  tl_psql_admin "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" &&
+    tl_psql_admin "CREATE DATABASE \"$1\"" &&
+    tl_connection_with_database "$1"
+}
+
+# Waits until the service at URL $1 (pid $2, log $3) answers Healthy on /health/ready; dies with the log's tail if it
+# exits first or is not ready within 180 s.
+tl_wait_ready() {
+  local url=$1 pid=$2 log=$3 deadline=$((SECONDS + 180))
+  until [[ $(curl -fsS --max-time 5 "$url/health/ready" 2>/dev/null || true) == Healthy ]]; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tl_show_log "$log" 40
+      tl_die "the service exited during start-up"
+    fi
+    if ((SECONDS > deadline)); then
+      tl_show_log "$log" 40
+      tl_die "the service was not ready within 180 s"
+    fi
+    sleep 0.5
+  done
+}
